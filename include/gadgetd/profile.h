@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The in-memory profile: what a gadget should look like, independent of the
+ * file format it came from.  Both loaders (INI and libconfig) fill it through
+ * profile_set_key(), so both formats share every type and range check, and
+ * the plan is built from this model alone.
+ *
+ * A profile is mutable while it is loaded and immutable once
+ * profile_validate() has accepted it.
+ */
+#ifndef GADGETD_PROFILE_H
+#define GADGETD_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gadgetd/diag.h"
+
+#define PROFILE_MAX_CONFIGS 255
+#define PROFILE_MAX_LUNS 8
+#define PROFILE_MAX_ADDRESSES 4
+#define PROFILE_MAX_CONFIG_FUNCTIONS 32
+
+/* A value that may be unset; `line` is where it was set (0 = not set). */
+struct profile_int {
+	long value;
+	int line;
+};
+
+struct profile_str {
+	char *value; /* NULL = not set */
+	int line;
+};
+
+struct profile_bool {
+	bool value;
+	int line;
+};
+
+enum function_type {
+	FUNCTION_ECM,
+	FUNCTION_NCM,
+	FUNCTION_EEM,
+	FUNCTION_SUBSET, /* configfs "geth" (usb_f_ecm_subset) */
+	FUNCTION_RNDIS,
+	FUNCTION_ACM,
+	FUNCTION_GSER,
+	FUNCTION_OBEX,
+	FUNCTION_MASS_STORAGE,
+	FUNCTION_HID,
+	FUNCTION_MIDI,
+	FUNCTION_LOOPBACK, /* configfs "Loopback" */
+	FUNCTION_UAC2,
+	FUNCTION_FFS,
+	FUNCTION_TYPE_COUNT
+};
+
+/* The configfs name of a function type ("ecm", "geth", "Loopback", ...). */
+const char *function_type_configfs_name(enum function_type type);
+/* Accepts the configfs name and gadgetd's aliases ("subset", "loopback"). */
+int function_type_from_name(const char *name, enum function_type *type);
+bool function_type_is_network(enum function_type type);
+
+enum link_policy { LINK_AUTO, LINK_MANUAL };
+enum ifupdown_policy { IFUPDOWN_AUTO, IFUPDOWN_NO };
+
+/* "auto" or an explicit MAC. */
+struct profile_mac {
+	bool is_auto;
+	uint8_t addr[6];
+	int line; /* 0 = not set: treated as auto */
+};
+
+struct profile_address {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	int prefix_len;
+	char *text; /* as written, e.g. "192.168.7.2/24" */
+};
+
+struct profile_net {
+	struct profile_mac dev_addr;
+	struct profile_mac host_addr;
+	struct profile_int qmult;
+	struct profile_address addresses[PROFILE_MAX_ADDRESSES];
+	size_t n_addresses;
+	int addresses_line;
+	enum link_policy link;
+	enum ifupdown_policy ifupdown;
+	struct profile_bool dhcp;
+	/* RNDIS only: interface OS descriptor ("interface.rndis"). */
+	struct profile_str os_desc_compatible_id;
+	struct profile_str os_desc_sub_compatible_id;
+};
+
+struct profile_lun {
+	bool defined;
+	int line; /* first key of this LUN */
+	struct profile_str file;
+	struct profile_bool ro;
+	struct profile_bool removable;
+	struct profile_bool cdrom;
+	struct profile_bool nofua;
+	struct profile_str inquiry_string;
+	struct profile_bool optional;
+};
+
+struct profile_mass_storage {
+	struct profile_bool stall;
+	struct profile_lun luns[PROFILE_MAX_LUNS];
+	int n_luns; /* highest defined LUN + 1 */
+};
+
+struct profile_hid {
+	struct profile_int protocol;
+	struct profile_int subclass;
+	struct profile_int report_length;
+	uint8_t *report_desc; /* from report_desc (hex) or report_desc_file */
+	size_t report_desc_len;
+	int report_desc_line;
+	char *report_desc_file; /* as written, for messages and export */
+};
+
+struct profile_midi {
+	struct profile_int index;
+	struct profile_str id;
+	struct profile_int in_ports;
+	struct profile_int out_ports;
+	struct profile_int buflen;
+	struct profile_int qlen;
+};
+
+struct profile_loopback {
+	struct profile_int buflen;
+	struct profile_int qlen;
+};
+
+struct profile_uac2 {
+	struct profile_int c_chmask;
+	struct profile_int c_srate;
+	struct profile_int c_ssize;
+	struct profile_int p_chmask;
+	struct profile_int p_srate;
+	struct profile_int p_ssize;
+};
+
+struct profile_ffs {
+	struct profile_str mountpoint; /* default /dev/usb-ffs/INSTANCE */
+	struct profile_int ready_timeout; /* seconds to wait for descriptors */
+};
+
+struct profile_function {
+	enum function_type type;
+	char *instance;
+	char *name; /* "TYPE.INSTANCE" as configfs names it, e.g. "geth.usb0" */
+	int line;   /* the section header */
+	bool used;  /* named by at least one config */
+	union {
+		struct profile_net net;
+		struct profile_mass_storage ms;
+		struct profile_hid hid;
+		struct profile_midi midi;
+		struct profile_loopback loopback;
+		struct profile_uac2 uac2;
+		struct profile_ffs ffs;
+	} u;
+};
+
+struct profile_config {
+	int id;        /* 1..255 */
+	int line;      /* the section header */
+	struct profile_str name;    /* configuration string */
+	struct profile_int max_power; /* mA, 0..500 (USB 2) */
+	struct profile_bool self_powered;
+	struct profile_bool remote_wakeup;
+	/* Indexes into profile.functions, in interface order. */
+	size_t functions[PROFILE_MAX_CONFIG_FUNCTIONS];
+	size_t n_functions;
+	int functions_line;
+};
+
+struct profile_gadget {
+	struct profile_int vendor_id;
+	struct profile_int product_id;
+	struct profile_int device_version;
+	struct profile_int usb_version;
+	struct profile_int device_class;
+	struct profile_int device_subclass;
+	struct profile_int device_protocol;
+	struct profile_int max_packet_size0;
+	struct profile_int language;
+	struct profile_str manufacturer;
+	struct profile_str product;
+	struct profile_str serial; /* "auto" = stable per board */
+};
+
+struct profile_os_desc {
+	bool defined;
+	int line;
+	struct profile_bool use;
+	struct profile_int vendor_code;
+	struct profile_str signature;
+	struct profile_int config; /* configuration id linked to os_desc */
+};
+
+struct profile {
+	char *name;   /* file name without extension */
+	char *path;   /* the file it was loaded from (used in FILE:LINE) */
+	struct profile_str description;
+	struct profile_gadget gadget;
+	struct profile_config *configs;   /* sorted by id after validation */
+	size_t n_configs;
+	struct profile_function *functions; /* in order of definition */
+	size_t n_functions;
+	struct profile_os_desc os_desc;
+};
+
+enum profile_section {
+	PROFILE_SECTION_PROFILE,
+	PROFILE_SECTION_GADGET,
+	PROFILE_SECTION_CONFIG,
+	PROFILE_SECTION_FUNCTION,
+	PROFILE_SECTION_OS_DESC,
+};
+
+struct profile *profile_new(const char *path);
+void profile_free(struct profile *p);
+
+/*
+ * Open a section named as in the INI syntax: "profile", "gadget",
+ * "config N", "function TYPE.INSTANCE", "os_desc".  Reports unknown or
+ * duplicate sections in diags and returns a negative errno; keys that
+ * follow a refused section are ignored by the caller.
+ */
+int profile_begin_section(struct profile *p, const char *section, int line,
+			  struct diag_list *diags);
+
+/*
+ * Set one key of the current section from its textual value.  Every type
+ * and range check of a single value lives here, so the INI and libconfig
+ * loaders report the same message for the same mistake.
+ */
+int profile_set_key(struct profile *p, const char *key, const char *value,
+		    int line, struct diag_list *diags);
+
+/*
+ * Checks that need the whole profile: references between sections, LUN
+ * order, os_desc.  Sorts configs by id.  Warnings (unused function) do not
+ * make it fail.  Returns 0 when diags holds no error for this profile.
+ */
+int profile_validate(struct profile *p, struct diag_list *diags);
+
+/* Fill every unset gadget field of p from defaults (gadgetd.conf [gadget]). */
+void profile_merge_gadget_defaults(struct profile *p,
+				   const struct profile_gadget *defaults);
+
+/* Loaders.  Both return 0, or a negative errno with the reasons in diags. */
+int profile_load_ini(const char *path, struct profile **out,
+		     struct diag_list *diags);
+int profile_load_ini_buffer(const char *path, const char *data, size_t len,
+			    struct profile **out, struct diag_list *diags);
+int profile_load_libconfig(const char *path, struct profile **out,
+			   struct diag_list *diags);
+int profile_load_libconfig_buffer(const char *path, const char *data,
+				  size_t len, struct profile **out,
+				  struct diag_list *diags);
+
+/* Load by file extension (.ini or .cfg), then validate. */
+int profile_load(const char *path, struct profile **out,
+		 struct diag_list *diags);
+
+/* Write p as an INI profile that profile_load_ini() reads back equal. */
+int profile_write_ini(const struct profile *p, FILE *out);
+
+#endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plan: one ordered list of configfs operations built from a validated
+ * profile.  It is the single place that knows the order the kernel wants.
+ * `gadgetd plan` prints it as sh, apply.c executes it through libusbgx,
+ * teardown runs it backwards and rollback undoes the executed prefix.
+ *
+ * Ops are at the granularity of libusbgx calls (one op = one call or one
+ * attribute write libusbgx 0.2.0 has no call for), so that apply can undo
+ * exactly what it did.
+ */
+#ifndef GADGETD_PLAN_H
+#define GADGETD_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gadgetd/diag.h"
+#include "gadgetd/profile.h"
+
+enum plan_op_kind {
+	/* mkdir usb_gadget/G; idVendor idProduct bcdDevice bcdUSB bDevice*
+	 * bMaxPacketSize0 */
+	PLAN_GADGET_CREATE,
+	/* mkdir strings/LANG; manufacturer product serialnumber */
+	PLAN_GADGET_STRINGS,
+	/* mkdir functions/TYPE.INSTANCE, then its typed attributes */
+	PLAN_FUNCTION_CREATE,
+	/* mass storage: mkdir lun.N (N > 0; lun.0 comes with the function)
+	 * and the LUN attributes libusbgx knows (file ro removable cdrom
+	 * nofua) */
+	PLAN_LUN_CREATE,
+	/* one attribute libusbgx 0.2.0 has no call for (lun.N/inquiry_string);
+	 * path is relative to the function directory */
+	PLAN_ATTR_WRITE,
+	/* functions/rndis.X/os_desc/interface.rndis/{compatible,sub_compatible}_id */
+	PLAN_INTERFACE_OS_DESC,
+	/* mkdir configs/c.N; MaxPower bmAttributes; strings/LANG/configuration */
+	PLAN_CONFIG_CREATE,
+	/* ln -s functions/F configs/c.N/F */
+	PLAN_CONFIG_ADD_FUNCTION,
+	/* os_desc/use b_vendor_code qw_sign */
+	PLAN_OS_DESC,
+	/* ln -s configs/c.N os_desc/c.N */
+	PLAN_OS_DESC_CONFIG,
+	/* FunctionFS: mkdir -p MOUNT; mount -t functionfs INSTANCE MOUNT */
+	PLAN_FFS_MOUNT,
+	/* FunctionFS: wait until the user-space function wrote descriptors */
+	PLAN_FFS_WAIT,
+	/* echo UDC > UDC: always the last op */
+	PLAN_UDC_BIND,
+};
+
+struct plan_op {
+	enum plan_op_kind kind;
+	/* Borrowed from the profile the plan was built from. */
+	const struct profile_function *function; /* FUNCTION_*, LUN, ATTR, FFS */
+	const struct profile_config *config;     /* CONFIG_*, OS_DESC_CONFIG */
+	int lun;                                 /* LUN_CREATE, ATTR_WRITE */
+	char *attr;  /* ATTR_WRITE: path relative to the function dir */
+	char *value; /* ATTR_WRITE: the value written */
+};
+
+/* Values the profile leaves to the machine ("auto"), resolved once. */
+struct plan_function_identity {
+	uint8_t dev_addr[6];
+	uint8_t host_addr[6];
+};
+
+struct plan {
+	const struct profile *profile; /* borrowed; must outlive the plan */
+	char *gadget_name;             /* configfs directory name */
+	char *serial;                  /* resolved serial number string */
+	/* Indexed like profile->functions; only network functions use it. */
+	struct plan_function_identity *identities;
+	/* Mass-storage LUNs skipped because `optional` and absent:
+	 * skipped_luns[function index] is a bit mask of LUN numbers. */
+	uint32_t *skipped_luns;
+	struct plan_op *ops;
+	size_t n_ops;
+};
+
+struct plan_env {
+	const char *gadget_name; /* default "gadgetd" */
+	/* Stable board identity for serial=auto and MAC=auto (see
+	 * identity.h); NULL: read it from this machine. */
+	const char *board_id;
+};
+
+/*
+ * Build the plan for a validated profile.  Messages about what was left out
+ * (an optional LUN whose file is absent) go to diags as warnings.  Returns 0
+ * or a negative errno (an error in diags says why).
+ */
+int plan_build(const struct profile *p, const struct plan_env *env,
+	       struct plan *out, struct diag_list *diags);
+void plan_free(struct plan *plan);
+
+/* Configfs path of an op's object relative to the gadget dir, for messages
+ * ("functions/ecm.usb0", "configs/c.1/ecm.usb0", "UDC"). */
+char *plan_op_path(const struct plan *plan, const struct plan_op *op);
+
+/* Print the plan as a runnable sh script (set -e; CONFIGFS and UDC can be
+ * overridden from the environment). */
+void plan_print_sh(const struct plan *plan, FILE *out);
+/* Print the teardown, in reverse order, as a runnable sh script. */
+void plan_print_teardown_sh(const struct plan *plan, FILE *out);
+
+#endif

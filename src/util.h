@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory and string helpers.  Allocation failure is fatal (abort with a
+ * message): a daemon of this size has no useful way to continue without
+ * memory, and checking every strdup hides the real error paths.
+ */
+#ifndef GADGETD_UTIL_H
+#define GADGETD_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+
+bool streq(const char *a, const char *b);
+bool str_starts_with(const char *s, const char *prefix);
+/* Strip leading and trailing white space in place; returns s. */
+char *str_strip(char *s);
+
+/*
+ * Read a whole small file (sysfs/configfs attribute, machine-id).  Strips one
+ * trailing newline.  Returns 0 or a negative errno.
+ */
+int read_file_string(const char *path, char **out);
+/* Write a string to an existing file (sysfs/configfs attribute). */
+int write_file_string(const char *path, const char *value);
+
+#endif
