@@ -392,6 +392,26 @@ int netlink_parse_address(const struct nlmsghdr *h, size_t len, int *ifindex,
 
 /* Requests */
 
+/*
+ * Walk the messages of one datagram.  NLMSG_OK/NLMSG_NEXT compare a signed
+ * length with the unsigned nlmsg_len; these keep everything unsigned.
+ */
+static bool msg_fits(const struct nlmsghdr *h, size_t left)
+{
+	return left >= sizeof(*h) && h->nlmsg_len >= sizeof(*h) &&
+	       h->nlmsg_len <= left;
+}
+
+static const struct nlmsghdr *msg_next(const struct nlmsghdr *h, size_t *left)
+{
+	size_t step = NLMSG_ALIGN(h->nlmsg_len);
+
+	if (step > *left)
+		step = *left;
+	*left -= step;
+	return (const struct nlmsghdr *)((const uint8_t *)h + step);
+}
+
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -457,7 +477,7 @@ static int netlink_request(struct netlink *nl, struct netlink_msg *m,
 		int64_t left_ms = deadline - now_ms();
 		const struct nlmsghdr *h;
 		ssize_t n;
-		int left;
+		size_t left;
 
 		if (left_ms <= 0)
 			return -ETIMEDOUT;
@@ -477,9 +497,9 @@ static int netlink_request(struct netlink *nl, struct netlink_msg *m,
 		}
 		if (from.nl_pid != 0)
 			continue;
-		left = (int)n;
-		for (h = (const struct nlmsghdr *)nl->buf; NLMSG_OK(h, left);
-		     h = NLMSG_NEXT(h, left)) {
+		left = (size_t)n;
+		for (h = (const struct nlmsghdr *)nl->buf; msg_fits(h, left);
+		     h = msg_next(h, &left)) {
 			if (h->nlmsg_seq != seq || h->nlmsg_pid != nl->portid)
 				continue;
 			if (h->nlmsg_type == NLMSG_ERROR) {
@@ -672,7 +692,7 @@ int netlink_dispatch(struct netlink *nl, netlink_link_fn fn, void *data)
 		socklen_t from_len = sizeof(from);
 		const struct nlmsghdr *h;
 		ssize_t n;
-		int left;
+		size_t left;
 
 		n = recvfrom(nl->event_fd, nl->buf, NETLINK_RECV_SIZE,
 			     MSG_DONTWAIT, (struct sockaddr *)&from, &from_len);
@@ -691,9 +711,9 @@ int netlink_dispatch(struct netlink *nl, netlink_link_fn fn, void *data)
 		/* Only the kernel speaks on RTMGRP_LINK. */
 		if (from.nl_pid != 0)
 			continue;
-		left = (int)n;
-		for (h = (const struct nlmsghdr *)nl->buf; NLMSG_OK(h, left);
-		     h = NLMSG_NEXT(h, left)) {
+		left = (size_t)n;
+		for (h = (const struct nlmsghdr *)nl->buf; msg_fits(h, left);
+		     h = msg_next(h, &left)) {
 			struct netlink_link link;
 
 			if (netlink_parse_link(h, (size_t)left, &link) == 0)
