@@ -56,12 +56,12 @@ struct dhcp_range {
 };
 
 struct dhcp_pool {
-	uint32_t server;  /* the gadget's address */
+	uint32_t server; /* the gadget's address */
 	uint32_t netmask;
-	uint32_t host;    /* first address of the pool: the USB host's */
+	uint32_t host; /* first address of the pool: the USB host's */
 	struct dhcp_range ranges[2]; /* below and above the gadget address */
 	size_t n_ranges;
-	uint32_t size;    /* addresses in ranges */
+	uint32_t size; /* addresses in ranges */
 };
 
 /*
@@ -73,20 +73,20 @@ int dhcp_pool_compute(const struct profile_address *a, struct dhcp_pool *out);
 
 struct dhcp_params {
 	const char *ifname;
-	const char *runtime_dir;          /* NULL: DHCP_RUNTIME_DIR */
+	const char *runtime_dir; /* NULL: DHCP_RUNTIME_DIR */
 	const struct profile_address *address; /* IPv4 */
 	bool has_host_mac;
 	uint8_t host_mac[6];
-	uint32_t lease_seconds;           /* 0: DHCP_LEASE_SECONDS */
+	uint32_t lease_seconds; /* 0: DHCP_LEASE_SECONDS */
 };
 
 /* One server for one interface, ready to spawn. */
 struct dhcp_instance {
 	char *ifname;
 	char *config_path; /* <runtime_dir>/dhcp-<ifname>.conf */
-	char *lease_path;  /* <runtime_dir>/dhcp-<ifname>.leases */
-	char *pid_path;    /* <runtime_dir>/dhcp-<ifname>.pid */
-	char **argv;       /* argv[0] is an absolute path: execv() it */
+	char *lease_path; /* <runtime_dir>/dhcp-<ifname>.leases */
+	char *pid_path; /* <runtime_dir>/dhcp-<ifname>.pid */
+	char **argv; /* argv[0] is an absolute path: execv() it */
 	struct dhcp_pool pool;
 };
 

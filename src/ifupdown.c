@@ -161,8 +161,9 @@ static void logical_line(struct lookup *l, const char *path, int line,
 	for (char *w = strtok_r(text, " \t\f\v", &save); w;
 	     w = strtok_r(NULL, " \t\f\v", &save)) {
 		/* auto lines may list many interfaces: check as we go. */
-		if (n >= 1 && (streq(words[0], "auto") ||
-			       streq(words[0], "allow-auto")) &&
+		if (n >= 1 &&
+		    (streq(words[0], "auto") ||
+		     streq(words[0], "allow-auto")) &&
 		    streq(w, l->ifname))
 			out->is_auto = true;
 		if (n >= 1 && streq(words[0], "allow-hotplug") &&
@@ -215,7 +216,8 @@ static void parse_buffer(struct lookup *l, const char *path, const char *data,
 		if (llen == 0) {
 			size_t skip = 0;
 
-			while (skip < plen && (p[skip] == ' ' || p[skip] == '\t'))
+			while (skip < plen &&
+			       (p[skip] == ' ' || p[skip] == '\t'))
 				skip++;
 			/* Comments are whole lines; no end-of-line comments. */
 			if (skip < plen && p[skip] == '#')
@@ -291,8 +293,8 @@ bool ifupdown_has_stanza(const char *interfaces_path, const char *ifname)
 
 int ifupdown_find(const char *search_path, struct ifupdown_tools *out)
 {
-	char *path = search_path ? xstrdup(search_path) :
-				   program_default_search_path();
+	char *path = search_path ? xstrdup(search_path)
+				 : program_default_search_path();
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -319,7 +321,8 @@ static char **build_argv(const struct program *p, const char *force,
 
 	if (force)
 		args[n++] = force;
-	if (interfaces_path && !streq(interfaces_path, IFUPDOWN_INTERFACES_PATH)) {
+	if (interfaces_path &&
+	    !streq(interfaces_path, IFUPDOWN_INTERFACES_PATH)) {
 		args[n++] = "-i";
 		args[n++] = interfaces_path;
 	}

@@ -28,11 +28,11 @@
 
 /* What the interfaces file says about one interface. */
 struct ifupdown_stanza {
-	bool found;   /* an `iface NAME ...` stanza exists */
-	char *file;   /* the first such stanza, for log messages */
+	bool found; /* an `iface NAME ...` stanza exists */
+	char *file; /* the first such stanza, for log messages */
 	int line;
-	bool inet;    /* has an `iface NAME inet ...` stanza */
-	bool inet6;   /* has an `iface NAME inet6 ...` stanza */
+	bool inet; /* has an `iface NAME inet ...` stanza */
+	bool inet6; /* has an `iface NAME inet6 ...` stanza */
 	char *method; /* of the first stanza: "static", "dhcp", "manual", ... */
 	bool is_auto; /* named by `auto` or `allow-auto` */
 	bool hotplug; /* named by `allow-hotplug` */

@@ -44,7 +44,8 @@ typedef int (*netlink_reply_fn)(const struct nlmsghdr *h, size_t len,
 
 static int open_socket(unsigned int groups, bool nonblock, uint32_t *portid)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = groups };
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
+				  .nl_groups = groups };
 	socklen_t sa_len = sizeof(sa);
 	int type = SOCK_RAW | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0);
 	int one = 1;
@@ -170,8 +171,7 @@ int netlink_msg_link_get(struct netlink_msg *m, const char *ifname)
 	return msg_put(m, IFLA_EXT_MASK, &ext_mask, sizeof(ext_mask));
 }
 
-int netlink_msg_link_set_up(struct netlink_msg *m, const char *ifname,
-			    bool up)
+int netlink_msg_link_set_up(struct netlink_msg *m, const char *ifname, bool up)
 {
 	struct ifinfomsg ifi = {
 		.ifi_family = AF_UNSPEC,
@@ -223,8 +223,9 @@ int netlink_msg_address(struct netlink_msg *m, uint16_t type, int ifindex,
 		r = msg_put(m, IFA_ADDRESS, a->addr, alen);
 	if (r == 0 && type == RTM_NEWADDR && a->family == AF_INET &&
 	    a->prefix_len < 31) {
-		uint32_t host_mask = a->prefix_len == 0 ?
-			0xffffffffu : (1u << (32 - a->prefix_len)) - 1;
+		uint32_t host_mask = a->prefix_len == 0
+					     ? 0xffffffffu
+					     : (1u << (32 - a->prefix_len)) - 1;
 		uint32_t brd;
 
 		memcpy(&brd, a->addr, 4);
@@ -267,7 +268,7 @@ static int msg_attrs(const struct nlmsghdr *h, size_t len, size_t hdr_len,
  * RTA_OK/RTA_NEXT take a signed int length; a walk that ends with bytes
  * left over (a short or overlong attribute) means a malformed message.
  */
-#define for_each_rtattr(rta, start, len, left)                               \
+#define for_each_rtattr(rta, start, len, left)                                 \
 	for ((rta) = (start), (left) = (int)(len); (rta) && RTA_OK(rta, left); \
 	     (rta) = RTA_NEXT(rta, left))
 
@@ -293,7 +294,8 @@ int netlink_parse_link(const struct nlmsghdr *h, size_t len,
 	out->flags = ifi->ifi_flags;
 	out->operstate = IF_OPER_UNKNOWN;
 	out->removed = h->nlmsg_type == RTM_DELLINK;
-	for_each_rtattr(rta, first, attr_len, left) {
+	for_each_rtattr(rta, first, attr_len, left)
+	{
 		size_t plen = RTA_PAYLOAD(rta);
 		const uint8_t *p = RTA_DATA(rta);
 
@@ -363,7 +365,8 @@ int netlink_parse_address(const struct nlmsghdr *h, size_t len, int *ifindex,
 	alen = family_addr_len(ifa->ifa_family);
 	if (!alen || ifa->ifa_prefixlen > alen * 8)
 		return -EBADMSG;
-	for_each_rtattr(rta, first, attr_len, left) {
+	for_each_rtattr(rta, first, attr_len, left)
+	{
 		if (rta->rta_type != IFA_LOCAL && rta->rta_type != IFA_ADDRESS)
 			continue;
 		if (RTA_PAYLOAD(rta) != alen)
@@ -384,8 +387,8 @@ int netlink_parse_address(const struct nlmsghdr *h, size_t len, int *ifindex,
 	out->family = ifa->ifa_family;
 	memcpy(out->addr, local, alen);
 	out->prefix_len = ifa->ifa_prefixlen;
-	out->text = netlink_address_text(out->family, out->addr,
-					 out->prefix_len);
+	out->text =
+		netlink_address_text(out->family, out->addr, out->prefix_len);
 	*ifindex = (int)ifa->ifa_index;
 	return 0;
 }
@@ -437,7 +440,8 @@ static void record_ext_ack(struct netlink *nl, const struct nlmsghdr *h)
 	if (at >= h->nlmsg_len)
 		return;
 	for_each_rtattr(rta, (const struct rtattr *)((const uint8_t *)h + at),
-			h->nlmsg_len - at, left) {
+			h->nlmsg_len - at, left)
+	{
 		size_t plen = RTA_PAYLOAD(rta);
 
 		if (rta->rta_type == NLMSGERR_ATTR_MSG && plen > 0 &&
@@ -605,8 +609,7 @@ struct address_list {
 	size_t n;
 };
 
-static int address_list_reply(const struct nlmsghdr *h, size_t len,
-			      void *data)
+static int address_list_reply(const struct nlmsghdr *h, size_t len, void *data)
 {
 	struct address_list *list = data;
 	struct profile_address a;
@@ -621,8 +624,8 @@ static int address_list_reply(const struct nlmsghdr *h, size_t len,
 		free(a.text);
 		return 0;
 	}
-	list->items = xreallocarray(list->items, list->n + 1,
-				    sizeof(*list->items));
+	list->items =
+		xreallocarray(list->items, list->n + 1, sizeof(*list->items));
 	list->items[list->n++] = a;
 	return 0;
 }
@@ -660,8 +663,8 @@ void netlink_address_list_free(struct profile_address *list, size_t n)
 }
 
 int netlink_link_configure(struct netlink *nl, const char *ifname,
-			   const struct profile_address *addrs,
-			   size_t n_addrs, bool up)
+			   const struct profile_address *addrs, size_t n_addrs,
+			   bool up)
 {
 	int r;
 
@@ -669,9 +672,9 @@ int netlink_link_configure(struct netlink *nl, const char *ifname,
 		for (size_t i = 0; i < n_addrs; i++) {
 			r = netlink_address_add(nl, ifname, &addrs[i]);
 			if (r < 0)
-				return log_errno(r, "%s: cannot add address %s",
-						 ifname, addrs[i].text ?
-						 addrs[i].text : "?");
+				return log_errno(
+					r, "%s: cannot add address %s", ifname,
+					addrs[i].text ? addrs[i].text : "?");
 		}
 	}
 	r = netlink_link_set_up(nl, ifname, up);

@@ -36,11 +36,11 @@ struct netlink_link {
 	int ifindex;
 	char ifname[NETLINK_IFNAME_SIZE];
 	unsigned int flags; /* IFF_UP, IFF_RUNNING, IFF_LOWER_UP, ... */
-	uint8_t operstate;  /* IF_OPER_* (RFC 2863), IF_OPER_UNKNOWN if absent */
-	bool carrier;       /* IFLA_CARRIER, else IFF_LOWER_UP */
+	uint8_t operstate; /* IF_OPER_* (RFC 2863), IF_OPER_UNKNOWN if absent */
+	bool carrier; /* IFLA_CARRIER, else IFF_LOWER_UP */
 	bool has_mac;
 	uint8_t mac[6];
-	bool removed;       /* RTM_DELLINK: the interface is gone */
+	bool removed; /* RTM_DELLINK: the interface is gone */
 };
 
 /*
@@ -103,8 +103,8 @@ void netlink_address_list_free(struct profile_address *list, size_t n);
  * link goes up, can reach the gadget address at once.
  */
 int netlink_link_configure(struct netlink *nl, const char *ifname,
-			   const struct profile_address *addrs,
-			   size_t n_addrs, bool up);
+			   const struct profile_address *addrs, size_t n_addrs,
+			   bool up);
 
 /* "up", "down", "lowerlayerdown", "dormant", ... (ip-link's words). */
 const char *netlink_operstate_name(uint8_t operstate);
@@ -127,8 +127,7 @@ struct netlink_msg {
 };
 
 int netlink_msg_link_get(struct netlink_msg *m, const char *ifname);
-int netlink_msg_link_set_up(struct netlink_msg *m, const char *ifname,
-			    bool up);
+int netlink_msg_link_set_up(struct netlink_msg *m, const char *ifname, bool up);
 /* type: RTM_NEWADDR or RTM_DELADDR. */
 int netlink_msg_address(struct netlink_msg *m, uint16_t type, int ifindex,
 			const struct profile_address *a);

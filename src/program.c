@@ -107,8 +107,7 @@ static bool try_plain(const char *dir, const char *name, struct program *out)
 	return false;
 }
 
-static bool try_busybox(const char *dir, const char *name,
-			struct program *out)
+static bool try_busybox(const char *dir, const char *name, struct program *out)
 {
 	char *path = xasprintf("%s/busybox", dir);
 
@@ -122,8 +121,7 @@ static bool try_busybox(const char *dir, const char *name,
 	return false;
 }
 
-int program_find(const char *name, const char *search_path,
-		 struct program *out)
+int program_find(const char *name, const char *search_path, struct program *out)
 {
 	out->path = NULL;
 	out->applet = NULL;

@@ -15,10 +15,11 @@
 #include <stdbool.h>
 
 /* Searched after $PATH: init systems often start daemons with a short PATH. */
-#define PROGRAM_FIXED_DIRS "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define PROGRAM_FIXED_DIRS \
+	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 struct program {
-	char *path;   /* absolute path of the executable */
+	char *path; /* absolute path of the executable */
 	char *applet; /* non-NULL: path is busybox, run it with this applet */
 };
 

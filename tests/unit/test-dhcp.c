@@ -563,7 +563,8 @@ static void live_lease(const struct dhcp_server *server, const char *ip,
 
 	sbody = xasprintf("#!/bin/sh\n[ \"$1\" = bound ] && echo "
 			  "\"ip=$ip subnet=$subnet router=$router dns=$dns\" "
-			  ">>%s\nexit 0\n", result);
+			  ">>%s\nexit 0\n",
+			  result);
 	write_file(script, sbody, strlen(sbody), 0755);
 	free(sbody);
 
@@ -577,8 +578,8 @@ static void live_lease(const struct dhcp_server *server, const char *ip,
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
 	/* Both stop cleanly on SIGTERM: that is how the daemon stops them. */
-	CHECK(WIFEXITED(status) || (WIFSIGNALED(status) &&
-				    WTERMSIG(status) == SIGTERM));
+	CHECK(WIFEXITED(status) ||
+	      (WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM));
 
 	/* No router, no DNS: the USB link must not take over the host. */
 	got = testlib_read_file(result, NULL);
@@ -588,18 +589,21 @@ static void live_lease(const struct dhcp_server *server, const char *ip,
 		const char *second = got + strlen(want);
 		unsigned int a1, a2, a3, a4;
 
-		CHECK_INT_EQ(sscanf(second, "ip=%u.%u.%u.%u", &a1, &a2, &a3,
-				    &a4), 4);
+		CHECK_INT_EQ(
+			sscanf(second, "ip=%u.%u.%u.%u", &a1, &a2, &a3, &a4),
+			4);
 		CHECK(a1 == 192 && a2 == 168 && a3 == 7);
 		CHECK(a4 >= 3 && a4 <= 254);
 		printf("test-dhcp: %s: host MAC got 192.168.7.1, another "
-		       "client 192.168.7.%u\n", name, a4);
+		       "client 192.168.7.%u\n",
+		       name, a4);
 	} else {
 		char *log = testlib_read_file(server_log, NULL);
 
 		testlib_fail(__FILE__, __LINE__,
 			     "%s: leases \"%s\", want first \"%s\"; server "
-			     "log:\n%s", name, got ? got : "(none)", want,
+			     "log:\n%s",
+			     name, got ? got : "(none)", want,
 			     log ? log : "(none)");
 		free(log);
 	}
@@ -632,7 +636,8 @@ static void test_live(void)
 	program_clear(&busybox_client);
 	if (unshare(CLONE_NEWNET) < 0) {
 		printf("test-dhcp: live part skipped: cannot create a network "
-		       "namespace (%s); run as root\n", strerror(errno));
+		       "namespace (%s); run as root\n",
+		       strerror(errno));
 		free(path);
 		return;
 	}

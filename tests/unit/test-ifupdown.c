@@ -96,15 +96,17 @@ static void test_fixture(void)
 
 	/* A file that sources itself ends at the depth limit. */
 	CHECK_INT_EQ(ifupdown_lookup("unit/fixtures/net-interfaces/cycle",
-				     "usb7", &s), 0);
+				     "usb7", &s),
+		     0);
 	CHECK(s.found);
 	CHECK_INT_EQ(s.line, 3);
 	CHECK(s.file && ends_with(s.file, "/cycle"));
 	ifupdown_stanza_clear(&s);
 
 	/* No interfaces file: no ifupdown on this board. */
-	CHECK_INT_EQ(ifupdown_lookup("unit/fixtures/net-nonexistent", "usb0",
-				     &s), -ENOENT);
+	CHECK_INT_EQ(
+		ifupdown_lookup("unit/fixtures/net-nonexistent", "usb0", &s),
+		-ENOENT);
 	CHECK(!s.found);
 	CHECK(!ifupdown_has_stanza("unit/fixtures/net-nonexistent", "usb0"));
 }
@@ -113,7 +115,8 @@ static void lookup_text(const char *text, const char *ifname,
 			struct ifupdown_stanza *s)
 {
 	CHECK_INT_EQ(ifupdown_lookup_buffer("/etc/network/interfaces", text,
-					    strlen(text), ifname, s), 0);
+					    strlen(text), ifname, s),
+		     0);
 }
 
 static void test_buffer(void)
@@ -158,14 +161,16 @@ static void test_buffer(void)
 		static const char data[] = "iface\0usb0 inet dhcp\n";
 
 		CHECK_INT_EQ(ifupdown_lookup_buffer("x", data, sizeof(data) - 1,
-						    "usb0", &s), 0);
+						    "usb0", &s),
+			     0);
 		CHECK(s.found);
 		ifupdown_stanza_clear(&s);
 	}
 
 	/* A source of a missing file is ignored. */
 	lookup_text("source /nonexistent/*\nsource-directory /nonexistent\n"
-		    "iface usb0 inet manual\n", "usb0", &s);
+		    "iface usb0 inet manual\n",
+		    "usb0", &s);
 	CHECK(s.found);
 	CHECK_STR_EQ(s.method, "manual");
 	ifupdown_stanza_clear(&s);
@@ -186,8 +191,7 @@ static void write_file(const char *path, const void *data, size_t len,
 
 static void test_tools(void)
 {
-	static const char fake_busybox[] =
-		"\177ELF[\0[[\0ifdown\0ifup\0ip\0";
+	static const char fake_busybox[] = "\177ELF[\0[[\0ifdown\0ifup\0ip\0";
 	char tmpl[] = "/tmp/gadgetd-test-ifupdown.XXXXXX";
 	char *dir = mkdtemp(tmpl);
 	struct ifupdown_tools t;

@@ -85,8 +85,8 @@ static void check_bytes(const char *what, const struct netlink_msg *m,
 	for (size_t i = 0; i < want->n; i++) {
 		if (m->u.bytes[i] != want->b[i]) {
 			testlib_fail(__FILE__, __LINE__,
-				     "%s: byte %zu is 0x%02x, want 0x%02x", what,
-				     i, m->u.bytes[i], want->b[i]);
+				     "%s: byte %zu is 0x%02x, want 0x%02x",
+				     what, i, m->u.bytes[i], want->b[i]);
 			return;
 		}
 	}
@@ -109,19 +109,19 @@ static void test_msg_link_set_up(void)
 	struct bytes want = { .n = 0 };
 
 	CHECK_INT_EQ(netlink_msg_link_set_up(&m, "usb0", true), 0);
-	put32(&want, 0);          /* nlmsg_len */
-	put16(&want, 16);         /* RTM_NEWLINK */
-	put16(&want, 0x1 | 0x4);  /* NLM_F_REQUEST | NLM_F_ACK */
-	put32(&want, 0);          /* seq */
-	put32(&want, 0);          /* pid */
-	put8(&want, 0);           /* ifi_family AF_UNSPEC */
+	put32(&want, 0); /* nlmsg_len */
+	put16(&want, 16); /* RTM_NEWLINK */
+	put16(&want, 0x1 | 0x4); /* NLM_F_REQUEST | NLM_F_ACK */
+	put32(&want, 0); /* seq */
+	put32(&want, 0); /* pid */
+	put8(&want, 0); /* ifi_family AF_UNSPEC */
 	put8(&want, 0);
-	put16(&want, 0);          /* ifi_type */
-	put32(&want, 0);          /* ifi_index: by name */
-	put32(&want, 0x1);        /* ifi_flags IFF_UP */
-	put32(&want, 0x1);        /* ifi_change IFF_UP */
-	put16(&want, 4 + 5);      /* rta_len */
-	put16(&want, 3);          /* IFLA_IFNAME */
+	put16(&want, 0); /* ifi_type */
+	put32(&want, 0); /* ifi_index: by name */
+	put32(&want, 0x1); /* ifi_flags IFF_UP */
+	put32(&want, 0x1); /* ifi_change IFF_UP */
+	put16(&want, 4 + 5); /* rta_len */
+	put16(&want, 3); /* IFLA_IFNAME */
 	putmem(&want, "usb0", 5);
 	pad4(&want);
 	finish(&want);
@@ -145,7 +145,7 @@ static void test_msg_link_get(void)
 
 	CHECK_INT_EQ(netlink_msg_link_get(&m, "usb0"), 0);
 	put32(&want, 0);
-	put16(&want, 18);         /* RTM_GETLINK */
+	put16(&want, 18); /* RTM_GETLINK */
 	put16(&want, 0x1 | 0x4);
 	put32(&want, 0);
 	put32(&want, 0);
@@ -156,12 +156,12 @@ static void test_msg_link_get(void)
 	put32(&want, 0);
 	put32(&want, 0);
 	put16(&want, 9);
-	put16(&want, 3);          /* IFLA_IFNAME */
+	put16(&want, 3); /* IFLA_IFNAME */
 	putmem(&want, "usb0", 5);
 	pad4(&want);
 	put16(&want, 8);
-	put16(&want, 29);         /* IFLA_EXT_MASK */
-	put32(&want, 1u << 3);    /* RTEXT_FILTER_SKIP_STATS */
+	put16(&want, 29); /* IFLA_EXT_MASK */
+	put32(&want, 1u << 3); /* RTEXT_FILTER_SKIP_STATS */
 	finish(&want);
 	check_bytes("link get", &m, &want);
 }
@@ -179,23 +179,23 @@ static void test_msg_address(void)
 
 	CHECK_INT_EQ(netlink_msg_address(&m, RTM_NEWADDR, 7, &a4), 0);
 	put32(&want, 0);
-	put16(&want, 20);                     /* RTM_NEWADDR */
+	put16(&want, 20); /* RTM_NEWADDR */
 	put16(&want, 0x1 | 0x4 | 0x400 | 0x200); /* REQUEST ACK CREATE EXCL */
 	put32(&want, 0);
 	put32(&want, 0);
-	put8(&want, 2);                       /* AF_INET */
-	put8(&want, 24);                      /* prefix */
-	put8(&want, 0);                       /* flags */
-	put8(&want, 0);                       /* RT_SCOPE_UNIVERSE */
-	put32(&want, 7);                      /* ifindex */
+	put8(&want, 2); /* AF_INET */
+	put8(&want, 24); /* prefix */
+	put8(&want, 0); /* flags */
+	put8(&want, 0); /* RT_SCOPE_UNIVERSE */
+	put32(&want, 7); /* ifindex */
 	put16(&want, 8);
-	put16(&want, 2);                      /* IFA_LOCAL */
+	put16(&want, 2); /* IFA_LOCAL */
 	putmem(&want, v4, 4);
 	put16(&want, 8);
-	put16(&want, 1);                      /* IFA_ADDRESS */
+	put16(&want, 1); /* IFA_ADDRESS */
 	putmem(&want, v4, 4);
 	put16(&want, 8);
-	put16(&want, 4);                      /* IFA_BROADCAST */
+	put16(&want, 4); /* IFA_BROADCAST */
 	putmem(&want, brd, 4);
 	finish(&want);
 	check_bytes("add 192.168.7.2/24", &m, &want);
@@ -203,7 +203,7 @@ static void test_msg_address(void)
 	/* Delete: no CREATE|EXCL, no broadcast. */
 	CHECK_INT_EQ(netlink_msg_address(&m, RTM_DELADDR, 7, &a4), 0);
 	want.n -= 8;
-	set16(&want, 4, 21);                  /* RTM_DELADDR */
+	set16(&want, 4, 21); /* RTM_DELADDR */
 	set16(&want, 6, 0x1 | 0x4);
 	finish(&want);
 	check_bytes("delete 192.168.7.2/24", &m, &want);
@@ -239,7 +239,7 @@ static void test_msg_address(void)
 	put16(&want, 0x605);
 	put32(&want, 0);
 	put32(&want, 0);
-	put8(&want, 10);                      /* AF_INET6 */
+	put8(&want, 10); /* AF_INET6 */
 	put8(&want, 64);
 	put8(&want, 0);
 	put8(&want, 0);
@@ -276,29 +276,29 @@ static void build_newlink(struct bytes *x, uint16_t type, bool with_carrier)
 	put32(x, 0);
 	put8(x, 0);
 	put8(x, 0);
-	put16(x, 1);                        /* ARPHRD_ETHER */
-	put32(x, 5);                        /* ifindex */
-	put32(x, 0x1 | 0x40 | 0x10000);     /* UP RUNNING LOWER_UP */
+	put16(x, 1); /* ARPHRD_ETHER */
+	put32(x, 5); /* ifindex */
+	put32(x, 0x1 | 0x40 | 0x10000); /* UP RUNNING LOWER_UP */
 	put32(x, 0);
 	put16(x, 4 + 5);
-	put16(x, 3);                        /* IFLA_IFNAME */
+	put16(x, 3); /* IFLA_IFNAME */
 	putmem(x, "usb0", 5);
 	pad4(x);
 	put16(x, 8);
-	put16(x, 4);                        /* IFLA_MTU: skipped */
+	put16(x, 4); /* IFLA_MTU: skipped */
 	putmem(x, &mtu, 4);
 	put16(x, 4 + 1);
-	put16(x, 16);                       /* IFLA_OPERSTATE */
-	put8(x, 6);                         /* IF_OPER_UP */
+	put16(x, 16); /* IFLA_OPERSTATE */
+	put8(x, 6); /* IF_OPER_UP */
 	pad4(x);
 	if (with_carrier) {
 		put16(x, 4 + 1);
-		put16(x, 33);               /* IFLA_CARRIER */
+		put16(x, 33); /* IFLA_CARRIER */
 		put8(x, 1);
 		pad4(x);
 	}
 	put16(x, 4 + 6);
-	put16(x, 1);                        /* IFLA_ADDRESS */
+	put16(x, 1); /* IFLA_ADDRESS */
 	putmem(x, mac, 6);
 	pad4(x);
 	finish(x);
@@ -379,14 +379,14 @@ static void test_parse_address(void)
 	put32(&x, 0);
 	put8(&x, 2);
 	put8(&x, 24);
-	put8(&x, 0x80);  /* IFA_F_PERMANENT */
+	put8(&x, 0x80); /* IFA_F_PERMANENT */
 	put8(&x, 0);
 	put32(&x, 9);
 	put16(&x, 8);
-	put16(&x, 1);    /* IFA_ADDRESS: the peer */
+	put16(&x, 1); /* IFA_ADDRESS: the peer */
 	putmem(&x, peer, 4);
 	put16(&x, 8);
-	put16(&x, 2);    /* IFA_LOCAL: ours */
+	put16(&x, 2); /* IFA_LOCAL: ours */
 	putmem(&x, local, 4);
 	finish(&x);
 	CHECK_INT_EQ(netlink_parse_address(h, x.n, &ifindex, &a), 0);
@@ -412,7 +412,7 @@ static void test_parse_address(void)
 	put8(&x, 0);
 	put32(&x, 3);
 	put16(&x, 20);
-	put16(&x, 1);    /* IPv6: IFA_ADDRESS only */
+	put16(&x, 1); /* IPv6: IFA_ADDRESS only */
 	putmem(&x, v6, 16);
 	finish(&x);
 	CHECK_INT_EQ(netlink_parse_address(h, x.n, &ifindex, &a), 0);
