@@ -434,8 +434,12 @@ static void record_ext_ack(struct netlink *nl, const struct nlmsghdr *h)
 	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
 	/* Without NLM_F_CAPPED the request itself follows the error. */
-	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+	if (!(h->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < sizeof(e->msg) ||
+		    e->msg.nlmsg_len > h->nlmsg_len)
+			return;
 		at += e->msg.nlmsg_len - sizeof(e->msg);
+	}
 	at = NLMSG_ALIGN(NLMSG_HDRLEN + at);
 	if (at >= h->nlmsg_len)
 		return;
