@@ -100,3 +100,46 @@ vm_gadget_ping() {
 	[ "$VM_RC" = 0 ] ||
 		vm_fail "gadget: ping $1 failed (status $VM_RC): $(printf '%s\n' "$VM_OUT" | grep -E 'packets|bad|unreachable' | head -n 1)"
 }
+
+# vm_host_dhcp NETDEV [DEADLINE]: run busybox udhcpc on the host netdev in
+# the namespace until it has a lease (default 10 s), put the address on
+# it, and set VM_LEASE_IP, VM_LEASE_SUBNET, VM_LEASE_ROUTER, VM_LEASE_DNS,
+# VM_LEASE_SERVER (the server id) and VM_LEASE_TIME (seconds).
+vm_host_dhcp() {
+	local tries=${2:-10}
+	tries=${tries%%.*}
+	cat >/tmp/vm-udhcpc.sh <<'SCRIPT'
+#!/bin/sh
+case "$1" in
+bound | renew)
+	[ -n "$mask" ] || mask=$(ipcalc -p "$ip" "$subnet" | sed 's/.*=//')
+	{
+		echo "ip=$ip"
+		echo "subnet=$subnet"
+		echo "router=$router"
+		echo "dns=$dns"
+		echo "serverid=$serverid"
+		echo "lease=$lease"
+	} >/tmp/vm-lease
+	/usr/bin/ip addr add "$ip/$mask" dev "$interface"
+	;;
+esac
+exit 0
+SCRIPT
+	chmod 755 /tmp/vm-udhcpc.sh
+	rm -f /tmp/vm-lease
+	vm_log "run: udhcpc -i $1 (in netns $VM_NETNS, $tries s)"
+	VM_OUT=$("$VM_IP" netns exec "$VM_NETNS" udhcpc -i "$1" -f -q -n \
+		-t "$tries" -T 1 -s /tmp/vm-udhcpc.sh 2>&1)
+	VM_RC=$?
+	printf '%s\n' "$VM_OUT" | sed 's/^/    | /'
+	[ "$VM_RC" = 0 ] && [ -s /tmp/vm-lease ] ||
+		vm_fail "host: no DHCP lease on $1 within $tries s (udhcpc status $VM_RC): $(printf '%s\n' "$VM_OUT" | tail -n 1)"
+	VM_LEASE_IP=$(sed -n 's/^ip=//p' /tmp/vm-lease)
+	VM_LEASE_SUBNET=$(sed -n 's/^subnet=//p' /tmp/vm-lease)
+	VM_LEASE_ROUTER=$(sed -n 's/^router=//p' /tmp/vm-lease)
+	VM_LEASE_DNS=$(sed -n 's/^dns=//p' /tmp/vm-lease)
+	VM_LEASE_SERVER=$(sed -n 's/^serverid=//p' /tmp/vm-lease)
+	VM_LEASE_TIME=$(sed -n 's/^lease=//p' /tmp/vm-lease)
+	vm_log "host: lease $VM_LEASE_IP/$VM_LEASE_SUBNET from $VM_LEASE_SERVER for $VM_LEASE_TIME s"
+}
