@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vm-net: drive gadgetd's netlink and dhcp modules from VM scenarios, on the
- * real gadget-side netdev of a bound gadget, so that the kernel (not a unit
- * test's veth pair) answers.  One verb per run; every failure is one line
+ * vm-net: drive gadgetd's netlink, dhcp and ifupdown modules from VM
+ * scenarios, on the real gadget-side netdev of a bound gadget, so that the
+ * kernel (not a unit test's veth pair) answers.  One verb per run; every failure is one line
  * on stderr and exit status 1.
  *
  *   vm-net link IFNAME
@@ -11,11 +11,15 @@
  *   vm-net watch IFNAME SECONDS CONDITION
  *   vm-net dhcp IFNAME ADDR/LEN [--host-mac MAC] [--search-path P]
  *          [--runtime-dir D]
+ *   vm-net ifupdown-lookup IFNAME [INTERFACES_FILE]
+ *   vm-net ifup|ifdown IFNAME [INTERFACES_FILE]
  *
  * watch prints "ready" once it listens, then every notification about
  * IFNAME, and exits 0 at the first one matching CONDITION (up=0, up=1,
  * carrier=0, carrier=1, removed), 1 when none came within SECONDS.
  * dhcp prepares the server for IFNAME and exec()s it in the foreground.
+ * ifupdown-lookup prints what ifupdown_lookup() found; ifup and ifdown exec
+ * the command line ifupdown_argv_up()/_down() build.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,6 +34,7 @@
 #include <linux/if.h>
 
 #include "dhcp.h"
+#include "ifupdown.h"
 #include "netlink.h"
 #include "util.h"
 
@@ -299,6 +304,56 @@ static int cmd_dhcp(int argc, char **argv)
 	return r;
 }
 
+static int cmd_ifupdown_lookup(int argc, char **argv)
+{
+	struct ifupdown_stanza st;
+	int r;
+
+	if (argc < 1 || argc > 2)
+		return fail(
+			"usage: vm-net ifupdown-lookup IFNAME [INTERFACES_FILE]");
+	r = ifupdown_lookup(argc == 2 ? argv[1] : NULL, argv[0], &st);
+	if (r < 0)
+		return fail("ifupdown-lookup %s: %s", argv[0], strerror(-r));
+	printf("found=%d", st.found);
+	if (st.found)
+		printf(" file=%s line=%d method=%s inet=%d inet6=%d auto=%d hotplug=%d",
+		       st.file, st.line, st.method ? st.method : "", st.inet,
+		       st.inet6, st.is_auto, st.hotplug);
+	putchar('\n');
+	ifupdown_stanza_clear(&st);
+	return 0;
+}
+
+static int cmd_ifupdown_run(bool up, int argc, char **argv)
+{
+	struct ifupdown_tools tools;
+	const char *file;
+	char **args, *line;
+	int r;
+
+	if (argc < 1 || argc > 2)
+		return fail(
+			"usage: vm-net ifup|ifdown IFNAME [INTERFACES_FILE]");
+	file = argc == 2 ? argv[1] : NULL;
+	r = ifupdown_find(NULL, &tools);
+	if (r < 0)
+		return fail("no ifup/ifdown found: %s", strerror(-r));
+	if (up)
+		args = ifupdown_argv_up(&tools, file, argv[0]);
+	else
+		args = ifupdown_argv_down(&tools, file, argv[0]);
+	line = program_argv_join(args);
+	fprintf(stderr, "vm-net: %s\n", line);
+	free(line);
+	fflush(NULL);
+	execv(args[0], args);
+	r = fail("exec %s: %s", args[0], strerror(errno));
+	program_argv_free(args);
+	ifupdown_tools_clear(&tools);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	struct netlink *nl;
@@ -306,9 +361,14 @@ int main(int argc, char **argv)
 
 	if (argc < 3)
 		return fail(
-			"usage: vm-net link|configure|addresses|watch|dhcp IFNAME ...");
+			"usage: vm-net VERB IFNAME ... (verbs: link configure addresses watch dhcp ifupdown-lookup ifup ifdown)");
 	if (streq(argv[1], "dhcp"))
 		return cmd_dhcp(argc - 2, argv + 2);
+	if (streq(argv[1], "ifupdown-lookup"))
+		return cmd_ifupdown_lookup(argc - 2, argv + 2);
+	if (streq(argv[1], "ifup") || streq(argv[1], "ifdown"))
+		return cmd_ifupdown_run(streq(argv[1], "ifup"), argc - 2,
+					argv + 2);
 
 	r = netlink_open(&nl);
 	if (r < 0)
