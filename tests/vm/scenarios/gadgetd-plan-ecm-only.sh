@@ -20,12 +20,15 @@ g=$VM_GADGETS/gadgetd
 vm_expect_eq "gadgets in configfs" gadgetd "$(ls $VM_GADGETS | tr '\n' ' ' | sed 's/ $//')"
 vm_expect_eq "gadget UDC" "$VM_UDC" "$(cat $g/UDC)"
 
-# The profile's IDs, when it sets them, are what configfs got.
+# The profile's IDs, when it sets them, are what configfs got (compared as
+# numbers: 0x1D6B and 0x1d6b are the same ID).
 ini() { sed -n "s/^$1[[:space:]]*=[[:space:]]*\([^;[:space:]]*\).*/\1/p" $profile | head -n 1; }
 vid=$(cat $g/idVendor)
 pid=$(cat $g/idProduct)
-[ -n "$(ini vendor_id)" ] && vm_expect_eq "configfs idVendor vs profile" "$(ini vendor_id)" "$vid"
-[ -n "$(ini product_id)" ] && vm_expect_eq "configfs idProduct vs profile" "$(ini product_id)" "$pid"
+[ -n "$(ini vendor_id)" ] && vm_expect_eq "configfs idVendor vs profile" \
+	"$(printf '0x%04x' "$(ini vendor_id)")" "$(printf '0x%04x' "$vid")"
+[ -n "$(ini product_id)" ] && vm_expect_eq "configfs idProduct vs profile" \
+	"$(printf '0x%04x' "$(ini product_id)")" "$(printf '0x%04x' "$pid")"
 
 vm_wait_host_device "$vid" "$pid" 10
 for s in manufacturer product serialnumber; do
