@@ -179,6 +179,11 @@ struct profile_config {
 	size_t functions[PROFILE_MAX_CONFIG_FUNCTIONS];
 	size_t n_functions;
 	int functions_line;
+	/* The functions= list as configfs names ("geth.usb0"), as loaded;
+	 * profile_validate() resolves them into functions[] because a
+	 * function may be defined after the config that names it. */
+	char *function_names[PROFILE_MAX_CONFIG_FUNCTIONS];
+	size_t n_function_names;
 };
 
 struct profile_gadget {
@@ -215,6 +220,9 @@ struct profile {
 	struct profile_function *functions; /* in order of definition */
 	size_t n_functions;
 	struct profile_os_desc os_desc;
+	/* State of profile_begin_section()/profile_set_key() while loading
+	 * (current section, keys seen); private to profile.c. */
+	struct profile_loader *loader;
 };
 
 enum profile_section {
