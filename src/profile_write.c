@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Writing a profile as INI: what `gadgetd export` prints, and the way the
+ * tests compare a libconfig profile with its INI twin.
+ *
+ * Only keys that are set are written, always in the same order (the order
+ * of gadgetd.profile(5)), so that profile_load_ini(profile_write_ini(p))
+ * gives p back and two equal profiles give the same text.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gadgetd/profile.h"
+#include "log.h"
+#include "util.h"
+
+struct writer {
+	FILE *out;
+	bool started; /* a section was written: the next needs a blank line */
+	int err;      /* first error, negative errno */
+};
+
+/*
+ * The INI syntax has no quoting: a value runs to the end of the line,
+ * loses surrounding white space, and a ';' after white space starts a
+ * comment.  A string that cannot survive that is refused rather than
+ * written as something else.
+ */
+static bool write_value_ok(const char *value)
+{
+	size_t len = strlen(value);
+
+	if (len == 0)
+		return false;
+	if (value[0] == ' ' || value[0] == '\t' || value[len - 1] == ' ' ||
+	    value[len - 1] == '\t')
+		return false;
+	for (const char *c = value; *c; c++) {
+		if (*c == '\n' || *c == '\r')
+			return false;
+		if (*c == ';' && c > value && (c[-1] == ' ' || c[-1] == '\t'))
+			return false;
+	}
+	return true;
+}
+
+static void write_line(struct writer *w, const char *key, const char *value)
+{
+	if (!write_value_ok(value)) {
+		log_error("profile: the value of %s cannot be written in INI "
+			  "syntax (white space at an end, a line break or "
+			  "\" ;\"): \"%s\"",
+			  key, value);
+		if (!w->err)
+			w->err = -EINVAL;
+		return;
+	}
+	fprintf(w->out, "%s = %s\n", key, value);
+}
+
+static void write_str(struct writer *w, const char *key,
+		      const struct profile_str *s)
+{
+	if (s->line && s->value)
+		write_line(w, key, s->value);
+}
+
+static void write_bool(struct writer *w, const char *key,
+		       const struct profile_bool *b)
+{
+	if (b->line)
+		write_line(w, key, b->value ? "yes" : "no");
+}
+
+static void write_dec(struct writer *w, const char *key,
+		      const struct profile_int *i)
+{
+	char buf[32];
+
+	if (!i->line)
+		return;
+	snprintf(buf, sizeof(buf), "%ld", i->value);
+	write_line(w, key, buf);
+}
+
+/* IDs, BCD versions and codes read best in hex, as in lsusb. */
+static void write_hex(struct writer *w, const char *key,
+		      const struct profile_int *i, int digits)
+{
+	char buf[32];
+
+	if (!i->line)
+		return;
+	snprintf(buf, sizeof(buf), "0x%0*lx", digits, i->value);
+	write_line(w, key, buf);
+}
+
+static void write_mac(struct writer *w, const char *key,
+		      const struct profile_mac *m)
+{
+	char buf[32];
+
+	if (!m->line)
+		return;
+	if (m->is_auto) {
+		write_line(w, key, "auto");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x",
+		 m->addr[0], m->addr[1], m->addr[2], m->addr[3], m->addr[4],
+		 m->addr[5]);
+	write_line(w, key, buf);
+}
+
+/* "[kind]" or "[kind name]" */
+static void write_section(struct writer *w, const char *kind, const char *name)
+{
+	if (w->started)
+		fputc('\n', w->out);
+	w->started = true;
+	if (name)
+		fprintf(w->out, "[%s %s]\n", kind, name);
+	else
+		fprintf(w->out, "[%s]\n", kind);
+}
+
+static void write_gadget(struct writer *w, const struct profile_gadget *g)
+{
+	write_hex(w, "vendor_id", &g->vendor_id, 4);
+	write_hex(w, "product_id", &g->product_id, 4);
+	write_hex(w, "device_version", &g->device_version, 4);
+	write_hex(w, "usb_version", &g->usb_version, 4);
+	write_hex(w, "device_class", &g->device_class, 2);
+	write_hex(w, "device_subclass", &g->device_subclass, 2);
+	write_hex(w, "device_protocol", &g->device_protocol, 2);
+	write_dec(w, "max_packet_size0", &g->max_packet_size0);
+	write_hex(w, "language", &g->language, 3);
+	write_str(w, "manufacturer", &g->manufacturer);
+	write_str(w, "product", &g->product);
+	write_str(w, "serial", &g->serial);
+}
+
+static bool gadget_has_keys(const struct profile_gadget *g)
+{
+	return g->vendor_id.line || g->product_id.line ||
+	       g->device_version.line || g->usb_version.line ||
+	       g->device_class.line || g->device_subclass.line ||
+	       g->device_protocol.line || g->max_packet_size0.line ||
+	       g->language.line || g->manufacturer.line || g->product.line ||
+	       g->serial.line;
+}
+
+static void write_config(struct writer *w, const struct profile *p,
+			 const struct profile_config *c)
+{
+	char id[16];
+
+	snprintf(id, sizeof(id), "%d", c->id);
+	write_section(w, "config", id);
+	write_str(w, "name", &c->name);
+	write_dec(w, "max_power", &c->max_power);
+	write_bool(w, "self_powered", &c->self_powered);
+	write_bool(w, "remote_wakeup", &c->remote_wakeup);
+	/* After validation the list is resolved into functions[]; before,
+	 * only the names as loaded are there. */
+	if (c->n_functions > 0) {
+		fputs("functions =", w->out);
+		for (size_t i = 0; i < c->n_functions; i++)
+			fprintf(w->out, " %s",
+				p->functions[c->functions[i]].name);
+		fputc('\n', w->out);
+	} else if (c->n_function_names > 0) {
+		fputs("functions =", w->out);
+		for (size_t i = 0; i < c->n_function_names; i++)
+			fprintf(w->out, " %s", c->function_names[i]);
+		fputc('\n', w->out);
+	}
+}
+
+static void write_net(struct writer *w, const struct profile_net *n)
+{
+	write_mac(w, "dev_addr", &n->dev_addr);
+	write_mac(w, "host_addr", &n->host_addr);
+	write_dec(w, "qmult", &n->qmult);
+	if (n->n_addresses > 0) {
+		fputs("address =", w->out);
+		for (size_t i = 0; i < n->n_addresses; i++)
+			fprintf(w->out, " %s", n->addresses[i].text);
+		fputc('\n', w->out);
+	}
+	/* The policies' defaults are what an unset key means, so only the
+	 * other value needs writing. */
+	if (n->link == LINK_MANUAL)
+		write_line(w, "link", "manual");
+	if (n->ifupdown == IFUPDOWN_NO)
+		write_line(w, "ifupdown", "no");
+	write_bool(w, "dhcp", &n->dhcp);
+	write_str(w, "os_desc.compatible_id", &n->os_desc_compatible_id);
+	write_str(w, "os_desc.sub_compatible_id",
+		  &n->os_desc_sub_compatible_id);
+}
+
+static void write_lun_key(struct writer *w, int lun, const char *name,
+			  const char *value)
+{
+	char key[48];
+
+	snprintf(key, sizeof(key), "lun.%d.%s", lun, name);
+	write_line(w, key, value);
+}
+
+static void write_mass_storage(struct writer *w,
+			       const struct profile_mass_storage *ms)
+{
+	write_bool(w, "stall", &ms->stall);
+	for (int i = 0; i < ms->n_luns && i < PROFILE_MAX_LUNS; i++) {
+		const struct profile_lun *l = &ms->luns[i];
+		const struct {
+			const char *name;
+			const struct profile_bool *b;
+		} bools[] = {
+			{ "removable", &l->removable }, { "ro", &l->ro },
+			{ "cdrom", &l->cdrom },         { "nofua", &l->nofua },
+			{ "optional", &l->optional },
+		};
+
+		if (!l->defined)
+			continue;
+		if (l->file.line && l->file.value)
+			write_lun_key(w, i, "file", l->file.value);
+		for (size_t k = 0; k < ARRAY_SIZE(bools); k++)
+			if (bools[k].b->line)
+				write_lun_key(w, i, bools[k].name,
+					      bools[k].b->value ? "yes" : "no");
+		if (l->inquiry_string.line && l->inquiry_string.value)
+			write_lun_key(w, i, "inquiry_string",
+				      l->inquiry_string.value);
+	}
+}
+
+static void write_hid(struct writer *w, const struct profile_hid *h)
+{
+	write_dec(w, "protocol", &h->protocol);
+	write_dec(w, "subclass", &h->subclass);
+	write_dec(w, "report_length", &h->report_length);
+	/* A descriptor from a file is written as the file name, as the
+	 * profile said it; it is relative to the profile's directory. */
+	if (h->report_desc_file) {
+		write_line(w, "report_desc_file", h->report_desc_file);
+	} else if (h->report_desc && h->report_desc_len > 0) {
+		fputs("report_desc =", w->out);
+		for (size_t i = 0; i < h->report_desc_len; i++)
+			fprintf(w->out, " %02x", h->report_desc[i]);
+		fputc('\n', w->out);
+	}
+}
+
+static void write_function(struct writer *w, const struct profile_function *f)
+{
+	write_section(w, "function", f->name);
+	switch (f->type) {
+	case FUNCTION_ECM:
+	case FUNCTION_NCM:
+	case FUNCTION_EEM:
+	case FUNCTION_SUBSET:
+	case FUNCTION_RNDIS:
+		write_net(w, &f->u.net);
+		break;
+	case FUNCTION_MASS_STORAGE:
+		write_mass_storage(w, &f->u.ms);
+		break;
+	case FUNCTION_HID:
+		write_hid(w, &f->u.hid);
+		break;
+	case FUNCTION_MIDI:
+		write_dec(w, "index", &f->u.midi.index);
+		write_str(w, "id", &f->u.midi.id);
+		write_dec(w, "in_ports", &f->u.midi.in_ports);
+		write_dec(w, "out_ports", &f->u.midi.out_ports);
+		write_dec(w, "buflen", &f->u.midi.buflen);
+		write_dec(w, "qlen", &f->u.midi.qlen);
+		break;
+	case FUNCTION_LOOPBACK:
+		write_dec(w, "buflen", &f->u.loopback.buflen);
+		write_dec(w, "qlen", &f->u.loopback.qlen);
+		break;
+	case FUNCTION_UAC2:
+		write_dec(w, "c_chmask", &f->u.uac2.c_chmask);
+		write_dec(w, "c_srate", &f->u.uac2.c_srate);
+		write_dec(w, "c_ssize", &f->u.uac2.c_ssize);
+		write_dec(w, "p_chmask", &f->u.uac2.p_chmask);
+		write_dec(w, "p_srate", &f->u.uac2.p_srate);
+		write_dec(w, "p_ssize", &f->u.uac2.p_ssize);
+		break;
+	case FUNCTION_FFS:
+		write_str(w, "mountpoint", &f->u.ffs.mountpoint);
+		write_dec(w, "ready_timeout", &f->u.ffs.ready_timeout);
+		break;
+	case FUNCTION_ACM:
+	case FUNCTION_GSER:
+	case FUNCTION_OBEX:
+	case FUNCTION_TYPE_COUNT:
+		break;
+	}
+}
+
+static void write_os_desc(struct writer *w, const struct profile_os_desc *o)
+{
+	write_section(w, "os_desc", NULL);
+	write_bool(w, "use", &o->use);
+	write_hex(w, "vendor_code", &o->vendor_code, 2);
+	write_str(w, "signature", &o->signature);
+	write_dec(w, "config", &o->config);
+}
+
+int profile_write_ini(const struct profile *p, FILE *out)
+{
+	struct writer w = { .out = out };
+
+	if (p->description.line && p->description.value) {
+		write_section(&w, "profile", NULL);
+		write_str(&w, "description", &p->description);
+	}
+	if (gadget_has_keys(&p->gadget)) {
+		write_section(&w, "gadget", NULL);
+		write_gadget(&w, &p->gadget);
+	}
+	for (size_t i = 0; i < p->n_configs; i++)
+		write_config(&w, p, &p->configs[i]);
+	for (size_t i = 0; i < p->n_functions; i++)
+		write_function(&w, &p->functions[i]);
+	if (p->os_desc.defined)
+		write_os_desc(&w, &p->os_desc);
+
+	if (fflush(out) != 0 || ferror(out))
+		return w.err ? w.err : -EIO;
+	return w.err;
+}
