@@ -1,0 +1,957 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading a live gadget back into a profile.
+ *
+ * The gadget is read through libusbgx's typed getters and the profile is
+ * filled through profile_set_key(), the way the file loaders fill it, so
+ * that an exported profile passes exactly the checks a written one does.
+ * Each key gets a line number of its own, and a problem with it is
+ * reported against the configfs attribute it came from.
+ *
+ * Raw reads cover what libusbgx 0.2.0 gets wrong or lacks: MaxPower (its
+ * config attrs hold it in a uint8_t, so 500 mA reads as 244), a LUN's
+ * inquiry_string, and the order of a configuration's functions.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <usbg/function/hid.h>
+#include <usbg/function/loopback.h>
+#include <usbg/function/midi.h>
+#include <usbg/function/ms.h>
+#include <usbg/function/net.h>
+#include <usbg/function/uac2.h>
+#include <usbg/usbg.h>
+
+#include "config.h"
+#include "export.h"
+#include "util.h"
+
+/* fs/configfs/mount.c; <linux/magic.h> does not have it. */
+#define EXPORT_CONFIGFS_MAGIC 0x62656570
+
+struct export_ctx {
+	struct profile *p;
+	struct diag_list *diags;
+	const char *mounts;
+	char *dir;     /* usb_gadget/<gadget>, absolute */
+	char **paths;  /* paths[line]: the configfs path a key came from */
+	size_t n_paths;
+	int language;  /* of the exported strings, 0 = none */
+};
+
+static int export_errno(int usbg_error)
+{
+	switch (usbg_error) {
+	case USBG_SUCCESS:
+		return 0;
+	case USBG_ERROR_NO_MEM:
+		return -ENOMEM;
+	case USBG_ERROR_NO_ACCESS:
+		return -EACCES;
+	case USBG_ERROR_NOT_FOUND:
+		return -ENOENT;
+	case USBG_ERROR_IO:
+		return -EIO;
+	case USBG_ERROR_EXIST:
+		return -EEXIST;
+	case USBG_ERROR_NO_DEV:
+		return -ENODEV;
+	case USBG_ERROR_BUSY:
+		return -EBUSY;
+	case USBG_ERROR_NOT_SUPPORTED:
+		return -EOPNOTSUPP;
+	case USBG_ERROR_PATH_TOO_LONG:
+		return -ENAMETOOLONG;
+	case USBG_ERROR_NOT_EMPTY:
+		return -ENOTEMPTY;
+	case USBG_ERROR_INVALID_PARAM:
+	case USBG_ERROR_INVALID_FORMAT:
+	case USBG_ERROR_MISSING_TAG:
+	case USBG_ERROR_INVALID_TYPE:
+	case USBG_ERROR_INVALID_VALUE:
+		return -EINVAL;
+	default:
+		return -EIO;
+	}
+}
+
+static char *export_path(const struct export_ctx *ctx, const char *rel)
+{
+	return rel ? xasprintf("%s/%s", ctx->dir, rel) : xstrdup(ctx->dir);
+}
+
+/* A line number standing for one configfs path. */
+static int export_line(struct export_ctx *ctx, const char *rel)
+{
+	ctx->paths = xreallocarray(ctx->paths, ctx->n_paths + 1,
+				   sizeof(*ctx->paths));
+	ctx->paths[ctx->n_paths] = export_path(ctx, rel);
+	return (int)ctx->n_paths++;
+}
+
+/* Report what profile_set_key() and profile_validate() said against the
+ * configfs paths their line numbers stand for. */
+static void export_move_diags(struct export_ctx *ctx, struct diag_list *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		const struct diag *d = &from->items[i];
+		const char *file = ctx->dir;
+
+		if (d->line > 0 && (size_t)d->line < ctx->n_paths)
+			file = ctx->paths[d->line];
+		diag_add(ctx->diags, d->severity, file, 0, "%s", d->message);
+	}
+	diag_clear(from);
+}
+
+static void export_diag(struct export_ctx *ctx, enum diag_severity severity,
+			const char *rel, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void export_diag(struct export_ctx *ctx, enum diag_severity severity,
+			const char *rel, const char *fmt, ...)
+{
+	va_list ap;
+	char *path = export_path(ctx, rel);
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	diag_add(ctx->diags, severity, path, 0, "%s", msg);
+	free(msg);
+	free(path);
+}
+
+#define export_error(ctx, rel, ...) \
+	export_diag((ctx), DIAG_ERROR, (rel), __VA_ARGS__)
+#define export_warning(ctx, rel, ...) \
+	export_diag((ctx), DIAG_WARNING, (rel), __VA_ARGS__)
+
+static bool export_begin(struct export_ctx *ctx, const char *rel,
+			 const char *section)
+{
+	struct diag_list tmp;
+	int r;
+
+	diag_init(&tmp);
+	r = profile_begin_section(ctx->p, section, export_line(ctx, rel),
+				  &tmp);
+	export_move_diags(ctx, &tmp);
+	return r >= 0;
+}
+
+static void export_set(struct export_ctx *ctx, const char *rel,
+		       const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void export_set(struct export_ctx *ctx, const char *rel,
+		       const char *key, const char *fmt, ...)
+{
+	struct diag_list tmp;
+	va_list ap;
+	char *value;
+
+	va_start(ap, fmt);
+	value = xvasprintf(fmt, ap);
+	va_end(ap);
+	diag_init(&tmp);
+	profile_set_key(ctx->p, key, value, export_line(ctx, rel), &tmp);
+	export_move_diags(ctx, &tmp);
+	free(value);
+}
+
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+/* ---- the gadget ---- */
+
+static void export_gadget_strings(struct export_ctx *ctx, usbg_gadget *g)
+{
+	struct usbg_gadget_strs strs = { 0 };
+	int *langs = NULL;
+	char rel[64];
+	int r;
+
+	/* A gadget without strings/ has no strings to export. */
+	if (usbg_get_gadget_strs_langs(g, &langs) != USBG_SUCCESS || !langs)
+		return;
+	for (int i = 0; langs[i]; i++)
+		if (langs[i] == 0x409 || !ctx->language)
+			ctx->language = langs[i];
+	for (int i = 0; langs[i]; i++)
+		if (langs[i] != ctx->language)
+			export_warning(ctx, NULL,
+				     "strings in language 0x%x are not "
+				     "exported: a profile has strings in one "
+				     "language (0x%x)",
+				     langs[i], ctx->language);
+	free(langs);
+	if (!ctx->language)
+		return;
+
+	snprintf(rel, sizeof(rel), "strings/0x%x", ctx->language);
+	export_set(ctx, rel, "language", "0x%x", ctx->language);
+	r = usbg_get_gadget_strs(g, ctx->language, &strs);
+	if (r != USBG_SUCCESS) {
+		export_error(ctx, rel, "%s", usbg_strerror(r));
+		return;
+	}
+	snprintf(rel, sizeof(rel), "strings/0x%x/manufacturer", ctx->language);
+	if (strs.manufacturer && strs.manufacturer[0])
+		export_set(ctx, rel, "manufacturer", "%s", strs.manufacturer);
+	snprintf(rel, sizeof(rel), "strings/0x%x/product", ctx->language);
+	if (strs.product && strs.product[0])
+		export_set(ctx, rel, "product", "%s", strs.product);
+	snprintf(rel, sizeof(rel), "strings/0x%x/serialnumber", ctx->language);
+	if (strs.serial && strs.serial[0])
+		export_set(ctx, rel, "serial", "%s", strs.serial);
+	usbg_free_gadget_strs(&strs);
+}
+
+static int export_gadget_attrs(struct export_ctx *ctx, usbg_gadget *g)
+{
+	struct usbg_gadget_attrs a;
+	int r;
+
+	r = usbg_get_gadget_attrs(g, &a);
+	if (r != USBG_SUCCESS) {
+		export_error(ctx, NULL, "reading the device attributes: %s",
+			     usbg_strerror(r));
+		return export_errno(r);
+	}
+	if (!export_begin(ctx, NULL, "gadget"))
+		return -EINVAL;
+	/* Everything is written, defaults included: the exported profile
+	 * must rebuild this gadget whatever gadgetd.conf's [gadget]
+	 * defaults say. */
+	export_set(ctx, "idVendor", "vendor_id", "0x%04x", a.idVendor);
+	export_set(ctx, "idProduct", "product_id", "0x%04x", a.idProduct);
+	export_set(ctx, "bcdDevice", "device_version", "0x%04x", a.bcdDevice);
+	export_set(ctx, "bcdUSB", "usb_version", "0x%04x", a.bcdUSB);
+	export_set(ctx, "bDeviceClass", "device_class", "0x%02x",
+		   a.bDeviceClass);
+	export_set(ctx, "bDeviceSubClass", "device_subclass", "0x%02x",
+		   a.bDeviceSubClass);
+	export_set(ctx, "bDeviceProtocol", "device_protocol", "0x%02x",
+		   a.bDeviceProtocol);
+	export_set(ctx, "bMaxPacketSize0", "max_packet_size0", "%u",
+		   a.bMaxPacketSize0);
+	export_gadget_strings(ctx, g);
+	return 0;
+}
+
+/* ---- functions ---- */
+
+static void export_mac(struct export_ctx *ctx, const char *rel,
+		       const char *key, const struct ether_addr *mac)
+{
+	const uint8_t *b = mac->ether_addr_octet;
+
+	export_set(ctx, rel, key, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1],
+		   b[2], b[3], b[4], b[5]);
+}
+
+static void export_net(struct export_ctx *ctx, usbg_function *f,
+		       const char *fdir, bool rndis)
+{
+	struct usbg_f_net_attrs a;
+	struct usbg_function_os_desc od = { 0 };
+	char *rel;
+	int r;
+
+	r = usbg_f_net_get_attrs(usbg_to_net_function(f), &a);
+	if (r != USBG_SUCCESS) {
+		export_error(ctx, fdir, "%s", usbg_strerror(r));
+		return;
+	}
+	rel = xasprintf("%s/dev_addr", fdir);
+	export_mac(ctx, rel, "dev_addr", &a.dev_addr);
+	free(rel);
+	rel = xasprintf("%s/host_addr", fdir);
+	export_mac(ctx, rel, "host_addr", &a.host_addr);
+	free(rel);
+	rel = xasprintf("%s/qmult", fdir);
+	export_set(ctx, rel, "qmult", "%d", a.qmult);
+	free(rel);
+	usbg_f_net_cleanup_attrs(&a);
+
+	/* Kernels without OS descriptor support have no os_desc/ here. */
+	if (!rndis || usbg_get_interf_os_desc(f, "rndis", &od) != USBG_SUCCESS)
+		return;
+	rel = xasprintf("%s/os_desc/interface.rndis/compatible_id", fdir);
+	if (od.compatible_id && od.compatible_id[0])
+		export_set(ctx, rel, "os_desc.compatible_id", "%s",
+			   od.compatible_id);
+	free(rel);
+	rel = xasprintf("%s/os_desc/interface.rndis/sub_compatible_id", fdir);
+	if (od.sub_compatible_id && od.sub_compatible_id[0])
+		export_set(ctx, rel, "os_desc.sub_compatible_id", "%s",
+			   od.sub_compatible_id);
+	free(rel);
+	usbg_free_interf_os_desc(&od);
+}
+
+static void export_lun(struct export_ctx *ctx, const char *fdir,
+		       const struct usbg_f_ms_lun_attrs *l)
+{
+	char key[48], *rel, *path, *inquiry = NULL;
+	const struct {
+		const char *name;
+		bool value;
+	} bools[] = {
+		{ "removable", l->removable },
+		{ "ro", l->ro },
+		{ "cdrom", l->cdrom },
+		{ "nofua", l->nofua },
+	};
+
+	if (l->file && l->file[0]) {
+		rel = xasprintf("%s/lun.%d/file", fdir, l->id);
+		snprintf(key, sizeof(key), "lun.%d.file", l->id);
+		export_set(ctx, rel, key, "%s", l->file);
+		free(rel);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(bools); i++) {
+		rel = xasprintf("%s/lun.%d/%s", fdir, l->id, bools[i].name);
+		snprintf(key, sizeof(key), "lun.%d.%s", l->id, bools[i].name);
+		export_set(ctx, rel, key, "%s", yes_no(bools[i].value));
+		free(rel);
+	}
+
+	/* libusbgx 0.2.0 does not know inquiry_string. */
+	rel = xasprintf("%s/lun.%d/inquiry_string", fdir, l->id);
+	path = export_path(ctx, rel);
+	if (read_file_string(path, &inquiry) == 0 && inquiry[0]) {
+		snprintf(key, sizeof(key), "lun.%d.inquiry_string", l->id);
+		export_set(ctx, rel, key, "%s", inquiry);
+	}
+	free(inquiry);
+	free(path);
+	free(rel);
+}
+
+static void export_mass_storage(struct export_ctx *ctx, usbg_function *f,
+				const char *fdir)
+{
+	struct usbg_f_ms_attrs a;
+	char *rel;
+	int r;
+
+	r = usbg_f_ms_get_attrs(usbg_to_ms_function(f), &a);
+	if (r != USBG_SUCCESS) {
+		export_error(ctx, fdir, "%s", usbg_strerror(r));
+		return;
+	}
+	rel = xasprintf("%s/stall", fdir);
+	export_set(ctx, rel, "stall", "%s", yes_no(a.stall));
+	free(rel);
+	/* libusbgx sorts the LUNs by number. */
+	for (int i = 0; i < a.nluns; i++)
+		if (a.luns[i])
+			export_lun(ctx, fdir, a.luns[i]);
+	usbg_f_ms_cleanup_attrs(&a);
+}
+
+static void export_hid(struct export_ctx *ctx, usbg_function *f,
+		       const char *fdir)
+{
+	struct usbg_f_hid_attrs a;
+	char *rel, *hex;
+	int r;
+
+	r = usbg_f_hid_get_attrs(usbg_to_hid_function(f), &a);
+	if (r != USBG_SUCCESS) {
+		export_error(ctx, fdir, "%s", usbg_strerror(r));
+		return;
+	}
+	rel = xasprintf("%s/protocol", fdir);
+	export_set(ctx, rel, "protocol", "%u", a.protocol);
+	free(rel);
+	rel = xasprintf("%s/subclass", fdir);
+	export_set(ctx, rel, "subclass", "%u", a.subclass);
+	free(rel);
+	rel = xasprintf("%s/report_length", fdir);
+	export_set(ctx, rel, "report_length", "%u", a.report_length);
+	free(rel);
+	if (a.report_desc.len > 0) {
+		hex = xcalloc(a.report_desc.len, 3);
+		for (unsigned i = 0; i < a.report_desc.len; i++)
+			sprintf(hex + 3 * i,
+				i + 1 < a.report_desc.len ? "%02x " : "%02x",
+				(unsigned char)a.report_desc.desc[i]);
+		rel = xasprintf("%s/report_desc", fdir);
+		export_set(ctx, rel, "report_desc", "%s", hex);
+		free(rel);
+		free(hex);
+	}
+	usbg_f_hid_cleanup_attrs(&a);
+}
+
+static void export_midi(struct export_ctx *ctx, usbg_function *f,
+			const char *fdir)
+{
+	struct usbg_f_midi_attrs a;
+	char *rel;
+	int r;
+
+	r = usbg_f_midi_get_attrs(usbg_to_midi_function(f), &a);
+	if (r != USBG_SUCCESS) {
+		export_error(ctx, fdir, "%s", usbg_strerror(r));
+		return;
+	}
+#define MIDI_INT(name, fmt)                                        \
+	do {                                                       \
+		rel = xasprintf("%s/" #name, fdir);                \
+		export_set(ctx, rel, #name, fmt, a.name);          \
+		free(rel);                                         \
+	} while (0)
+	MIDI_INT(index, "%d");
+	if (a.id && a.id[0]) {
+		rel = xasprintf("%s/id", fdir);
+		export_set(ctx, rel, "id", "%s", a.id);
+		free(rel);
+	}
+	MIDI_INT(in_ports, "%u");
+	MIDI_INT(out_ports, "%u");
+	MIDI_INT(buflen, "%u");
+	MIDI_INT(qlen, "%u");
+#undef MIDI_INT
+	usbg_f_midi_cleanup_attrs(&a);
+}
+
+static void export_loopback(struct export_ctx *ctx, usbg_function *f,
+			    const char *fdir)
+{
+	struct usbg_f_loopback_attrs a;
+	char *rel;
+	int r;
+
+	r = usbg_f_loopback_get_attrs(usbg_to_loopback_function(f), &a);
+	if (r != USBG_SUCCESS) {
+		export_error(ctx, fdir, "%s", usbg_strerror(r));
+		return;
+	}
+	rel = xasprintf("%s/buflen", fdir);
+	export_set(ctx, rel, "buflen", "%u", a.buflen);
+	free(rel);
+	rel = xasprintf("%s/qlen", fdir);
+	export_set(ctx, rel, "qlen", "%u", a.qlen);
+	free(rel);
+}
+
+static void export_uac2(struct export_ctx *ctx, usbg_function *f,
+			const char *fdir)
+{
+	struct usbg_f_uac2_attrs a;
+	char *rel;
+	int r;
+
+	r = usbg_f_uac2_get_attrs(usbg_to_uac2_function(f), &a);
+	if (r != USBG_SUCCESS) {
+		export_error(ctx, fdir, "%s", usbg_strerror(r));
+		return;
+	}
+#define UAC2_INT(name)                                             \
+	do {                                                       \
+		rel = xasprintf("%s/" #name, fdir);                \
+		export_set(ctx, rel, #name, "%d", a.name);         \
+		free(rel);                                         \
+	} while (0)
+	UAC2_INT(c_chmask);
+	UAC2_INT(c_srate);
+	UAC2_INT(c_ssize);
+	UAC2_INT(p_chmask);
+	UAC2_INT(p_srate);
+	UAC2_INT(p_ssize);
+#undef UAC2_INT
+}
+
+/* /proc/mounts escapes white space and backslashes as \ooo. */
+static void export_unescape_mount(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' &&
+		    r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 +
+				      (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* Where a FunctionFS instance is mounted: the mount's source is the
+ * instance name. */
+static void export_ffs(struct export_ctx *ctx, const char *instance,
+		       const char *fdir)
+{
+	FILE *f = fopen(ctx->mounts, "re");
+	char line[1024];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char source[256], target[512], type[64];
+
+		if (sscanf(line, "%255s %511s %63s", source, target, type) != 3)
+			continue;
+		if (!streq(type, "functionfs"))
+			continue;
+		export_unescape_mount(source);
+		if (!streq(source, instance))
+			continue;
+		export_unescape_mount(target);
+		export_set(ctx, fdir, "mountpoint", "%s", target);
+		break;
+	}
+	fclose(f);
+}
+
+static void export_function(struct export_ctx *ctx, usbg_function *f)
+{
+	usbg_function_type utype = usbg_get_function_type(f);
+	const char *type_name = usbg_get_function_type_str(utype);
+	const char *instance = usbg_get_function_instance(f);
+	enum function_type type;
+	char *fdir, *section;
+
+	if (!type_name)
+		type_name = "?";
+	fdir = xasprintf("functions/%s.%s", type_name, instance);
+	if (function_type_from_name(type_name, &type) < 0) {
+		export_error(ctx, fdir,
+			     "gadgetd does not support %s functions",
+			     type_name);
+		free(fdir);
+		return;
+	}
+	section = xasprintf("function %s.%s", type_name, instance);
+	if (!export_begin(ctx, fdir, section))
+		goto out;
+
+	switch (type) {
+	case FUNCTION_ECM:
+	case FUNCTION_NCM:
+	case FUNCTION_EEM:
+	case FUNCTION_SUBSET:
+	case FUNCTION_RNDIS:
+		export_net(ctx, f, fdir, type == FUNCTION_RNDIS);
+		break;
+	case FUNCTION_MASS_STORAGE:
+		export_mass_storage(ctx, f, fdir);
+		break;
+	case FUNCTION_HID:
+		export_hid(ctx, f, fdir);
+		break;
+	case FUNCTION_MIDI:
+		export_midi(ctx, f, fdir);
+		break;
+	case FUNCTION_LOOPBACK:
+		export_loopback(ctx, f, fdir);
+		break;
+	case FUNCTION_UAC2:
+		export_uac2(ctx, f, fdir);
+		break;
+	case FUNCTION_FFS:
+		export_ffs(ctx, instance, fdir);
+		break;
+	case FUNCTION_ACM:
+	case FUNCTION_GSER:
+	case FUNCTION_OBEX:
+	case FUNCTION_TYPE_COUNT:
+		break;
+	}
+out:
+	free(section);
+	free(fdir);
+}
+
+/* ---- configurations ---- */
+
+static int export_compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The functions linked into a configuration, in interface order: the
+ * kernel adds functions to a configuration in the order they were linked.
+ * configfs lists a directory's user-made entries newest first, so on
+ * configfs the links read backwards give that order.  libusbgx 0.2.0
+ * sorts them by name instead, which is why this reads the directory
+ * itself.  Anywhere else (a copy of the tree, the tests' fake configfs)
+ * there is no creation order to recover and names are sorted.
+ */
+static int export_config_links(const char *cdir, char ***out, size_t *n_out)
+{
+	struct statfs sfs;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0;
+	bool on_configfs;
+	DIR *d;
+
+	d = opendir(cdir);
+	if (!d)
+		return -errno;
+	on_configfs = fstatfs(dirfd(d), &sfs) == 0 &&
+		      sfs.f_type == EXPORT_CONFIGFS_MAGIC;
+	while ((de = readdir(d))) {
+		char *link = xasprintf("%s/%s", cdir, de->d_name);
+		char target[PATH_MAX];
+		ssize_t len = readlink(link, target, sizeof(target) - 1);
+		const char *base;
+
+		free(link);
+		if (len < 0)
+			continue; /* not a link: an attribute or strings/ */
+		target[len] = '\0';
+		base = strrchr(target, '/');
+		base = base ? base + 1 : target;
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xstrdup(base);
+	}
+	closedir(d);
+
+	if (on_configfs) {
+		for (size_t i = 0; i < n / 2; i++) {
+			char *t = names[i];
+
+			names[i] = names[n - 1 - i];
+			names[n - 1 - i] = t;
+		}
+	} else if (n > 1) {
+		qsort(names, n, sizeof(*names), export_compare_names);
+	}
+	*out = names;
+	*n_out = n;
+	return 0;
+}
+
+static bool export_has_function(usbg_gadget *g, const char *name)
+{
+	usbg_function *f;
+
+	usbg_for_each_function(f, g)
+	{
+		const char *t = usbg_get_function_type_str(
+			usbg_get_function_type(f));
+		const char *i = usbg_get_function_instance(f);
+		size_t tl = t ? strlen(t) : 0;
+
+		if (t && strncmp(name, t, tl) == 0 && name[tl] == '.' &&
+		    streq(name + tl + 1, i))
+			return true;
+	}
+	return false;
+}
+
+static void export_config(struct export_ctx *ctx, usbg_gadget *g,
+			  usbg_config *c)
+{
+	struct usbg_config_attrs a;
+	struct usbg_config_strs strs = { 0 };
+	int id = usbg_get_config_id(c);
+	char *cdir, *section, *rel, *path, *max_power = NULL, *functions;
+	char **links = NULL;
+	size_t n_links = 0, len;
+	int r;
+
+	cdir = xasprintf("configs/%s.%d", usbg_get_config_label(c), id);
+	section = xasprintf("config %d", id);
+	if (!export_begin(ctx, cdir, section))
+		goto out;
+
+	if (ctx->language &&
+	    usbg_get_config_strs(c, ctx->language, &strs) == USBG_SUCCESS) {
+		rel = xasprintf("%s/strings/0x%x/configuration", cdir,
+				ctx->language);
+		if (strs.configuration && strs.configuration[0])
+			export_set(ctx, rel, "name", "%s", strs.configuration);
+		free(rel);
+		usbg_free_config_strs(&strs);
+	}
+
+	rel = xasprintf("%s/MaxPower", cdir);
+	path = export_path(ctx, rel);
+	r = read_file_string(path, &max_power);
+	if (r < 0)
+		export_error(ctx, rel, "%s", strerror(-r));
+	else
+		export_set(ctx, rel, "max_power", "%s", max_power);
+	free(max_power);
+	free(path);
+	free(rel);
+
+	rel = xasprintf("%s/bmAttributes", cdir);
+	r = usbg_get_config_attrs(c, &a);
+	if (r != USBG_SUCCESS) {
+		export_error(ctx, rel, "%s", usbg_strerror(r));
+	} else if (!(a.bmAttributes & 0x80) || (a.bmAttributes & 0x1f)) {
+		export_error(ctx, rel,
+			     "0x%02x has bits other than self-powered (0x40) "
+			     "and remote wakeup (0x20)",
+			     a.bmAttributes);
+	} else {
+		export_set(ctx, rel, "self_powered", "%s",
+			   yes_no(a.bmAttributes & 0x40));
+		export_set(ctx, rel, "remote_wakeup", "%s",
+			   yes_no(a.bmAttributes & 0x20));
+	}
+	free(rel);
+
+	path = export_path(ctx, cdir);
+	r = export_config_links(path, &links, &n_links);
+	free(path);
+	if (r < 0) {
+		export_error(ctx, cdir, "%s", strerror(-r));
+		goto out;
+	}
+	len = 1;
+	for (size_t i = 0; i < n_links; i++)
+		len += strlen(links[i]) + 1;
+	functions = xcalloc(1, len);
+	for (size_t i = 0; i < n_links; i++) {
+		if (!export_has_function(g, links[i])) {
+			rel = xasprintf("%s/%s", cdir, links[i]);
+			export_error(ctx, rel,
+				     "links to %s, which is not a function of "
+				     "this gadget",
+				     links[i]);
+			free(rel);
+			continue;
+		}
+		if (functions[0])
+			strcat(functions, " ");
+		strcat(functions, links[i]);
+	}
+	if (functions[0])
+		export_set(ctx, cdir, "functions", "%s", functions);
+	free(functions);
+out:
+	for (size_t i = 0; i < n_links; i++)
+		free(links[i]);
+	free(links);
+	free(section);
+	free(cdir);
+}
+
+static void export_os_desc(struct export_ctx *ctx, usbg_gadget *g)
+{
+	struct usbg_gadget_os_descs od = { 0 };
+	usbg_config *linked;
+
+	/* Kernels without OS descriptor support have no os_desc/. */
+	if (usbg_get_gadget_os_descs(g, &od) != USBG_SUCCESS)
+		return;
+	linked = usbg_get_os_desc_binding(g);
+	if (!od.use && !linked)
+		goto out;
+	if (!export_begin(ctx, "os_desc", "os_desc"))
+		goto out;
+	export_set(ctx, "os_desc/use", "use", "%s", yes_no(od.use));
+	export_set(ctx, "os_desc/b_vendor_code", "vendor_code", "0x%02x",
+		   od.b_vendor_code);
+	if (od.qw_sign && od.qw_sign[0])
+		export_set(ctx, "os_desc/qw_sign", "signature", "%s",
+			   od.qw_sign);
+	if (linked) {
+		char *rel = xasprintf("os_desc/%s.%d",
+				      usbg_get_config_label(linked),
+				      usbg_get_config_id(linked));
+
+		export_set(ctx, rel, "config", "%d",
+			   usbg_get_config_id(linked));
+		free(rel);
+	}
+out:
+	usbg_free_gadget_os_desc(&od);
+}
+
+int export_gadget(const struct export_options *opts, const char *gadget,
+		  struct profile **out, struct diag_list *diags)
+{
+	const char *configfs = opts && opts->configfs ? opts->configfs
+						       : CONFIG_DEFAULT_CONFIGFS;
+	struct export_ctx ctx = { 0 };
+	struct diag_list tmp;
+	size_t errors_before = diags->n_errors;
+	usbg_state *s = NULL;
+	usbg_gadget *g;
+	usbg_function *f;
+	usbg_config *c;
+	int r;
+
+	*out = NULL;
+	ctx.diags = diags;
+	ctx.mounts = opts && opts->mounts ? opts->mounts : "/proc/self/mounts";
+	ctx.dir = xasprintf("%s/usb_gadget/%s", configfs, gadget);
+	ctx.paths = xcalloc(1, sizeof(*ctx.paths));
+	ctx.paths[0] = xstrdup(ctx.dir);
+	ctx.n_paths = 1;
+
+	r = usbg_init(configfs, &s);
+	if (r != USBG_SUCCESS) {
+		/* libusbgx 0.2.0 refuses the whole tree when one gadget has
+		 * a function type it does not know. */
+		diag_error(diags, configfs, 0, "libusbgx cannot read it: %s",
+			   usbg_strerror(r));
+		r = export_errno(r);
+		s = NULL;
+		goto out;
+	}
+	g = usbg_get_gadget(s, gadget);
+	if (!g) {
+		diag_error(diags, ctx.dir, 0, "%s", strerror(ENOENT));
+		r = -ENOENT;
+		goto out;
+	}
+
+	ctx.p = profile_new(ctx.dir);
+	r = export_gadget_attrs(&ctx, g);
+	if (r < 0)
+		goto out;
+	usbg_for_each_function(f, g)
+	{
+		export_function(&ctx, f);
+	}
+	usbg_for_each_config(c, g)
+	{
+		export_config(&ctx, g, c);
+	}
+	export_os_desc(&ctx, g);
+
+	if (diags->n_errors > errors_before) {
+		r = -EINVAL;
+		goto out;
+	}
+	diag_init(&tmp);
+	r = profile_validate(ctx.p, &tmp);
+	export_move_diags(&ctx, &tmp);
+	if (r < 0 || diags->n_errors > errors_before) {
+		r = r < 0 ? r : -EINVAL;
+		goto out;
+	}
+	*out = ctx.p;
+	ctx.p = NULL;
+	r = 0;
+out:
+	if (s)
+		usbg_cleanup(s);
+	profile_free(ctx.p);
+	for (size_t i = 0; i < ctx.n_paths; i++)
+		free(ctx.paths[i]);
+	free(ctx.paths);
+	free(ctx.dir);
+	return r;
+}
+
+static int export_list(const char *dir, char ***out, size_t *n_out)
+{
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		struct stat st;
+		char *path;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			names = xreallocarray(names, n + 1, sizeof(*names));
+			names[n++] = xstrdup(de->d_name);
+		}
+		free(path);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), export_compare_names);
+	*out = names;
+	*n_out = n;
+	return 0;
+}
+
+int export_choose_gadget(const char *configfs, const char *requested,
+			 const char *default_name, char **chosen,
+			 struct diag_list *diags)
+{
+	char *dir, *path, **names = NULL, *list = NULL;
+	size_t n = 0;
+	struct stat st;
+	int r;
+
+	*chosen = NULL;
+	if (!configfs)
+		configfs = CONFIG_DEFAULT_CONFIGFS;
+	dir = xasprintf("%s/usb_gadget", configfs);
+
+	if (requested) {
+		path = xasprintf("%s/%s", dir, requested);
+		r = stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -ENOENT;
+		if (r < 0)
+			diag_error(diags, path, 0, "no such gadget");
+		else
+			*chosen = xstrdup(requested);
+		free(path);
+		goto out;
+	}
+
+	r = export_list(dir, &names, &n);
+	if (r < 0) {
+		diag_error(diags, dir, 0, "%s", strerror(-r));
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (default_name && streq(names[i], default_name))
+			*chosen = xstrdup(default_name);
+	if (!*chosen && n == 1)
+		*chosen = xstrdup(names[0]);
+	if (*chosen) {
+		r = 0;
+		goto out;
+	}
+
+	r = -ENOENT;
+	if (n == 0) {
+		diag_error(diags, dir, 0, "there is no gadget to export");
+		goto out;
+	}
+	list = xstrdup("");
+	for (size_t i = 0; i < n; i++) {
+		char *next = xasprintf("%s%s%s", list, i ? " " : "", names[i]);
+
+		free(list);
+		list = next;
+	}
+	diag_error(diags, dir, 0,
+		   "no gadget named %s; name one of: %s",
+		   default_name ? default_name : "gadgetd", list);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(list);
+	free(dir);
+	return r;
+}
