@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "gadgetd/profile.h"
+#include "profile_load.h"
 #include "util.h"
 
 /* USB string descriptors hold at most 126 UTF-16 units; configfs refuses
@@ -515,7 +516,7 @@ static bool parse_number(const char *s, long *out)
 	return true;
 }
 
-static bool parse_bool(const char *s, bool *out)
+bool profile_parse_bool(const char *s, bool *out)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1" };
 	static const char *const no[] = { "no", "false", "off", "0" };
@@ -576,7 +577,7 @@ static void set_bool(struct key_ctx *k, struct profile_bool *v)
 {
 	bool b;
 
-	if (!parse_bool(k->value, &b)) {
+	if (!profile_parse_bool(k->value, &b)) {
 		key_invalid(k, "yes, no, true, false, on, off, 1 or 0");
 		return;
 	}
@@ -847,7 +848,7 @@ static void set_ifupdown(struct key_ctx *k)
 	if (streq(k->value, "auto"))
 		net->ifupdown = IFUPDOWN_AUTO;
 	else if (streq(k->value, "no") ||
-		 (parse_bool(k->value, &b) && !b))
+		 (profile_parse_bool(k->value, &b) && !b))
 		net->ifupdown = IFUPDOWN_NO;
 	else
 		key_invalid(k, "auto or no");
@@ -883,6 +884,9 @@ static void set_report_desc(struct key_ctx *k)
 
 	if (report_desc_conflict(k, hid))
 		goto out;
+	/* Set even when refused below: validation then knows a descriptor
+	 * was given and does not report it missing as well. */
+	hid->report_desc_line = k->line;
 	for (;;) {
 		int hi, lo;
 
@@ -928,6 +932,7 @@ static void set_report_desc_file(struct key_ctx *k)
 
 	if (report_desc_conflict(k, hid))
 		return;
+	hid->report_desc_line = k->line; /* as in set_report_desc() */
 	if (!k->value[0]) {
 		key_error(k, "'report_desc_file' needs a value");
 		return;
