@@ -64,6 +64,10 @@ vm_gadget_teardown() {
 	for x in "$g"/configs/*/*; do [ -L "$x" ] && rm -f "$x"; done
 	for x in "$g"/configs/*/strings/*; do [ -d "$x" ] && rmdir "$x"; done
 	for x in "$g"/configs/*; do [ -d "$x" ] && rmdir "$x"; done
+	# mass storage: lun.0 goes with the function, the others first
+	for x in "$g"/functions/*/lun.*; do
+		case "${x##*/}" in lun.0) ;; *) [ -d "$x" ] && rmdir "$x" ;; esac
+	done
 	for x in "$g"/functions/*; do [ -d "$x" ] && rmdir "$x"; done
 	for x in "$g"/strings/*; do [ -d "$x" ] && rmdir "$x"; done
 	rmdir "$g" 2>/dev/null ||
