@@ -86,8 +86,46 @@ static void check_collect_names(const struct gadgetd_config *cfg,
 		}
 		closedir(d);
 	}
-	qsort(names->names, names->n, sizeof(*names->names),
-	      check_compare_names);
+	if (names->n > 1)
+		qsort(names->names, names->n, sizeof(*names->names),
+		      check_compare_names);
+}
+
+struct check_diag {
+	const struct diag *diag;
+	size_t order; /* as found: qsort is not stable */
+};
+
+static int check_compare_diags(const void *a, const void *b)
+{
+	const struct check_diag *x = a, *y = b;
+	int r = strcmp(x->diag->file, y->diag->file);
+
+	if (r)
+		return r;
+	if (x->diag->line != y->diag->line)
+		return (x->diag->line > y->diag->line) -
+		       (x->diag->line < y->diag->line);
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/* Loading and validation find problems in two passes; print them in file
+ * order, as a compiler does. */
+static void check_print_sorted(const struct diag_list *diags)
+{
+	struct check_diag *sorted = xcalloc(diags->n, sizeof(*sorted));
+	char line[1024];
+
+	for (size_t i = 0; i < diags->n; i++) {
+		sorted[i].diag = &diags->items[i];
+		sorted[i].order = i;
+	}
+	qsort(sorted, diags->n, sizeof(*sorted), check_compare_diags);
+	for (size_t i = 0; i < diags->n; i++) {
+		diag_format(sorted[i].diag, line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	free(sorted);
 }
 
 /* Returns true when the profile has no error. */
@@ -100,7 +138,7 @@ static bool check_one(const struct gadgetd_config *cfg, const char *name)
 
 	diag_init(&diags);
 	config_load_profile(cfg, name, &p, &diags);
-	diag_print(&diags, stderr);
+	check_print_sorted(&diags);
 	ok = diags.n_errors == 0;
 	if (ok && config_find_profile(cfg, name, &path) == 0)
 		printf("%s: ok\n", path);

@@ -24,6 +24,7 @@ struct ini_stream {
 	void *user;
 	struct diag_list *diags;
 	bool failed;
+	bool skip_keys; /* after a broken section header */
 };
 
 static void ini_syntax_error(struct ini_stream *s, const char *fmt, ...)
@@ -103,14 +104,20 @@ static const char *ini_clean_line(struct ini_stream *s, int max)
 
 	if (*t == '[') {
 		end = strchr(t, ']');
+		/* The keys that follow belong to a section we do not
+		 * know: skip them rather than pin them on the previous
+		 * section and report errors that are not there. */
 		if (!end) {
 			ini_syntax_error(s, "missing ']' in section header");
+			s->skip_keys = true;
 			return "";
 		}
 		if (end[1] != '\0') {
 			ini_syntax_error(s, "unexpected text after ']'");
+			s->skip_keys = true;
 			return "";
 		}
+		s->skip_keys = false;
 		*end = '\0';
 		t++;
 		t += strspn(t, " \t");
@@ -190,7 +197,8 @@ static int ini_stream_handler(void *user, const char *section,
 	struct ini_stream *s = user;
 
 	(void)section; /* tracked through ops->section, with its line */
-	s->ops->key(s->user, name, value, s->line);
+	if (!s->skip_keys)
+		s->ops->key(s->user, name, value, s->line);
 	return 1;
 }
 

@@ -396,7 +396,8 @@ int profile_begin_section(struct profile *p, const char *section, int line,
 			  struct diag_list *diags)
 {
 	struct profile_loader *l = profile_loader(p);
-	char *text = str_strip(xstrdup(section));
+	char *copy = xstrdup(section);
+	char *text = str_strip(copy);
 	char *arg = text + strcspn(text, " \t");
 	int r;
 
@@ -429,7 +430,7 @@ int profile_begin_section(struct profile *p, const char *section, int line,
 	}
 	if (r == 0)
 		l->state = LOADER_IN_SECTION;
-	free(text);
+	free(copy);
 	return r;
 }
 

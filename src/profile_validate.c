@@ -182,7 +182,9 @@ int profile_validate(struct profile *p, struct diag_list *diags)
 
 	for (size_t i = 0; i < p->n_configs; i++)
 		validate_config(p, &p->configs[i], diags);
-	qsort(p->configs, p->n_configs, sizeof(*p->configs), compare_configs);
+	if (p->n_configs > 1)
+		qsort(p->configs, p->n_configs, sizeof(*p->configs),
+		      compare_configs);
 
 	for (size_t i = 0; i < p->n_functions; i++) {
 		const struct profile_function *f = &p->functions[i];
