@@ -330,10 +330,19 @@ static void export_lun(struct export_ctx *ctx, const char *fdir,
 		free(rel);
 	}
 
-	/* libusbgx 0.2.0 does not know inquiry_string. */
+	/* libusbgx 0.2.0 does not know inquiry_string.  The kernel keeps it
+	 * padded with spaces to the 28 bytes of INQUIRY data and shows it
+	 * so; written back, it pads it again, so the padding is not part of
+	 * the value. */
 	rel = xasprintf("%s/lun.%d/inquiry_string", fdir, l->id);
 	path = export_path(ctx, rel);
-	if (read_file_string(path, &inquiry) == 0 && inquiry[0]) {
+	if (read_file_string(path, &inquiry) == 0) {
+		size_t len = strlen(inquiry);
+
+		while (len > 0 && inquiry[len - 1] == ' ')
+			inquiry[--len] = '\0';
+	}
+	if (inquiry && inquiry[0]) {
 		snprintf(key, sizeof(key), "lun.%d.inquiry_string", l->id);
 		export_set(ctx, rel, key, "%s", inquiry);
 	}

@@ -57,15 +57,17 @@ static void make_gadget(const char *root)
 	fake_write(root, G "functions/mass_storage.0/lun.0/removable", "1");
 	fake_write(root, G "functions/mass_storage.0/lun.0/cdrom", "0");
 	fake_write(root, G "functions/mass_storage.0/lun.0/nofua", "0");
+	/* The kernel shows it padded to 28 characters. */
 	fake_write(root, G "functions/mass_storage.0/lun.0/inquiry_string",
-		   "Example eMMC");
+		   "Example eMMC                ");
 	fake_write(root, G "functions/mass_storage.0/lun.1/file",
 		   "/srv/disk.img");
 	fake_write(root, G "functions/mass_storage.0/lun.1/ro", "1");
 	fake_write(root, G "functions/mass_storage.0/lun.1/removable", "0");
 	fake_write(root, G "functions/mass_storage.0/lun.1/cdrom", "0");
 	fake_write(root, G "functions/mass_storage.0/lun.1/nofua", "1");
-	fake_write(root, G "functions/mass_storage.0/lun.1/inquiry_string", "");
+	fake_write(root, G "functions/mass_storage.0/lun.1/inquiry_string",
+		   "                            ");
 
 	fake_write(root, G "functions/hid.kbd/protocol", "1");
 	fake_write(root, G "functions/hid.kbd/subclass", "1");
