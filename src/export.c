@@ -14,6 +14,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -793,6 +794,59 @@ out:
 	usbg_free_gadget_os_desc(&od);
 }
 
+/*
+ * usbg_init(), with its failures said in one line.  libusbgx 0.2.0 prints
+ * its own debugging lines on stderr when it cannot parse the tree; they
+ * are dropped, the diagnostic says what failed.
+ */
+static int export_usbg_init(const char *configfs, usbg_state **s,
+			    struct diag_list *diags)
+{
+	char *dir = xasprintf("%s/usb_gadget", configfs);
+	struct stat st;
+	int saved, devnull, r;
+
+	*s = NULL;
+	if (stat(dir, &st) < 0) {
+		r = -errno;
+		diag_error(diags, dir, 0, "%s (is configfs mounted and "
+				       "libcomposite loaded?)",
+			   strerror(-r));
+		free(dir);
+		return r;
+	}
+
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0 && devnull >= 0)
+		dup2(devnull, STDERR_FILENO);
+	r = usbg_init(configfs, s);
+	fflush(stderr);
+	if (saved >= 0 && devnull >= 0)
+		dup2(saved, STDERR_FILENO);
+	if (saved >= 0)
+		close(saved);
+	if (devnull >= 0)
+		close(devnull);
+
+	if (r != USBG_SUCCESS) {
+		/* It refuses the whole tree when one gadget has a function
+		 * type it does not know (printer, uvc in 0.2.0). */
+		diag_error(diags, dir, 0,
+			   "libusbgx cannot read the gadgets here: %s%s",
+			   usbg_strerror(r),
+			   r == USBG_ERROR_NOT_SUPPORTED
+				   ? " (a gadget has a function type "
+				     "libusbgx does not know)"
+				   : "");
+		*s = NULL;
+		r = export_errno(r);
+	}
+	free(dir);
+	return r;
+}
+
 int export_gadget(const struct export_options *opts, const char *gadget,
 		  struct profile **out, struct diag_list *diags)
 {
@@ -815,16 +869,9 @@ int export_gadget(const struct export_options *opts, const char *gadget,
 	ctx.paths[0] = xstrdup(ctx.dir);
 	ctx.n_paths = 1;
 
-	r = usbg_init(configfs, &s);
-	if (r != USBG_SUCCESS) {
-		/* libusbgx 0.2.0 refuses the whole tree when one gadget has
-		 * a function type it does not know. */
-		diag_error(diags, configfs, 0, "libusbgx cannot read it: %s",
-			   usbg_strerror(r));
-		r = export_errno(r);
-		s = NULL;
+	r = export_usbg_init(configfs, &s, diags);
+	if (r < 0)
 		goto out;
-	}
 	g = usbg_get_gadget(s, gadget);
 	if (!g) {
 		diag_error(diags, ctx.dir, 0, "%s", strerror(ENOENT));

@@ -329,6 +329,35 @@ static void test_export_errors(void)
 		free(want);
 	}
 	diag_clear(&diags);
+
+	/* libusbgx 0.2.0 refuses the whole tree for one function type it
+	 * does not know; that is said in one line. */
+	fake_mkdir(root, G "functions/printer.0");
+	r = export_gadget(&opts, "g1", &p, &diags);
+	CHECK(r < 0);
+	CHECK_INT_EQ(diags.n, 1);
+	if (diags.n > 0) {
+		diag_format(&diags.items[0], buf, sizeof(buf));
+		want = xasprintf("%s/usb_gadget: libusbgx cannot read the "
+				 "gadgets here: Function not supported (a "
+				 "gadget has a function type libusbgx does "
+				 "not know)",
+				 root);
+		CHECK_STR_EQ(buf, want);
+		free(want);
+	}
+	diag_clear(&diags);
+
+	opts.configfs = "/nonexistent/gadgetd-test";
+	r = export_gadget(&opts, "g1", &p, &diags);
+	CHECK_INT_EQ(r, -ENOENT);
+	if (diags.n > 0) {
+		diag_format(&diags.items[0], buf, sizeof(buf));
+		CHECK_STR_EQ(buf, "/nonexistent/gadgetd-test/usb_gadget: No such "
+				  "file or directory (is configfs mounted and "
+				  "libcomposite loaded?)");
+	}
+	diag_clear(&diags);
 	profile_free(p);
 	fake_configfs_free(root);
 }
