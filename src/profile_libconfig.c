@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "gadgetd/profile.h"
+#include "profile_libconfig.h"
 #include "util.h"
 
 /* A function label (the name of a group under `functions`, or
@@ -1244,9 +1245,14 @@ static char *lc_dirname(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
-int profile_load_libconfig_buffer(const char *path, const char *data,
-				  size_t len, struct profile **out,
-				  struct diag_list *diags)
+/*
+ * With keep_on_error, *out is the profile as far as it could be built
+ * even when there were errors (not when the file did not parse), so that
+ * validation can report the rest too.
+ */
+static int lc_load(const char *path, const char *data, size_t len,
+		   bool keep_on_error, struct profile **out,
+		   struct diag_list *diags)
 {
 	struct lc_ctx ctx = { 0 };
 	config_t cfg;
@@ -1295,7 +1301,8 @@ int profile_load_libconfig_buffer(const char *path, const char *data,
 	lc_translate(&ctx, config_root_setting(&cfg));
 	if (diags->n_errors > ctx.errors_before) {
 		r = -EINVAL;
-		goto out;
+		if (!keep_on_error)
+			goto out;
 	}
 	*out = ctx.p;
 	ctx.p = NULL;
@@ -1313,8 +1320,15 @@ out:
 	return r;
 }
 
-int profile_load_libconfig(const char *path, struct profile **out,
-			   struct diag_list *diags)
+int profile_load_libconfig_buffer(const char *path, const char *data,
+				  size_t len, struct profile **out,
+				  struct diag_list *diags)
+{
+	return lc_load(path, data, len, false, out, diags);
+}
+
+static int lc_load_file(const char *path, bool keep_on_error,
+			struct profile **out, struct diag_list *diags)
 {
 	FILE *f;
 	char *data = NULL;
@@ -1341,10 +1355,21 @@ int profile_load_libconfig(const char *path, struct profile **out,
 		diag_error(diags, path, 0, "%s", strerror(EIO));
 		goto out;
 	}
-	r = profile_load_libconfig_buffer(path, data ? data : "", len, out,
-					  diags);
+	r = lc_load(path, data ? data : "", len, keep_on_error, out, diags);
 out:
 	fclose(f);
 	free(data);
 	return r;
+}
+
+int profile_load_libconfig(const char *path, struct profile **out,
+			   struct diag_list *diags)
+{
+	return lc_load_file(path, false, out, diags);
+}
+
+int profile_libconfig_parse(const char *path, struct profile **out,
+			    struct diag_list *diags)
+{
+	return lc_load_file(path, true, out, diags);
 }

@@ -12,6 +12,7 @@
 #include <usbg/usbg.h>
 
 #include "gadgetd/profile.h"
+#include "profile_libconfig.h"
 #include "testlib.h"
 #include "util.h"
 
@@ -297,6 +298,46 @@ static void test_include(void)
 	fake_configfs_free(root);
 }
 
+/* profile_libconfig_parse() keeps what it built despite errors, so that
+ * validation reports the rest in the same run. */
+static void test_parse_keeps_profile(void)
+{
+	char *root = fake_configfs_new();
+	char *path = xasprintf("%s/p.cfg", root);
+	struct diag_list diags;
+	struct profile *p = NULL;
+	int r;
+
+	fake_write(root, "p.cfg",
+		   "attrs = { idVendr = 0x1d6b; };\n"
+		   "functions = { acm_GS0 = { instance = \"GS0\"; "
+		   "type = \"acm\"; }; };\n"
+		   "configs = ( { id = 1; functions = ( \"acm_GS0\" ); } );\n"
+		   "os_descs = { use = 1; config_id = 3; };");
+	diag_init(&diags);
+	r = profile_libconfig_parse(path, &p, &diags);
+	CHECK(r < 0);
+	CHECK(p != NULL);
+	CHECK_INT_EQ(diags.n_errors, 1);
+	if (p) {
+		profile_validate(p, &diags);
+		CHECK_INT_EQ(diags.n_errors, 2);
+		if (diags.n == 2)
+			CHECK_INT_EQ(diags.items[1].line, 4);
+	}
+	profile_free(p);
+	diag_clear(&diags);
+
+	/* Not libconfig at all: nothing to validate. */
+	fake_write(root, "p.cfg", "attrs = {");
+	r = profile_libconfig_parse(path, &p, &diags);
+	CHECK(r < 0);
+	CHECK(p == NULL);
+	diag_clear(&diags);
+	free(path);
+	fake_configfs_free(root);
+}
+
 #define G "usb_gadget/g1/"
 
 /*
@@ -436,6 +477,7 @@ int main(void)
 	test_errors();
 	test_embedded_nul();
 	test_include();
+	test_parse_keeps_profile();
 	test_libusbgx_export();
 	return testlib_finish("test-libconfig");
 }
