@@ -794,6 +794,15 @@ out:
 	usbg_free_gadget_os_desc(&od);
 }
 
+static void export_no_gadget_dir(const char *dir, int err,
+				 struct diag_list *diags)
+{
+	diag_error(diags, dir, 0, "%s%s", strerror(-err),
+		   err == -ENOENT ? " (is configfs mounted and libcomposite "
+				    "loaded?)"
+				  : "");
+}
+
 /*
  * usbg_init(), with its failures said in one line.  libusbgx 0.2.0 prints
  * its own debugging lines on stderr when it cannot parse the tree; they
@@ -809,9 +818,7 @@ static int export_usbg_init(const char *configfs, usbg_state **s,
 	*s = NULL;
 	if (stat(dir, &st) < 0) {
 		r = -errno;
-		diag_error(diags, dir, 0, "%s (is configfs mounted and "
-				       "libcomposite loaded?)",
-			   strerror(-r));
+		export_no_gadget_dir(dir, r, diags);
 		free(dir);
 		return r;
 	}
@@ -975,7 +982,7 @@ int export_choose_gadget(const char *configfs, const char *requested,
 
 	r = export_list(dir, &names, &n);
 	if (r < 0) {
-		diag_error(diags, dir, 0, "%s", strerror(-r));
+		export_no_gadget_dir(dir, r, diags);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
