@@ -947,7 +947,8 @@ static void set_report_desc_file(struct key_ctx *k)
 					 k->p->path, k->value)
 			     : xstrdup(k->value);
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named by mistake must not hang the loader. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		key_error(k, "cannot read report_desc_file '%s': %s", path,
 			  strerror(errno));
