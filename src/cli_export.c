@@ -72,8 +72,7 @@ int cli_export(const struct cli_options *opts, int argc, char **argv)
 	mem = open_memstream(&text, &len);
 	if (!mem)
 		goto out;
-	fprintf(mem, "; exported by gadgetd from configfs gadget %s\n",
-		gadget);
+	fprintf(mem, "; exported by gadgetd from configfs gadget %s\n", gadget);
 	r = profile_write_ini(p, mem);
 	fclose(mem);
 	if (r < 0)

@@ -43,10 +43,10 @@ struct export_ctx {
 	struct profile *p;
 	struct diag_list *diags;
 	const char *mounts;
-	char *dir;     /* usb_gadget/<gadget>, absolute */
-	char **paths;  /* paths[line]: the configfs path a key came from */
+	char *dir; /* usb_gadget/<gadget>, absolute */
+	char **paths; /* paths[line]: the configfs path a key came from */
 	size_t n_paths;
-	int language;  /* of the exported strings, 0 = none */
+	int language; /* of the exported strings, 0 = none */
 };
 
 static int export_errno(int usbg_error)
@@ -145,18 +145,17 @@ static bool export_begin(struct export_ctx *ctx, const char *rel,
 	int r;
 
 	diag_init(&tmp);
-	r = profile_begin_section(ctx->p, section, export_line(ctx, rel),
-				  &tmp);
+	r = profile_begin_section(ctx->p, section, export_line(ctx, rel), &tmp);
 	export_move_diags(ctx, &tmp);
 	return r >= 0;
 }
 
-static void export_set(struct export_ctx *ctx, const char *rel,
-		       const char *key, const char *fmt, ...)
+static void export_set(struct export_ctx *ctx, const char *rel, const char *key,
+		       const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-static void export_set(struct export_ctx *ctx, const char *rel,
-		       const char *key, const char *fmt, ...)
+static void export_set(struct export_ctx *ctx, const char *rel, const char *key,
+		       const char *fmt, ...)
 {
 	struct diag_list tmp;
 	va_list ap;
@@ -194,10 +193,10 @@ static void export_gadget_strings(struct export_ctx *ctx, usbg_gadget *g)
 	for (int i = 0; langs[i]; i++)
 		if (langs[i] != ctx->language)
 			export_warning(ctx, NULL,
-				     "strings in language 0x%x are not "
-				     "exported: a profile has strings in one "
-				     "language (0x%x)",
-				     langs[i], ctx->language);
+				       "strings in language 0x%x are not "
+				       "exported: a profile has strings in one "
+				       "language (0x%x)",
+				       langs[i], ctx->language);
 	free(langs);
 	if (!ctx->language)
 		return;
@@ -255,8 +254,8 @@ static int export_gadget_attrs(struct export_ctx *ctx, usbg_gadget *g)
 
 /* ---- functions ---- */
 
-static void export_mac(struct export_ctx *ctx, const char *rel,
-		       const char *key, const struct ether_addr *mac)
+static void export_mac(struct export_ctx *ctx, const char *rel, const char *key,
+		       const struct ether_addr *mac)
 {
 	const uint8_t *b = mac->ether_addr_octet;
 
@@ -421,11 +420,11 @@ static void export_midi(struct export_ctx *ctx, usbg_function *f,
 		export_error(ctx, fdir, "%s", usbg_strerror(r));
 		return;
 	}
-#define MIDI_INT(name, fmt)                                        \
-	do {                                                       \
-		rel = xasprintf("%s/" #name, fdir);                \
-		export_set(ctx, rel, #name, fmt, a.name);          \
-		free(rel);                                         \
+#define MIDI_INT(name, fmt)                               \
+	do {                                              \
+		rel = xasprintf("%s/" #name, fdir);       \
+		export_set(ctx, rel, #name, fmt, a.name); \
+		free(rel);                                \
 	} while (0)
 	MIDI_INT(index, "%d");
 	if (a.id && a.id[0]) {
@@ -473,11 +472,11 @@ static void export_uac2(struct export_ctx *ctx, usbg_function *f,
 		export_error(ctx, fdir, "%s", usbg_strerror(r));
 		return;
 	}
-#define UAC2_INT(name)                                             \
-	do {                                                       \
-		rel = xasprintf("%s/" #name, fdir);                \
-		export_set(ctx, rel, #name, "%d", a.name);         \
-		free(rel);                                         \
+#define UAC2_INT(name)                                     \
+	do {                                               \
+		rel = xasprintf("%s/" #name, fdir);        \
+		export_set(ctx, rel, #name, "%d", a.name); \
+		free(rel);                                 \
 	} while (0)
 	UAC2_INT(c_chmask);
 	UAC2_INT(c_srate);
@@ -494,8 +493,8 @@ static void export_unescape_mount(char *s)
 	char *w = s;
 
 	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' &&
-		    r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' &&
+		    r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
 			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 +
 				      (r[3] - '0'));
 			r += 3;
@@ -545,8 +544,7 @@ static void export_function(struct export_ctx *ctx, usbg_function *f)
 		type_name = "?";
 	fdir = xasprintf("functions/%s.%s", type_name, instance);
 	if (function_type_from_name(type_name, &type) < 0) {
-		export_error(ctx, fdir,
-			     "gadgetd does not support %s functions",
+		export_error(ctx, fdir, "gadgetd does not support %s functions",
 			     type_name);
 		free(fdir);
 		return;
@@ -660,8 +658,8 @@ static bool export_has_function(usbg_gadget *g, const char *name)
 
 	usbg_for_each_function(f, g)
 	{
-		const char *t = usbg_get_function_type_str(
-			usbg_get_function_type(f));
+		const char *t =
+			usbg_get_function_type_str(usbg_get_function_type(f));
 		const char *i = usbg_get_function_instance(f);
 		size_t tl = t ? strlen(t) : 0;
 
@@ -858,7 +856,7 @@ int export_gadget(const struct export_options *opts, const char *gadget,
 		  struct profile **out, struct diag_list *diags)
 {
 	const char *configfs = opts && opts->configfs ? opts->configfs
-						       : CONFIG_DEFAULT_CONFIGFS;
+						      : CONFIG_DEFAULT_CONFIGFS;
 	struct export_ctx ctx = { 0 };
 	struct diag_list tmp;
 	size_t errors_before = diags->n_errors;
@@ -1007,8 +1005,7 @@ int export_choose_gadget(const char *configfs, const char *requested,
 		free(list);
 		list = next;
 	}
-	diag_error(diags, dir, 0,
-		   "no gadget named %s; name one of: %s",
+	diag_error(diags, dir, 0, "no gadget named %s; name one of: %s",
 		   default_name ? default_name : "gadgetd", list);
 out:
 	for (size_t i = 0; i < n; i++)

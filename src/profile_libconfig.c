@@ -34,11 +34,11 @@ struct lc_label {
 };
 
 struct lc_ctx {
-	const char *path;        /* the profile, for messages */
-	char *include_dir;       /* where @include files are looked up */
+	const char *path; /* the profile, for messages */
+	char *include_dir; /* where @include files are looked up */
 	struct profile *p;
 	struct diag_list *diags;
-	size_t errors_before;    /* diags->n_errors when loading started */
+	size_t errors_before; /* diags->n_errors when loading started */
 
 	struct lc_label *labels;
 	size_t n_labels;
@@ -99,21 +99,20 @@ static const char *const lc_ms_attrs[] = { "stall", NULL };
 static const char *const lc_hid_attrs[] = { "protocol", "subclass",
 					    "report_length", NULL };
 static const char *const lc_hid_ignored[] = { "dev", NULL };
-static const char *const lc_midi_attrs[] = { "index",     "id",     "in_ports",
+static const char *const lc_midi_attrs[] = { "index",	  "id",	    "in_ports",
 					     "out_ports", "buflen", "qlen",
 					     NULL };
 static const char *const lc_loopback_attrs[] = { "buflen", "qlen", NULL };
-static const char *const lc_uac2_attrs[] = { "c_chmask", "c_srate",
-					     "c_ssize",  "p_chmask",
-					     "p_srate",  "p_ssize",
+static const char *const lc_uac2_attrs[] = { "c_chmask", "c_srate", "c_ssize",
+					     "p_chmask", "p_srate", "p_ssize",
 					     NULL };
 static const char *const lc_none[] = { NULL };
 
 /* LUN keys in attrs.luns; "filename" is what libusbgx before 0.2.0
  * wrote for "file". */
-static const char *const lc_lun_attrs[] = { "file", "ro", "removable",
-					    "cdrom", "nofua",
-					    "inquiry_string", NULL };
+static const char *const lc_lun_attrs[] = { "file",  "ro",    "removable",
+					    "cdrom", "nofua", "inquiry_string",
+					    NULL };
 
 static bool lc_in_list(const char *const *list, const char *name)
 {
@@ -123,8 +122,8 @@ static bool lc_in_list(const char *const *list, const char *name)
 	return false;
 }
 
-static const char *lc_file(const struct lc_ctx *ctx,
-			   const config_setting_t *s, char **owned)
+static const char *lc_file(const struct lc_ctx *ctx, const config_setting_t *s,
+			   char **owned)
 {
 	const char *file = s ? config_setting_source_file(s) : NULL;
 
@@ -256,8 +255,8 @@ static bool lc_begin(struct lc_ctx *ctx, const config_setting_t *s,
 	return r >= 0;
 }
 
-static bool lc_expect(struct lc_ctx *ctx, const config_setting_t *s,
-		      int type, const char *what)
+static bool lc_expect(struct lc_ctx *ctx, const config_setting_t *s, int type,
+		      const char *what)
 {
 	const char *kind;
 
@@ -314,8 +313,7 @@ static bool lc_int_value(const config_setting_t *s, long long *value)
 	}
 }
 
-static const char *lc_label_lookup(const struct lc_ctx *ctx,
-				   const char *label)
+static const char *lc_label_lookup(const struct lc_ctx *ctx, const char *label)
 {
 	for (size_t i = 0; i < ctx->n_labels; i++)
 		if (streq(ctx->labels[i].label, label))
@@ -391,8 +389,7 @@ static int lc_list_length(struct lc_ctx *ctx, const config_setting_t *s,
 }
 
 static const config_setting_t *lc_lun_group(struct lc_ctx *ctx,
-					    const config_setting_t *list,
-					    int i)
+					    const config_setting_t *list, int i)
 {
 	const config_setting_t *lun;
 
@@ -449,8 +446,9 @@ static void lc_address(struct lc_ctx *ctx, const config_setting_t *s)
 			config_setting_get_elem(s, (unsigned)i);
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			lc_error(ctx, e, "address: each element must be a "
-					 "string");
+			lc_error(ctx, e,
+				 "address: each element must be a "
+				 "string");
 			return;
 		}
 		len += strlen(config_setting_get_string(e)) + 1;
@@ -583,8 +581,9 @@ static void lc_function_attrs(struct lc_ctx *ctx, enum function_type type,
 			continue;
 		}
 		if (!lc_in_list(known, name)) {
-			lc_error(ctx, s, "unknown key '%s' in attrs of "
-					 "function %s",
+			lc_error(ctx, s,
+				 "unknown key '%s' in attrs of "
+				 "function %s",
 				 name, fname);
 			continue;
 		}
@@ -690,8 +689,8 @@ static void lc_function(struct lc_ctx *ctx, const config_setting_t *def,
 		} else if (streq(key, "os_descs")) {
 			os_descs = s;
 		} else {
-			lc_error(ctx, s, "unknown key '%s' in function %s",
-				 key, name);
+			lc_error(ctx, s, "unknown key '%s' in function %s", key,
+				 name);
 		}
 	}
 
@@ -775,8 +774,9 @@ static void lc_config_attrs(struct lc_ctx *ctx, const config_setting_t *attrs)
 			lc_set_text(ctx, s, "remote_wakeup",
 				    (bm & 0x20) ? "yes" : "no");
 		} else {
-			lc_error(ctx, s, "unknown key '%s' in attrs of a "
-					 "configuration",
+			lc_error(ctx, s,
+				 "unknown key '%s' in attrs of a "
+				 "configuration",
 				 name);
 		}
 	}
@@ -806,8 +806,7 @@ static bool lc_language(struct lc_ctx *ctx, const config_setting_t *lang)
 	return true;
 }
 
-static void lc_config_strings(struct lc_ctx *ctx,
-			      const config_setting_t *list)
+static void lc_config_strings(struct lc_ctx *ctx, const config_setting_t *list)
 {
 	int n;
 
@@ -857,8 +856,7 @@ static void lc_config_strings(struct lc_ctx *ctx,
  * sections once the configuration's section is complete.
  */
 static char *lc_binding(struct lc_ctx *ctx, const config_setting_t *b,
-			const config_setting_t ***inline_defs,
-			size_t *n_inline)
+			const config_setting_t ***inline_defs, size_t *n_inline)
 {
 	const config_setting_t *fn = b, *link_name = NULL;
 	const char *label;
@@ -889,8 +887,8 @@ static char *lc_binding(struct lc_ctx *ctx, const config_setting_t *b,
 	}
 
 	if (config_setting_is_group(fn)) {
-		const char *type = lc_string_member(ctx, fn, "type",
-						    "an inline function");
+		const char *type =
+			lc_string_member(ctx, fn, "type", "an inline function");
 		const char *inst = lc_string_member(ctx, fn, "instance",
 						    "an inline function");
 
@@ -910,8 +908,9 @@ static char *lc_binding(struct lc_ctx *ctx, const config_setting_t *b,
 		}
 		name = xstrdup(lc_label_lookup(ctx, label));
 	} else {
-		lc_error(ctx, fn, "a function binding must be a label string "
-				  "or a group");
+		lc_error(ctx, fn,
+			 "a function binding must be a label string "
+			 "or a group");
 		return NULL;
 	}
 
@@ -996,8 +995,8 @@ static void lc_config(struct lc_ctx *ctx, const config_setting_t *c)
 			/* `name` is libusbgx's label, the "c" of
 			 * configs/c.1: not visible to the host, and
 			 * gadgetd always uses "c". */
-			lc_error(ctx, s,
-				 "unknown key '%s' in a configuration", name);
+			lc_error(ctx, s, "unknown key '%s' in a configuration",
+				 name);
 	}
 
 	section = xasprintf("config %lld", id_value);
@@ -1163,15 +1162,15 @@ static void lc_gadgetd(struct lc_ctx *ctx, const config_setting_t *group)
 				       "gadgetd.functions"))
 				continue;
 			ctx->extras = s;
-			ctx->extras_used = xcalloc(
-				(size_t)config_setting_length(s) + 1,
-				sizeof(bool));
+			ctx->extras_used =
+				xcalloc((size_t)config_setting_length(s) + 1,
+					sizeof(bool));
 			for (int j = 0; j < config_setting_length(s); j++)
-				lc_expect(ctx,
-					  config_setting_get_elem(s,
-								  (unsigned)j),
-					  CONFIG_TYPE_GROUP,
-					  "an entry of gadgetd.functions");
+				lc_expect(
+					ctx,
+					config_setting_get_elem(s, (unsigned)j),
+					CONFIG_TYPE_GROUP,
+					"an entry of gadgetd.functions");
 		} else {
 			lc_error(ctx, s, "unknown key '%s' in gadgetd", name);
 		}

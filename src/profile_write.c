@@ -18,7 +18,7 @@
 struct writer {
 	FILE *out;
 	bool started; /* a section was written: the next needs a blank line */
-	int err;      /* first error, negative errno */
+	int err; /* first error, negative errno */
 };
 
 /*
@@ -107,9 +107,8 @@ static void write_mac(struct writer *w, const char *key,
 		write_line(w, key, "auto");
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x",
-		 m->addr[0], m->addr[1], m->addr[2], m->addr[3], m->addr[4],
-		 m->addr[5]);
+	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m->addr[0],
+		 m->addr[1], m->addr[2], m->addr[3], m->addr[4], m->addr[5]);
 	write_line(w, key, buf);
 }
 
@@ -221,7 +220,7 @@ static void write_mass_storage(struct writer *w,
 			const struct profile_bool *b;
 		} bools[] = {
 			{ "removable", &l->removable }, { "ro", &l->ro },
-			{ "cdrom", &l->cdrom },         { "nofua", &l->nofua },
+			{ "cdrom", &l->cdrom },		{ "nofua", &l->nofua },
 			{ "optional", &l->optional },
 		};
 

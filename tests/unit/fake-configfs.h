@@ -110,8 +110,8 @@ static inline void fake_link(const char *root, const char *target,
 	free(l);
 }
 
-static inline int fake_rm_one(const char *path, const struct stat *st,
-			      int flag, struct FTW *ftw)
+static inline int fake_rm_one(const char *path, const struct stat *st, int flag,
+			      struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -134,13 +134,18 @@ static inline void fake_gadget(const char *root, const char *name)
 	static const struct {
 		const char *attr, *value;
 	} attrs[] = {
-		{ "idVendor", "0x1d6b" },     { "idProduct", "0x0104" },
-		{ "bcdDevice", "0x0100" },    { "bcdUSB", "0x0200" },
-		{ "bDeviceClass", "0x00" },   { "bDeviceSubClass", "0x00" },
-		{ "bDeviceProtocol", "0x00" }, { "bMaxPacketSize0", "0x40" },
+		{ "idVendor", "0x1d6b" },
+		{ "idProduct", "0x0104" },
+		{ "bcdDevice", "0x0100" },
+		{ "bcdUSB", "0x0200" },
+		{ "bDeviceClass", "0x00" },
+		{ "bDeviceSubClass", "0x00" },
+		{ "bDeviceProtocol", "0x00" },
+		{ "bMaxPacketSize0", "0x40" },
 		{ "UDC", "" },
 		/* libusbgx 0.2.0's usbg_init() fails without os_desc/ */
-		{ "os_desc/use", "0" },       { "os_desc/b_vendor_code", "0x00" },
+		{ "os_desc/use", "0" },
+		{ "os_desc/b_vendor_code", "0x00" },
 		{ "os_desc/qw_sign", "" },
 	};
 

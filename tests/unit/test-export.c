@@ -36,12 +36,15 @@ static void make_gadget(const char *root)
 	fake_write(root, G "functions/ecm.usb0/ifname", "usb0");
 	fake_write(root, G "functions/ecm.usb0/qmult", "5");
 
-	fake_write(root, G "functions/rndis.usb1/dev_addr", "12:34:56:78:9a:bc");
-	fake_write(root, G "functions/rndis.usb1/host_addr", "12:34:56:78:9a:bd");
+	fake_write(root, G "functions/rndis.usb1/dev_addr",
+		   "12:34:56:78:9a:bc");
+	fake_write(root, G "functions/rndis.usb1/host_addr",
+		   "12:34:56:78:9a:bd");
 	fake_write(root, G "functions/rndis.usb1/ifname", "usb1");
 	fake_write(root, G "functions/rndis.usb1/qmult", "10");
 	fake_write(root,
-		   G "functions/rndis.usb1/os_desc/interface.rndis/compatible_id",
+		   G
+		   "functions/rndis.usb1/os_desc/interface.rndis/compatible_id",
 		   "RNDIS");
 	fake_write(root,
 		   G "functions/rndis.usb1/os_desc/interface.rndis/"
@@ -106,8 +109,7 @@ static const struct profile_function *find_function(const struct profile *p,
 	return NULL;
 }
 
-static const struct profile_config *find_config(const struct profile *p,
-						int id)
+static const struct profile_config *find_config(const struct profile *p, int id)
 {
 	for (size_t i = 0; i < p->n_configs; i++)
 		if (p->configs[i].id == id)
@@ -243,8 +245,8 @@ static void test_export_composite(void)
 	 * gives the same profile, hence the same text. */
 	text = write_to_string(p, &r);
 	CHECK_INT_EQ(r, 0);
-	expected = testlib_read_file("unit/fixtures/export-composite.ini",
-				     NULL);
+	expected =
+		testlib_read_file("unit/fixtures/export-composite.ini", NULL);
 	CHECK_STR_EQ(text, expected);
 	diag_clear(&diags);
 	r = profile_load_ini_buffer("exported.ini", text, strlen(text), &q,
@@ -272,7 +274,8 @@ out:
 static void test_export_errors(void)
 {
 	char *root = fake_configfs_new();
-	struct export_options opts = { .configfs = root, .mounts = "/dev/null" };
+	struct export_options opts = { .configfs = root,
+				       .mounts = "/dev/null" };
 	struct diag_list diags;
 	struct profile *p = NULL;
 	char buf[1024], *want;
@@ -353,9 +356,10 @@ static void test_export_errors(void)
 	CHECK_INT_EQ(r, -ENOENT);
 	if (diags.n > 0) {
 		diag_format(&diags.items[0], buf, sizeof(buf));
-		CHECK_STR_EQ(buf, "/nonexistent/gadgetd-test/usb_gadget: No such "
-				  "file or directory (is configfs mounted and "
-				  "libcomposite loaded?)");
+		CHECK_STR_EQ(buf,
+			     "/nonexistent/gadgetd-test/usb_gadget: No such "
+			     "file or directory (is configfs mounted and "
+			     "libcomposite loaded?)");
 	}
 	diag_clear(&diags);
 	profile_free(p);

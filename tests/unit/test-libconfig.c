@@ -152,8 +152,8 @@ static void check_error(const char *text, const char *want)
 }
 
 /* Part of a valid scheme that error cases build on. */
-#define BASE                                                             \
-	"attrs = { idVendor = 0x1d6b; idProduct = 0x104; };\n"         \
+#define BASE                                                   \
+	"attrs = { idVendor = 0x1d6b; idProduct = 0x104; };\n" \
 	"functions = { acm_GS0 = { instance = \"GS0\"; type = \"acm\"; }; };\n"
 
 static void test_errors(void)
@@ -164,7 +164,8 @@ static void test_errors(void)
 	check_error("attrs = {\n  idVendor = ;\n};\n", "t.cfg:2: syntax error");
 	check_error("attrs = { a = 1; };\nattrs = { b = 2; };\n",
 		    "t.cfg:2: duplicate setting name");
-	check_error(BASE "udc = \"dummy_udc.0\";\n", "t.cfg:3: unknown key 'udc'");
+	check_error(BASE "udc = \"dummy_udc.0\";\n",
+		    "t.cfg:3: unknown key 'udc'");
 	check_error("attrs = {\n  idVendr = 0x1d6b;\n};\n",
 		    "t.cfg:2: unknown key 'idVendr' in attrs of the gadget");
 	check_error(BASE "configs = ( { id = 1;\n"
@@ -196,10 +197,11 @@ static void test_errors(void)
 		    "'ecm_usb0'");
 	check_error(BASE "gadgetd = { descripton = \"x\"; };\n",
 		    "t.cfg:3: unknown key 'descripton' in gadgetd");
-	check_error("functions = { hid_0 = { instance = \"0\"; type = \"hid\";\n"
-		    "  attrs = { report_desc = ( 5, 1, 256 ); }; }; };\n",
-		    "t.cfg:2: report_desc: element 3 is not a byte (0 to "
-		    "0xff)");
+	check_error(
+		"functions = { hid_0 = { instance = \"0\"; type = \"hid\";\n"
+		"  attrs = { report_desc = ( 5, 1, 256 ); }; }; };\n",
+		"t.cfg:2: report_desc: element 3 is not a byte (0 to "
+		"0xff)");
 
 	/* Value checks are profile_set_key()'s: the message is shared with
 	 * INI, the place is the .cfg file's. */
@@ -219,9 +221,10 @@ static void test_errors(void)
 	free(got);
 	/* A function type gadgetd does not know is refused where it is
 	 * defined. */
-	got = load_error("functions = {\n"
-			 "  x = { instance = \"0\"; type = \"printer\"; };\n};\n",
-			 &n);
+	got = load_error(
+		"functions = {\n"
+		"  x = { instance = \"0\"; type = \"printer\"; };\n};\n",
+		&n);
 	CHECK(str_starts_with(got, "t.cfg:2: "));
 	free(got);
 }
@@ -256,9 +259,10 @@ static void test_include(void)
 	int r;
 
 	fake_write(root, "acm.scheme", "instance = \"GS0\";\ntype = \"acm\";");
-	fake_write(root, "p.cfg",
-		   "functions = { acm_GS0 = {\n  @include \"acm.scheme\"\n}; };\n"
-		   "configs = ( { id = 1; functions = ( \"acm_GS0\" ); } );");
+	fake_write(
+		root, "p.cfg",
+		"functions = { acm_GS0 = {\n  @include \"acm.scheme\"\n}; };\n"
+		"configs = ( { id = 1; functions = ( \"acm_GS0\" ); } );");
 	path = xasprintf("%s/p.cfg", root);
 	diag_init(&diags);
 	r = profile_load(path, &p, &diags);
@@ -363,12 +367,15 @@ static void test_libusbgx_export(void)
 	fake_write(root, G "functions/ecm.usb0/host_addr", "02:00:00:00:00:02");
 	fake_write(root, G "functions/ecm.usb0/ifname", "usb0");
 	fake_write(root, G "functions/ecm.usb0/qmult", "5");
-	fake_write(root, G "functions/rndis.usb1/dev_addr", "02:00:00:00:00:03");
-	fake_write(root, G "functions/rndis.usb1/host_addr", "02:00:00:00:00:04");
+	fake_write(root, G "functions/rndis.usb1/dev_addr",
+		   "02:00:00:00:00:03");
+	fake_write(root, G "functions/rndis.usb1/host_addr",
+		   "02:00:00:00:00:04");
 	fake_write(root, G "functions/rndis.usb1/ifname", "usb1");
 	fake_write(root, G "functions/rndis.usb1/qmult", "5");
 	fake_write(root,
-		   G "functions/rndis.usb1/os_desc/interface.rndis/compatible_id",
+		   G
+		   "functions/rndis.usb1/os_desc/interface.rndis/compatible_id",
 		   "RNDIS");
 	fake_write(root,
 		   G "functions/rndis.usb1/os_desc/interface.rndis/"
@@ -451,9 +458,9 @@ static void test_libusbgx_export(void)
 			const struct profile_function *fn = &p->functions[i];
 
 			if (fn->type == FUNCTION_RNDIS)
-				CHECK_STR_EQ(fn->u.net.os_desc_compatible_id
-						     .value,
-					     "RNDIS");
+				CHECK_STR_EQ(
+					fn->u.net.os_desc_compatible_id.value,
+					"RNDIS");
 			if (fn->type == FUNCTION_MASS_STORAGE) {
 				CHECK(fn->u.ms.luns[0].ro.value);
 				CHECK_STR_EQ(fn->u.ms.luns[0].file.value,

@@ -113,8 +113,7 @@ static void check_same(const struct profile *a, const struct profile *b)
 			CHECK_INT_EQ(x->u.hid.report_desc_len,
 				     y->u.hid.report_desc_len);
 			CHECK(x->u.hid.report_desc && y->u.hid.report_desc &&
-			      memcmp(x->u.hid.report_desc,
-				     y->u.hid.report_desc,
+			      memcmp(x->u.hid.report_desc, y->u.hid.report_desc,
 				     x->u.hid.report_desc_len) == 0);
 		}
 		if (x->type == FUNCTION_MIDI)
@@ -122,7 +121,8 @@ static void check_same(const struct profile *a, const struct profile *b)
 				     y->u.midi.index.value);
 	}
 	CHECK_INT_EQ(a->os_desc.defined, b->os_desc.defined);
-	CHECK_INT_EQ(a->os_desc.vendor_code.value, b->os_desc.vendor_code.value);
+	CHECK_INT_EQ(a->os_desc.vendor_code.value,
+		     b->os_desc.vendor_code.value);
 }
 
 static void test_canonical(void)
@@ -158,7 +158,8 @@ static void test_canonical(void)
 		f = find_function(q, "hid.kbd");
 		CHECK(f && f->u.hid.report_desc_len == 23);
 		f = find_function(q, "geth.usb4");
-		CHECK(f && f->u.net.dev_addr.is_auto && f->u.net.dev_addr.line == 0);
+		CHECK(f && f->u.net.dev_addr.is_auto &&
+		      f->u.net.dev_addr.line == 0);
 	}
 	free(text);
 	profile_free(p);
