@@ -72,8 +72,12 @@ void config_free(struct gadgetd_config *cfg)
 
 /* ---- loading ---- */
 
-enum config_section { CONFIG_NONE, CONFIG_DAEMON, CONFIG_GADGET,
-		      CONFIG_REFUSED };
+enum config_section {
+	CONFIG_NONE,
+	CONFIG_DAEMON,
+	CONFIG_GADGET,
+	CONFIG_REFUSED
+};
 
 struct config_key_seen {
 	char *key;
@@ -217,8 +221,7 @@ static void config_daemon_key(struct config_ctx *ctx, const char *key,
 			   key, expected);
 }
 
-static void config_key(void *user, const char *key, const char *value,
-		       int line)
+static void config_key(void *user, const char *key, const char *value, int line)
 {
 	struct config_ctx *ctx = user;
 
@@ -245,8 +248,8 @@ static void config_key(void *user, const char *key, const char *value,
 			return;
 		}
 	}
-	ctx->seen = xreallocarray(ctx->seen, ctx->n_seen + 1,
-				  sizeof(*ctx->seen));
+	ctx->seen =
+		xreallocarray(ctx->seen, ctx->n_seen + 1, sizeof(*ctx->seen));
 	ctx->seen[ctx->n_seen].key = xstrdup(key);
 	ctx->seen[ctx->n_seen].line = line;
 	ctx->n_seen++;
@@ -286,7 +289,8 @@ int config_load(const char *path, bool must_exist, struct gadgetd_config *cfg,
 	}
 
 	slash = strrchr(path, '/');
-	ctx.dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
+	ctx.dir = slash ? xstrndup(path,
+				   slash == path ? 1 : (size_t)(slash - path))
 			: NULL;
 	ctx.gadget = profile_new(path);
 	r = ini_reader_parse(path, data, len, &config_ini_ops, &ctx, diags);
@@ -331,8 +335,8 @@ int config_find_profile(const struct gadgetd_config *cfg, const char *name,
 		return -ENOENT;
 	for (char **dir = cfg->profile_dirs; dir && *dir; dir++) {
 		for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
-			char *candidate = xasprintf("%s/%s%s", *dir, name,
-						    exts[i]);
+			char *candidate =
+				xasprintf("%s/%s%s", *dir, name, exts[i]);
 
 			if (access(candidate, F_OK) == 0) {
 				*path = candidate;

@@ -140,14 +140,16 @@ static const char *ini_clean_line(struct ini_stream *s, int max)
 	}
 	/* inih also splits at ':'; keys never contain one, nor spaces. */
 	if (!ini_key_valid(t, keylen)) {
-		ini_syntax_error(s, "invalid key '%.*s': use letters, digits, "
-				    "'_', '.' and '-'",
+		ini_syntax_error(s,
+				 "invalid key '%.*s': use letters, digits, "
+				 "'_', '.' and '-'",
 				 (int)keylen, t);
 		return "";
 	}
 	if (strlen(t) > (size_t)max) {
-		ini_syntax_error(s, "line too long: %zu characters, at most %d "
-				    "without comments",
+		ini_syntax_error(s,
+				 "line too long: %zu characters, at most %d "
+				 "without comments",
 				 strlen(t), max);
 		return "";
 	}
@@ -191,8 +193,8 @@ static char *ini_stream_reader(char *str, int num, void *stream)
 	return str;
 }
 
-static int ini_stream_handler(void *user, const char *section,
-			      const char *name, const char *value)
+static int ini_stream_handler(void *user, const char *section, const char *name,
+			      const char *value)
 {
 	struct ini_stream *s = user;
 

@@ -105,20 +105,20 @@ struct profile_loader_key {
 enum profile_loader_state {
 	LOADER_NO_SECTION, /* before the first section */
 	LOADER_IN_SECTION,
-	LOADER_REFUSED,    /* the current section was refused: skip its keys */
+	LOADER_REFUSED, /* the current section was refused: skip its keys */
 };
 
 struct profile_loader {
 	enum profile_loader_state state;
 	enum profile_section section;
-	size_t index;        /* configs[] or functions[] */
-	char *section_name;  /* "function ecm.usb0", for messages */
+	size_t index; /* configs[] or functions[] */
+	char *section_name; /* "function ecm.usb0", for messages */
 	struct profile_loader_key *keys; /* keys of the current section */
 	size_t n_keys;
 	size_t cap_keys;
-	int profile_line;    /* header lines, for duplicate sections */
+	int profile_line; /* header lines, for duplicate sections */
 	int gadget_line;
-	int lun;             /* LUN whose keys come now; -1 before lun.0 */
+	int lun; /* LUN whose keys come now; -1 before lun.0 */
 };
 
 static struct profile_loader *profile_loader(struct profile *p)
@@ -542,8 +542,8 @@ enum key_kind {
 	KEY_SPECIAL,
 };
 
-#define KEY_HEX 0x1     /* show the range in hex */
-#define KEY_ASCII 0x2   /* printable ASCII, no spaces */
+#define KEY_HEX 0x1 /* show the range in hex */
+#define KEY_ASCII 0x2 /* printable ASCII, no spaces */
 #define KEY_ABSPATH 0x4 /* an absolute path */
 #define KEY_NONEMPTY 0x8
 
@@ -551,7 +551,8 @@ struct key_def {
 	const char *name;
 	enum key_kind kind;
 	size_t offset; /* of the profile_int/bool/str in the section's struct */
-	long min, max; /* KEY_INT range; KEY_STR: max = length limit (0: none) */
+	long min,
+		max; /* KEY_INT range; KEY_STR: max = length limit (0: none) */
 	unsigned flags;
 	void (*set)(struct key_ctx *k);
 };
@@ -563,8 +564,8 @@ static void set_int(struct key_ctx *k, const struct key_def *def,
 
 	if (!parse_number(k->value, &n) || n < def->min || n > def->max) {
 		if (def->flags & KEY_HEX)
-			key_invalid(k, "a number from %#lx to %#lx",
-				    def->min, def->max);
+			key_invalid(k, "a number from %#lx to %#lx", def->min,
+				    def->max);
 		else
 			key_invalid(k, "a number from %ld to %ld", def->min,
 				    def->max);
@@ -595,8 +596,9 @@ static bool string_ok(struct key_ctx *k, const struct key_def *def)
 		return false;
 	}
 	if (def->max && len > (size_t)def->max) {
-		key_error(k, "value of '%s' is too long: %zu characters, at "
-			     "most %ld",
+		key_error(k,
+			  "value of '%s' is too long: %zu characters, at "
+			  "most %ld",
 			  k->key, len, def->max);
 		return false;
 	}
@@ -671,12 +673,14 @@ static void set_functions(struct key_ctx *k)
 
 		r = split_function_name(tok, &type, &type_text, &instance);
 		if (r == -ENOENT)
-			key_error(k, "unknown function type '%s' in 'functions': "
-				     "expected one of %s",
+			key_error(k,
+				  "unknown function type '%s' in 'functions': "
+				  "expected one of %s",
 				  type_text, function_type_list);
 		else if (r < 0)
-			key_error(k, "invalid function '%s' in 'functions': "
-				     "expected TYPE.INSTANCE",
+			key_error(k,
+				  "invalid function '%s' in 'functions': "
+				  "expected TYPE.INSTANCE",
 				  tok);
 		free(type_text);
 		if (r < 0)
@@ -687,14 +691,16 @@ static void set_functions(struct key_ctx *k)
 		for (size_t i = 0; i < c->n_function_names; i++)
 			twice |= streq(c->function_names[i], name);
 		if (twice) {
-			key_error(k, "function '%s' listed twice in [config %d]",
+			key_error(k,
+				  "function '%s' listed twice in [config %d]",
 				  name, c->id);
 			free(name);
 			continue;
 		}
 		if (c->n_function_names == PROFILE_MAX_CONFIG_FUNCTIONS) {
-			key_error(k, "too many functions in [config %d]: at "
-				     "most %d",
+			key_error(k,
+				  "too many functions in [config %d]: at "
+				  "most %d",
 				  c->id, PROFILE_MAX_CONFIG_FUNCTIONS);
 			free(name);
 			break;
@@ -795,14 +801,16 @@ static void set_address(struct key_ctx *k)
 
 		memset(&a, 0, sizeof(a));
 		if (parse_address(tok, &a) < 0) {
-			key_error(k, "invalid address '%s' in 'address': "
-				     "expected IPv4 or IPv6 address/prefix, "
-				     "e.g. 192.168.7.2/24",
+			key_error(k,
+				  "invalid address '%s' in 'address': "
+				  "expected IPv4 or IPv6 address/prefix, "
+				  "e.g. 192.168.7.2/24",
 				  tok);
 			ok = false;
 		} else if (n == PROFILE_MAX_ADDRESSES) {
-			key_error(k, "too many addresses in 'address': at "
-				     "most %d",
+			key_error(k,
+				  "too many addresses in 'address': at "
+				  "most %d",
 				  PROFILE_MAX_ADDRESSES);
 			ok = false;
 		} else {
@@ -859,8 +867,9 @@ static bool report_desc_conflict(struct key_ctx *k, struct profile_hid *hid)
 {
 	if (!hid->report_desc_line)
 		return false;
-	key_error(k, "'%s' conflicts with the report descriptor set on line "
-		     "%d: set either report_desc or report_desc_file",
+	key_error(k,
+		  "'%s' conflicts with the report descriptor set on line "
+		  "%d: set either report_desc or report_desc_file",
 		  k->key, hid->report_desc_line);
 	return true;
 }
@@ -988,12 +997,22 @@ out:
 	free(path);
 }
 
-#define INT_KEY(s, field, lo, hi, fl) \
-	{ #field, KEY_INT, offsetof(s, field), lo, hi, fl, NULL }
-#define BOOL_KEY(s, field) { #field, KEY_BOOL, offsetof(s, field), 0, 0, 0, NULL }
-#define STR_KEY(s, field, max, fl) \
-	{ #field, KEY_STR, offsetof(s, field), 0, max, fl, NULL }
-#define SPECIAL_KEY(name, fn) { name, KEY_SPECIAL, 0, 0, 0, 0, fn }
+#define INT_KEY(s, field, lo, hi, fl)                                 \
+	{                                                             \
+#field, KEY_INT, offsetof(s, field), lo, hi, fl, NULL \
+	}
+#define BOOL_KEY(s, field)                                          \
+	{                                                           \
+#field, KEY_BOOL, offsetof(s, field), 0, 0, 0, NULL \
+	}
+#define STR_KEY(s, field, max, fl)                                    \
+	{                                                             \
+#field, KEY_STR, offsetof(s, field), 0, max, fl, NULL \
+	}
+#define SPECIAL_KEY(name, fn)                     \
+	{                                         \
+		name, KEY_SPECIAL, 0, 0, 0, 0, fn \
+	}
 
 static const struct key_def profile_keys[] = {
 	STR_KEY(struct profile, description, 0, 0),
@@ -1158,8 +1177,9 @@ static bool loader_note_key(struct key_ctx *k)
 
 	for (size_t i = 0; i < l->n_keys; i++) {
 		if (streq(l->keys[i].key, k->key)) {
-			key_error(k, "duplicate key '%s' in [%s] (first on "
-				     "line %d)",
+			key_error(k,
+				  "duplicate key '%s' in [%s] (first on "
+				  "line %d)",
 				  k->key, l->section_name, l->keys[i].line);
 			return false;
 		}
@@ -1213,8 +1233,9 @@ static void set_lun_key(struct key_ctx *k)
 		return;
 	}
 	if (n > k->l->lun + 1) {
-		key_error(k, "LUN keys out of order: '%s' before any key of "
-			     "LUN %d",
+		key_error(k,
+			  "LUN keys out of order: '%s' before any key of "
+			  "LUN %d",
 			  k->key, k->l->lun + 1);
 		return;
 	}
@@ -1316,8 +1337,9 @@ int profile_set_key(struct profile *p, const char *key, const char *value,
 			return diags->n_errors > errors ? -EINVAL : 0;
 		}
 		if (!table) {
-			key_error(&k, "unknown key '%s' in [%s]: %s has no "
-				      "keys",
+			key_error(&k,
+				  "unknown key '%s' in [%s]: %s has no "
+				  "keys",
 				  key, l->section_name,
 				  function_type_configfs_name(f->type));
 			return -EINVAL;

@@ -15,9 +15,9 @@
 
 /* Compare all diagnostics with want (NULL-terminated), reporting at the
  * caller's line. */
-#define CHECK_DIAGS(diags, ...)                                            \
-	profile_test_check_diags((diags), (const char *const[]){ __VA_ARGS__, \
-								 NULL },      \
+#define CHECK_DIAGS(diags, ...)                                              \
+	profile_test_check_diags((diags),                                    \
+				 (const char *const[]){ __VA_ARGS__, NULL }, \
 				 __FILE__, __LINE__)
 
 static inline void profile_test_check_diags(const struct diag_list *d,

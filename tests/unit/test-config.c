@@ -41,7 +41,8 @@ static void test_defaults(void)
 	CHECK_STR_EQ(cfg.udc, "auto");
 	CHECK_STR_EQ(cfg.gadget, "gadgetd");
 	CHECK_STR_EQ(cfg.socket, "/run/gadgetd/gadgetd.sock");
-	CHECK_STR_EQ(cfg.profile_dirs[0], GADGETD_SYSCONFDIR "/gadgetd/profiles");
+	CHECK_STR_EQ(cfg.profile_dirs[0],
+		     GADGETD_SYSCONFDIR "/gadgetd/profiles");
 	CHECK_STR_EQ(cfg.profile_dirs[1], GADGETD_DATADIR "/gadgetd/profiles");
 	CHECK(cfg.profile_dirs[2] == NULL);
 	CHECK_STR_EQ(cfg.hooks_dir, GADGETD_SYSCONFDIR "/gadgetd/hooks.d");
@@ -97,19 +98,18 @@ static void test_values(void)
 {
 	struct gadgetd_config cfg;
 	struct diag_list diags;
-	char *path = write_tmp("values.conf",
-			       "[daemon]\n"
-			       "profile = /opt/p/custom.ini\n"
-			       "udc = fe980000.usb\n"
-			       "gadget = g1\n"
-			       "profile_dirs = /a  b\n"
-			       "socket = /tmp/s.sock\n"
-			       "socket_group = netdev\n"
-			       "hooks_dir = /h\n"
-			       "keep_on_exit = yes\n"
-			       "[gadget]\n"
-			       "vendor_id = 0x1234\n"
-			       "language = 0x407\n");
+	char *path = write_tmp("values.conf", "[daemon]\n"
+					      "profile = /opt/p/custom.ini\n"
+					      "udc = fe980000.usb\n"
+					      "gadget = g1\n"
+					      "profile_dirs = /a  b\n"
+					      "socket = /tmp/s.sock\n"
+					      "socket_group = netdev\n"
+					      "hooks_dir = /h\n"
+					      "keep_on_exit = yes\n"
+					      "[gadget]\n"
+					      "vendor_id = 0x1234\n"
+					      "language = 0x407\n");
 	char *rel = xasprintf("%s/b", tmpdir);
 
 	diag_init(&diags);
@@ -141,47 +141,52 @@ static void test_errors(void)
 {
 	struct gadgetd_config cfg;
 	struct diag_list diags;
-	char *path = write_tmp("bad.conf",
-			       "[daemon]\n"
-			       "profile =\n"
-			       "udc = dummy udc\n"
-			       "gadget = ../x\n"
-			       "socket = run/s.sock\n"
-			       "keep_on_exit = perhaps\n"
-			       "keep_on_exit = no\n"
-			       "pidfile = /run/x.pid\n"
-			       "[gadget]\n"
-			       "vendor_id = 0x10000\n"
-			       "qmult = 5\n"
-			       "[daemon]\n"
-			       "[hooks]\n"
-			       "x = 1\n"
-			       "broken line\n");
+	char *path = write_tmp("bad.conf", "[daemon]\n"
+					   "profile =\n"
+					   "udc = dummy udc\n"
+					   "gadget = ../x\n"
+					   "socket = run/s.sock\n"
+					   "keep_on_exit = perhaps\n"
+					   "keep_on_exit = no\n"
+					   "pidfile = /run/x.pid\n"
+					   "[gadget]\n"
+					   "vendor_id = 0x10000\n"
+					   "qmult = 5\n"
+					   "[daemon]\n"
+					   "[hooks]\n"
+					   "x = 1\n"
+					   "broken line\n");
 	char *want[11];
 
 	want[0] = xasprintf("%s:2: invalid value '' for 'profile': expected a "
-			    "profile name or path", path);
+			    "profile name or path",
+			    path);
 	want[1] = xasprintf("%s:3: invalid value 'dummy udc' for 'udc': "
 			    "expected auto or a UDC name from /sys/class/udc",
 			    path);
 	want[2] = xasprintf("%s:4: invalid value '../x' for 'gadget': expected "
 			    "a configfs directory name: 1 to 64 letters, "
-			    "digits, '_', '.' or '-'", path);
+			    "digits, '_', '.' or '-'",
+			    path);
 	want[3] = xasprintf("%s:5: invalid value 'run/s.sock' for 'socket': "
 			    "expected an absolute path of at most 107 "
-			    "characters", path);
+			    "characters",
+			    path);
 	want[4] = xasprintf("%s:6: invalid value 'perhaps' for 'keep_on_exit': "
 			    "expected yes, no, true, false, on, off, 1 or 0",
 			    path);
 	want[5] = xasprintf("%s:7: duplicate key 'keep_on_exit' in [daemon] "
-			    "(first on line 6)", path);
+			    "(first on line 6)",
+			    path);
 	want[6] = xasprintf("%s:8: unknown key 'pidfile' in [daemon]", path);
 	/* [gadget] takes exactly what a profile's [gadget] takes */
 	want[7] = xasprintf("%s:10: invalid value '0x10000' for 'vendor_id': "
-			    "expected a number from 0 to 0xffff", path);
+			    "expected a number from 0 to 0xffff",
+			    path);
 	want[8] = xasprintf("%s:11: unknown key 'qmult' in [gadget]", path);
 	want[9] = xasprintf("%s:12: duplicate section [daemon] (first on line "
-			    "1)", path);
+			    "1)",
+			    path);
 	want[10] = NULL;
 
 	diag_init(&diags);
@@ -296,9 +301,9 @@ static void test_load_profile(void)
 
 	diag_init(&diags);
 	config_init_defaults(&cfg);
-	CHECK_INT_EQ(config_load("unit/fixtures/conf-dirs.conf", true, &cfg,
-				 &diags),
-		     0);
+	CHECK_INT_EQ(
+		config_load("unit/fixtures/conf-dirs.conf", true, &cfg, &diags),
+		0);
 	CHECK_STR_EQ(cfg.profile, "ncm");
 	CHECK_STR_EQ(cfg.profile_dirs[1], "unit/fixtures/../../../profiles");
 
@@ -308,7 +313,8 @@ static void test_load_profile(void)
 	CHECK_INT_EQ(diags.n, 0);
 	if (p) {
 		CHECK_STR_EQ(p->name, "ncm");
-		CHECK_STR_EQ(p->path, "unit/fixtures/../../../profiles/ncm.ini");
+		CHECK_STR_EQ(p->path,
+			     "unit/fixtures/../../../profiles/ncm.ini");
 		CHECK_STR_EQ(p->gadget.manufacturer.value, "Test Boards");
 		CHECK_STR_EQ(p->gadget.serial.value, "0123456789");
 		/* the profile's own product_id wins over the default */

@@ -17,19 +17,18 @@
 
 static void test_comments_bom_crlf(void)
 {
-	static const char text[] =
-		"\xef\xbb\xbf; comment\r\n"
-		"# another comment\r\n"
-		"[profile]\r\n"
-		"description = a;b ; inline comment\r\n"
-		"[gadget]    ; comment after a header\r\n"
-		"  vendor_id = 0x1d6b\t; idVendor\r\n"
-		"product = x # not a comment\r\n"
-		"serial =\r\n"
-		"\r\n"
-		"  [config 1]\r\n"
-		"functions = ecm.usb0\r\n"
-		"[function ecm.usb0]";
+	static const char text[] = "\xef\xbb\xbf; comment\r\n"
+				   "# another comment\r\n"
+				   "[profile]\r\n"
+				   "description = a;b ; inline comment\r\n"
+				   "[gadget]    ; comment after a header\r\n"
+				   "  vendor_id = 0x1d6b\t; idVendor\r\n"
+				   "product = x # not a comment\r\n"
+				   "serial =\r\n"
+				   "\r\n"
+				   "  [config 1]\r\n"
+				   "functions = ecm.usb0\r\n"
+				   "[function ecm.usb0]";
 	struct diag_list diags;
 	struct profile *p = profile_test_load(text, &diags);
 
@@ -106,8 +105,9 @@ static void test_long_lines(void)
 	/* 185 characters of value plus "description = " is 199: the limit. */
 	memset(desc, 'x', 185);
 	desc[185] = '\0';
-	text = xasprintf("; %s%s%s\n[profile]\ndescription = %s ; %s\n"
-			 VALID_TAIL, desc, desc, desc, desc, desc);
+	text = xasprintf(
+		"; %s%s%s\n[profile]\ndescription = %s ; %s\n" VALID_TAIL, desc,
+		desc, desc, desc, desc);
 	p = profile_test_load(text, &diags);
 	CHECK(p != NULL);
 	CHECK_INT_EQ(diags.n, 0);
@@ -119,8 +119,9 @@ static void test_long_lines(void)
 
 	desc[185] = 'y';
 	desc[186] = '\0';
-	text = xasprintf("[profile]\ndescription = %s\n[gadget]\nbad = 1\n"
-			 VALID_TAIL, desc);
+	text = xasprintf(
+		"[profile]\ndescription = %s\n[gadget]\nbad = 1\n" VALID_TAIL,
+		desc);
 	p = profile_test_load(text, &diags);
 	CHECK(p == NULL);
 	/* and the lines after it are still read */

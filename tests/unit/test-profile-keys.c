@@ -17,14 +17,14 @@
 #define VALID_TAIL "[config 1]\nfunctions = ecm.usb0\n[function ecm.usb0]\n"
 
 /* Load text that must be refused with exactly the messages given. */
-#define CHECK_REFUSED(text, ...)                                           \
-	do {                                                               \
-		struct diag_list d_;                                       \
-		struct profile *p_ = profile_test_load((text), &d_);       \
-		CHECK(p_ == NULL);                                         \
-		CHECK_DIAGS(&d_, __VA_ARGS__);                             \
-		profile_free(p_);                                          \
-		diag_clear(&d_);                                           \
+#define CHECK_REFUSED(text, ...)                                     \
+	do {                                                         \
+		struct diag_list d_;                                 \
+		struct profile *p_ = profile_test_load((text), &d_); \
+		CHECK(p_ == NULL);                                   \
+		CHECK_DIAGS(&d_, __VA_ARGS__);                       \
+		profile_free(p_);                                    \
+		diag_clear(&d_);                                     \
 	} while (0)
 
 static struct profile *load_ok(const char *text)
@@ -41,21 +41,24 @@ static struct profile *load_ok(const char *text)
 
 static void test_section_names(void)
 {
-	CHECK_REFUSED("[config 0]\n" VALID_TAIL,
-		      "t.ini:1: invalid section [config 0]: expected [config N] "
-		      "with N from 1 to 255");
+	CHECK_REFUSED(
+		"[config 0]\n" VALID_TAIL,
+		"t.ini:1: invalid section [config 0]: expected [config N] "
+		"with N from 1 to 255");
 	CHECK_REFUSED("[config 256]\n" VALID_TAIL,
 		      "t.ini:1: invalid section [config 256]: expected [config "
 		      "N] with N from 1 to 255");
 	CHECK_REFUSED("[config]\n" VALID_TAIL,
 		      "t.ini:1: invalid section [config ]: expected [config N] "
 		      "with N from 1 to 255");
-	CHECK_REFUSED(VALID_TAIL "[config 1]\n",
-		      "t.ini:4: duplicate section [config 1] (first on line 1)");
-	CHECK_REFUSED(VALID_TAIL "[function foo.x]\n",
-		      "t.ini:4: unknown function type 'foo' in [function "
-		      "foo.x]: expected one of ecm, ncm, eem, geth, rndis, acm, "
-		      "gser, obex, mass_storage, hid, midi, Loopback, uac2, ffs");
+	CHECK_REFUSED(
+		VALID_TAIL "[config 1]\n",
+		"t.ini:4: duplicate section [config 1] (first on line 1)");
+	CHECK_REFUSED(
+		VALID_TAIL "[function foo.x]\n",
+		"t.ini:4: unknown function type 'foo' in [function "
+		"foo.x]: expected one of ecm, ncm, eem, geth, rndis, acm, "
+		"gser, obex, mass_storage, hid, midi, Loopback, uac2, ffs");
 	CHECK_REFUSED(VALID_TAIL "[function ecm]\n",
 		      "t.ini:4: invalid section [function ecm]: expected "
 		      "[function TYPE.INSTANCE]");
@@ -133,12 +136,13 @@ static void test_unknown_and_duplicate_keys(void)
 		      "(first on line 4)");
 	/* A refused value still counts as set: the second line is a
 	 * duplicate, not a second chance. */
-	CHECK_REFUSED("[config 1]\nmax_power = 900\nmax_power = 100\n"
-		      "functions = ecm.usb0\n[function ecm.usb0]\n",
-		      "t.ini:2: invalid value '900' for 'max_power': expected a "
-		      "number from 0 to 500",
-		      "t.ini:3: duplicate key 'max_power' in [config 1] (first "
-		      "on line 2)");
+	CHECK_REFUSED(
+		"[config 1]\nmax_power = 900\nmax_power = 100\n"
+		"functions = ecm.usb0\n[function ecm.usb0]\n",
+		"t.ini:2: invalid value '900' for 'max_power': expected a "
+		"number from 0 to 500",
+		"t.ini:3: duplicate key 'max_power' in [config 1] (first "
+		"on line 2)");
 }
 
 static void test_numbers(void)
@@ -197,10 +201,11 @@ static void test_numbers(void)
 		      "c_ssize = 5\n",
 		      "t.ini:4: invalid value '5' for 'c_ssize': expected a "
 		      "number from 1 to 4");
-	CHECK_REFUSED("[config 1]\nfunctions = Loopback.x\n"
-		      "[function Loopback.x]\nqlen = 99999999999\n",
-		      "t.ini:4: invalid value '99999999999' for 'qlen': expected "
-		      "a number from 1 to 1024");
+	CHECK_REFUSED(
+		"[config 1]\nfunctions = Loopback.x\n"
+		"[function Loopback.x]\nqlen = 99999999999\n",
+		"t.ini:4: invalid value '99999999999' for 'qlen': expected "
+		"a number from 1 to 1024");
 }
 
 static void test_booleans(void)
@@ -242,9 +247,10 @@ static void test_strings(void)
 	profile_free(load_ok(text));
 	free(text);
 
-	CHECK_REFUSED(VALID_TAIL "[os_desc]\nsignature = MSFT1000\n",
-		      "t.ini:5: value of 'signature' is too long: 8 characters, "
-		      "at most 7");
+	CHECK_REFUSED(
+		VALID_TAIL "[os_desc]\nsignature = MSFT1000\n",
+		"t.ini:5: value of 'signature' is too long: 8 characters, "
+		"at most 7");
 	CHECK_REFUSED(VALID_TAIL "[os_desc]\nsignature = MS T\n",
 		      "t.ini:5: invalid value 'MS T' for 'signature': expected "
 		      "printable ASCII characters without spaces");
@@ -306,9 +312,10 @@ static void test_mac_addresses(void)
 
 static void test_ip_addresses(void)
 {
-	struct profile *p = load_ok(VALID_TAIL "address = 192.168.7.2/24  "
-					       "fd00::2/64\tfe80::2/128\n"
-					       "link = manual\nifupdown = no\n");
+	struct profile *p =
+		load_ok(VALID_TAIL "address = 192.168.7.2/24  "
+				   "fd00::2/64\tfe80::2/128\n"
+				   "link = manual\nifupdown = no\n");
 
 	if (p) {
 		const struct profile_net *net = &p->functions[0].u.net;
@@ -347,9 +354,10 @@ static void test_ip_addresses(void)
 	CHECK_REFUSED(VALID_TAIL "address =\n",
 		      "t.ini:4: invalid value '' for 'address': expected IPv4 "
 		      "or IPv6 address/prefix, e.g. 192.168.7.2/24");
-	CHECK_REFUSED(VALID_TAIL "link = up\n",
-		      "t.ini:4: invalid value 'up' for 'link': expected auto or "
-		      "manual");
+	CHECK_REFUSED(
+		VALID_TAIL "link = up\n",
+		"t.ini:4: invalid value 'up' for 'link': expected auto or "
+		"manual");
 	CHECK_REFUSED(VALID_TAIL "ifupdown = yes\n",
 		      "t.ini:4: invalid value 'yes' for 'ifupdown': expected "
 		      "auto or no");
@@ -361,14 +369,15 @@ static void test_functions_list(void)
 	struct profile *p;
 	char *list = xstrdup("");
 
-	CHECK_REFUSED("[config 1]\nfunctions = ecm.usb0 foo.x ecm ecm.usb0\n"
-		      "[function ecm.usb0]\n",
-		      "t.ini:2: unknown function type 'foo' in 'functions': "
-		      "expected one of ecm, ncm, eem, geth, rndis, acm, gser, "
-		      "obex, mass_storage, hid, midi, Loopback, uac2, ffs",
-		      "t.ini:2: invalid function 'ecm' in 'functions': expected "
-		      "TYPE.INSTANCE",
-		      "t.ini:2: function 'ecm.usb0' listed twice in [config 1]");
+	CHECK_REFUSED(
+		"[config 1]\nfunctions = ecm.usb0 foo.x ecm ecm.usb0\n"
+		"[function ecm.usb0]\n",
+		"t.ini:2: unknown function type 'foo' in 'functions': "
+		"expected one of ecm, ncm, eem, geth, rndis, acm, gser, "
+		"obex, mass_storage, hid, midi, Loopback, uac2, ffs",
+		"t.ini:2: invalid function 'ecm' in 'functions': expected "
+		"TYPE.INSTANCE",
+		"t.ini:2: function 'ecm.usb0' listed twice in [config 1]");
 	/* An alias and its configfs name are the same function. */
 	CHECK_REFUSED("[config 1]\nfunctions = subset.x geth.x\n"
 		      "[function geth.x]\n",
@@ -385,8 +394,7 @@ static void test_functions_list(void)
 	p = profile_new("t.cfg");
 	diag_init(&diags);
 	CHECK_INT_EQ(profile_begin_section(p, "config 1", 1, &diags), 0);
-	CHECK_INT_EQ(profile_set_key(p, "functions", list, 2, &diags),
-		     -EINVAL);
+	CHECK_INT_EQ(profile_set_key(p, "functions", list, 2, &diags), -EINVAL);
 	CHECK_DIAGS(&diags, "t.cfg:2: too many functions in [config 1]: at "
 			    "most 32");
 	CHECK_INT_EQ(p->configs[0].n_function_names, 32);
@@ -397,15 +405,15 @@ static void test_functions_list(void)
 
 static void test_luns(void)
 {
-	struct profile *p = load_ok(
-		"[config 1]\nfunctions = mass_storage.0\n"
-		"[function mass_storage.0]\n"
-		"stall = no\n"
-		"lun.0.file = /dev/mmcblk0\n"
-		"lun.0.ro = yes\n"
-		"lun.1.file = /dev/nvme0n1\n"
-		"lun.1.inquiry_string = 1234567890123456789012345678\n"
-		"lun.1.optional = yes\n");
+	struct profile *p =
+		load_ok("[config 1]\nfunctions = mass_storage.0\n"
+			"[function mass_storage.0]\n"
+			"stall = no\n"
+			"lun.0.file = /dev/mmcblk0\n"
+			"lun.0.ro = yes\n"
+			"lun.1.file = /dev/nvme0n1\n"
+			"lun.1.inquiry_string = 1234567890123456789012345678\n"
+			"lun.1.optional = yes\n");
 
 	if (p) {
 		const struct profile_mass_storage *ms = &p->functions[0].u.ms;
@@ -423,17 +431,19 @@ static void test_luns(void)
 	}
 	profile_free(p);
 
-#define MS_HEAD "[config 1]\nfunctions = mass_storage.0\n[function mass_storage.0]\n"
+#define MS_HEAD \
+	"[config 1]\nfunctions = mass_storage.0\n[function mass_storage.0]\n"
 	CHECK_REFUSED(MS_HEAD "lun.1.file = /a\n",
 		      "t.ini:4: LUN keys out of order: 'lun.1.file' before any "
 		      "key of LUN 0");
 	CHECK_REFUSED(MS_HEAD "lun.0.file = /a\nlun.2.file = /b\n",
 		      "t.ini:5: LUN keys out of order: 'lun.2.file' before any "
 		      "key of LUN 1");
-	CHECK_REFUSED(MS_HEAD "lun.0.file = /a\nlun.1.file = /b\nlun.0.ro = "
-			      "yes\n",
-		      "t.ini:6: LUN keys out of order: 'lun.0.ro' after keys of "
-		      "LUN 1");
+	CHECK_REFUSED(
+		MS_HEAD "lun.0.file = /a\nlun.1.file = /b\nlun.0.ro = "
+			"yes\n",
+		"t.ini:6: LUN keys out of order: 'lun.0.ro' after keys of "
+		"LUN 1");
 	CHECK_REFUSED(MS_HEAD "lun.8.file = /a\n",
 		      "t.ini:4: invalid LUN number in 'lun.8.file': expected 0 "
 		      "to 7");
@@ -448,10 +458,11 @@ static void test_luns(void)
 	CHECK_REFUSED(MS_HEAD "lun.0.file = /a\nlun.0.file = /b\n",
 		      "t.ini:5: duplicate key 'lun.0.file' in [function "
 		      "mass_storage.0] (first on line 4)");
-	CHECK_REFUSED(MS_HEAD "lun.0.inquiry_string = "
-			      "12345678901234567890123456789\n",
-		      "t.ini:4: value of 'lun.0.inquiry_string' is too long: 29 "
-		      "characters, at most 28");
+	CHECK_REFUSED(
+		MS_HEAD "lun.0.inquiry_string = "
+			"12345678901234567890123456789\n",
+		"t.ini:4: value of 'lun.0.inquiry_string' is too long: 29 "
+		"characters, at most 28");
 	CHECK_REFUSED(MS_HEAD "lun.0.cdrom = sometimes\n",
 		      "t.ini:4: invalid value 'sometimes' for 'lun.0.cdrom': "
 		      "expected yes, no, true, false, on, off, 1 or 0");
@@ -478,7 +489,8 @@ static void test_hid(void)
 	}
 	profile_free(p);
 
-#define HID_HEAD "[config 1]\nfunctions = hid.0\n[function hid.0]\nreport_length = 8\n"
+#define HID_HEAD \
+	"[config 1]\nfunctions = hid.0\n[function hid.0]\nreport_length = 8\n"
 	CHECK_REFUSED(HID_HEAD "report_desc = 05 1\n",
 		      "t.ini:5: invalid value for 'report_desc': expected "
 		      "hexadecimal bytes, e.g. 05 01 09 06");
@@ -489,9 +501,10 @@ static void test_hid(void)
 		      "t.ini:6: 'report_desc_file' conflicts with the report "
 		      "descriptor set on line 5: set either report_desc or "
 		      "report_desc_file");
-	CHECK_REFUSED(HID_HEAD "report_desc_file = no-such.desc\n",
-		      "t.ini:5: cannot read report_desc_file 'no-such.desc': No "
-		      "such file or directory");
+	CHECK_REFUSED(
+		HID_HEAD "report_desc_file = no-such.desc\n",
+		"t.ini:5: cannot read report_desc_file 'no-such.desc': No "
+		"such file or directory");
 	CHECK_REFUSED(HID_HEAD "report_desc_file = /dev/null\n",
 		      "t.ini:5: report_desc_file '/dev/null' is empty");
 	CHECK_REFUSED(HID_HEAD "report_length = 1025\nreport_desc = 05\n",

@@ -13,25 +13,25 @@
 #include "testlib.h"
 #include "util.h"
 
-#define CHECK_REFUSED(text, ...)                                           \
-	do {                                                               \
-		struct diag_list d_;                                       \
-		struct profile *p_ = profile_test_load((text), &d_);       \
-		CHECK(p_ == NULL);                                         \
-		CHECK_DIAGS(&d_, __VA_ARGS__);                             \
-		profile_free(p_);                                          \
-		diag_clear(&d_);                                           \
+#define CHECK_REFUSED(text, ...)                                     \
+	do {                                                         \
+		struct diag_list d_;                                 \
+		struct profile *p_ = profile_test_load((text), &d_); \
+		CHECK(p_ == NULL);                                   \
+		CHECK_DIAGS(&d_, __VA_ARGS__);                       \
+		profile_free(p_);                                    \
+		diag_clear(&d_);                                     \
 	} while (0)
 
 /* Valid, with exactly these warnings. */
-#define CHECK_WARNS(text, ...)                                             \
-	do {                                                               \
-		struct diag_list d_;                                       \
-		struct profile *p_ = profile_test_load((text), &d_);       \
-		CHECK(p_ != NULL);                                         \
-		CHECK_DIAGS(&d_, __VA_ARGS__);                             \
-		profile_free(p_);                                          \
-		diag_clear(&d_);                                           \
+#define CHECK_WARNS(text, ...)                                       \
+	do {                                                         \
+		struct diag_list d_;                                 \
+		struct profile *p_ = profile_test_load((text), &d_); \
+		CHECK(p_ != NULL);                                   \
+		CHECK_DIAGS(&d_, __VA_ARGS__);                       \
+		profile_free(p_);                                    \
+		diag_clear(&d_);                                     \
 	} while (0)
 
 static void test_configs(void)
@@ -63,12 +63,12 @@ static void test_configs(void)
 static void test_resolution_and_order(void)
 {
 	struct diag_list diags;
-	struct profile *p = profile_test_load(
-		"[function acm.GS0]\n"
-		"[config 3]\nfunctions = ecm.usb0 acm.GS0\n"
-		"[config 1]\nfunctions = acm.GS0\n"
-		"[function ecm.usb0]\n",
-		&diags);
+	struct profile *p =
+		profile_test_load("[function acm.GS0]\n"
+				  "[config 3]\nfunctions = ecm.usb0 acm.GS0\n"
+				  "[config 1]\nfunctions = acm.GS0\n"
+				  "[function ecm.usb0]\n",
+				  &diags);
 
 	CHECK(p != NULL);
 	CHECK_INT_EQ(diags.n, 0);
@@ -96,13 +96,14 @@ static void test_os_desc(void)
 		      "config = 2\n",
 		      "t.ini:6: [os_desc] links [config 2], which is not "
 		      "defined");
-	CHECK_REFUSED("[config 1]\nfunctions = ecm.usb0\n"
-		      "[config 2]\nfunctions = rndis.usb0\n"
-		      "[function ecm.usb0]\n[function rndis.usb0]\n"
-		      "[os_desc]\nuse = yes\n",
-		      "t.ini:4: 'rndis.usb0' is in [config 2] but [os_desc] "
-		      "links [config 1]: Windows reads OS descriptors from that "
-		      "config only");
+	CHECK_REFUSED(
+		"[config 1]\nfunctions = ecm.usb0\n"
+		"[config 2]\nfunctions = rndis.usb0\n"
+		"[function ecm.usb0]\n[function rndis.usb0]\n"
+		"[os_desc]\nuse = yes\n",
+		"t.ini:4: 'rndis.usb0' is in [config 2] but [os_desc] "
+		"links [config 1]: Windows reads OS descriptors from that "
+		"config only");
 	/* use = no: nothing to get wrong */
 	CHECK_WARNS("[config 1]\nfunctions = ecm.usb0\n"
 		    "[config 2]\nfunctions = rndis.usb0\n"
