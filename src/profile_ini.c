@@ -9,6 +9,7 @@
 
 #include "gadgetd/profile.h"
 #include "ini_reader.h"
+#include "profile_libconfig.h"
 #include "profile_load.h"
 #include "util.h"
 
@@ -116,7 +117,7 @@ int profile_load_unvalidated(const char *path, struct profile **out,
 
 	*out = NULL;
 	if (has_suffix(path, ".cfg"))
-		return profile_load_libconfig(path, out, diags);
+		return profile_libconfig_parse(path, out, diags);
 	if (!has_suffix(path, ".ini")) {
 		diag_error(diags, path, 0,
 			   "unknown profile format: expected a .ini or .cfg "
