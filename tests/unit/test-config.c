@@ -330,6 +330,27 @@ static void test_load_profile(void)
 		     -EINVAL);
 	CHECK(p == NULL);
 	CHECK_INT_EQ(diags.n_errors, 5);
+	diag_clear(&diags);
+
+	/* A .cfg with a loading error is still validated in the same run:
+	 * the unused function's warning shows up next to the errors. */
+	{
+		char *cfgfile = write_tmp(
+			"bad.cfg",
+			"attrs = { idVendor = 0x10000; };\n"
+			"configs = ( { id = 1; name = \"c\"; functions = ( "
+			"{ name = \"ecm.usb0\"; function = \"ecm_usb9\"; } ); "
+			"} );\n"
+			"functions = { ecm_usb0 = { instance = \"usb0\"; "
+			"type = \"ecm\"; }; };\n");
+
+		CHECK_INT_EQ(config_load_profile(&cfg, cfgfile, &p, &diags),
+			     -EINVAL);
+		CHECK(p == NULL);
+		CHECK_INT_EQ(diags.n_errors, 2);
+		CHECK_INT_EQ(diags.n_warnings, 1);
+		free(cfgfile);
+	}
 	config_free(&cfg);
 	diag_clear(&diags);
 }
