@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "udc.h"
+#include "util.h"
+
+static int udc_compare(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int udc_list(const char *class_dir, char ***out)
+{
+	struct dirent *e;
+	char **names;
+	size_t n = 0;
+	DIR *dir;
+
+	names = xcalloc(1, sizeof(*names));
+	dir = opendir(class_dir);
+	if (!dir) {
+		if (errno == ENOENT) {
+			*out = names;
+			return 0;
+		}
+		free(names);
+		return -errno;
+	}
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		names = xreallocarray(names, n + 2, sizeof(*names));
+		names[n++] = xstrdup(e->d_name);
+		names[n] = NULL;
+	}
+	closedir(dir);
+	qsort(names, n, sizeof(*names), udc_compare);
+	*out = names;
+	return 0;
+}
+
+void udc_list_free(char **names)
+{
+	if (!names)
+		return;
+	for (char **p = names; *p; p++)
+		free(*p);
+	free(names);
+}
+
+bool udc_exists(const char *class_dir, const char *udc)
+{
+	char *path = xasprintf("%s/%s", class_dir, udc);
+	bool exists = access(path, F_OK) == 0;
+
+	free(path);
+	return exists;
+}
+
+int udc_holder(const char *gadgets_dir, const char *udc, const char *except,
+	       char **gadget)
+{
+	struct dirent *e;
+	DIR *dir;
+
+	*gadget = NULL;
+	dir = opendir(gadgets_dir);
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(dir))) {
+		char *path, *value = NULL;
+		int r;
+
+		if (e->d_name[0] == '.' || (except && streq(e->d_name, except)))
+			continue;
+		path = xasprintf("%s/%s/UDC", gadgets_dir, e->d_name);
+		r = read_file_string(path, &value);
+		free(path);
+		/* A gadget being removed while we look is not a holder. */
+		if (r < 0)
+			continue;
+		if (streq(str_strip(value), udc)) {
+			*gadget = xstrdup(e->d_name);
+			free(value);
+			break;
+		}
+		free(value);
+	}
+	closedir(dir);
+	return 0;
+}
+
+int udc_find_free(const char *class_dir, const char *gadgets_dir,
+		  const char *except, char **udc, char **busy_udc,
+		  char **busy_holder)
+{
+	char **names;
+	int r;
+
+	*udc = NULL;
+	*busy_udc = NULL;
+	*busy_holder = NULL;
+	r = udc_list(class_dir, &names);
+	if (r < 0)
+		return r;
+	r = -ENODEV;
+	for (char **p = names; *p; p++) {
+		char *holder;
+		int h = udc_holder(gadgets_dir, *p, except, &holder);
+
+		if (h < 0) {
+			r = h;
+			break;
+		}
+		if (!holder) {
+			*udc = xstrdup(*p);
+			r = 0;
+			break;
+		}
+		if (!*busy_udc) {
+			*busy_udc = xstrdup(*p);
+			*busy_holder = holder;
+		} else {
+			free(holder);
+		}
+	}
+	udc_list_free(names);
+	if (r == 0) {
+		free(*busy_udc);
+		free(*busy_holder);
+		*busy_udc = NULL;
+		*busy_holder = NULL;
+	}
+	return r;
+}
+
+int udc_state_read(int fd, char *state, size_t size)
+{
+	ssize_t n;
+
+	n = pread(fd, state, size - 1, 0);
+	if (n < 0)
+		return -errno;
+	while (n > 0 && (state[n - 1] == '\n' || state[n - 1] == ' '))
+		n--;
+	state[n] = '\0';
+	return 0;
+}
+
+int udc_state_open(const char *class_dir, const char *udc, int *out,
+		   char *state, size_t size)
+{
+	char *path = xasprintf("%s/%s/state", class_dir, udc);
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return -errno;
+	r = udc_state_read(fd, state, size);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	*out = fd;
+	return 0;
+}
