@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "status.h"
+#include "util.h"
+
+static char *status_read_attr(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* One attribute, NULL when unreadable. */
+static char *status_read_attr(const char *fmt, ...)
+{
+	char *path, *value = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	path = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (read_file_string(path, &value) < 0)
+		value = NULL;
+	free(path);
+	return value;
+}
+
+static void status_read_net(struct status_function *f, const char *fdir,
+			    const char *net_dir)
+{
+	char *ifname, *flags;
+
+	/* u_ether fills ifname once the function is bound; before that it
+	 * reads as a template ("usb%d") or "(unnamed net_device)". */
+	ifname = status_read_attr("%s/ifname", fdir);
+	if (!ifname)
+		return;
+	flags = status_read_attr("%s/%s/flags", net_dir, ifname);
+	if (!flags) {
+		free(ifname);
+		return;
+	}
+	f->ifname = ifname;
+	f->link_up = (strtoul(flags, NULL, 0) & IFF_UP) != 0;
+	f->operstate = status_read_attr("%s/%s/operstate", net_dir, ifname);
+	free(flags);
+}
+
+static void status_read_luns(struct status *st,
+			     const struct profile_function *pf,
+			     const char *fdir)
+{
+	for (int n = 0; n < PROFILE_MAX_LUNS; n++) {
+		struct status_lun *l;
+		char *file, *ro;
+
+		file = status_read_attr("%s/lun.%d/file", fdir, n);
+		if (!file)
+			continue;
+		ro = status_read_attr("%s/lun.%d/ro", fdir, n);
+		st->luns = xreallocarray(st->luns, st->n_luns + 1,
+					 sizeof(*st->luns));
+		l = &st->luns[st->n_luns++];
+		l->function = xstrdup(pf->name);
+		l->lun = n;
+		if (*file) {
+			l->file = file;
+		} else {
+			l->file = NULL;
+			free(file);
+		}
+		l->ro = ro && streq(ro, "1");
+		free(ro);
+	}
+}
+
+void status_read_gadget(struct status *st, const struct profile *p,
+			const char *gadget_dir, const char *net_dir)
+{
+	if (!p)
+		return;
+	st->functions = xcalloc(p->n_functions ? p->n_functions : 1,
+				sizeof(*st->functions));
+	for (size_t i = 0; i < p->n_functions; i++) {
+		const struct profile_function *pf = &p->functions[i];
+		struct status_function *f = &st->functions[st->n_functions++];
+		char *fdir = xasprintf("%s/functions/%s", gadget_dir, pf->name);
+
+		f->name = xstrdup(pf->name);
+		f->type = xstrdup(function_type_configfs_name(pf->type));
+		f->network = function_type_is_network(pf->type);
+		if (f->network)
+			status_read_net(f, fdir, net_dir);
+		if (pf->type == FUNCTION_MASS_STORAGE)
+			status_read_luns(st, pf, fdir);
+		free(fdir);
+	}
+}
+
+void status_clear(struct status *st)
+{
+	for (size_t i = 0; i < st->n_functions; i++) {
+		free(st->functions[i].name);
+		free(st->functions[i].type);
+		free(st->functions[i].ifname);
+		free(st->functions[i].operstate);
+	}
+	free(st->functions);
+	for (size_t i = 0; i < st->n_luns; i++) {
+		free(st->luns[i].function);
+		free(st->luns[i].file);
+	}
+	free(st->luns);
+	st->functions = NULL;
+	st->n_functions = 0;
+	st->luns = NULL;
+	st->n_luns = 0;
+}
+
+static void status_json_key(FILE *out, const char *key, const char *value,
+			    bool comma)
+{
+	if (comma)
+		fputc(',', out);
+	json_write_string(out, key);
+	fputc(':', out);
+	json_write_string(out, value);
+}
+
+void status_print_json(const struct status *st, FILE *out)
+{
+	fputc('{', out);
+	status_json_key(out, "profile", st->profile, false);
+	status_json_key(out, "profile_path", st->profile_path, true);
+	status_json_key(out, "gadget", st->gadget, true);
+	status_json_key(out, "state", st->state, true);
+	status_json_key(out, "udc", st->udc, true);
+	status_json_key(out, "udc_state", st->udc_state, true);
+	fputs(",\"functions\":[", out);
+	for (size_t i = 0; i < st->n_functions; i++) {
+		const struct status_function *f = &st->functions[i];
+
+		fputs(i ? ",{" : "{", out);
+		status_json_key(out, "name", f->name, false);
+		status_json_key(out, "type", f->type, true);
+		if (f->network) {
+			status_json_key(out, "ifname", f->ifname, true);
+			status_json_key(out, "link", f->link_up ? "up" : "down",
+					true);
+			status_json_key(out, "operstate", f->operstate, true);
+		}
+		fputc('}', out);
+	}
+	fputs("],\"luns\":[", out);
+	for (size_t i = 0; i < st->n_luns; i++) {
+		const struct status_lun *l = &st->luns[i];
+
+		fputs(i ? ",{" : "{", out);
+		status_json_key(out, "function", l->function, false);
+		fprintf(out, ",\"lun\":%d", l->lun);
+		status_json_key(out, "file", l->file, true);
+		fprintf(out, ",\"ro\":%s", l->ro ? "true" : "false");
+		fputc('}', out);
+	}
+	fputc(']', out);
+	status_json_key(out, "error", st->error, true);
+	fputs("}\n", out);
+}
+
+static const char *status_or(const char *s, const char *fallback)
+{
+	return s ? s : fallback;
+}
+
+void status_print_text(const struct status *st, FILE *out)
+{
+	fprintf(out, "profile:   %s", status_or(st->profile, "(none)"));
+	if (st->profile_path)
+		fprintf(out, " (%s)", st->profile_path);
+	fprintf(out, "\nstate:     %s\n", status_or(st->state, "(unknown)"));
+	fprintf(out, "udc:       %s", status_or(st->udc, "(none)"));
+	if (st->udc_state)
+		fprintf(out, " (%s)", st->udc_state);
+	fputc('\n', out);
+	for (size_t i = 0; i < st->n_functions; i++) {
+		const struct status_function *f = &st->functions[i];
+
+		fprintf(out, "function:  %s", f->name);
+		if (f->network) {
+			if (f->ifname)
+				fprintf(out, " %s link %s", f->ifname,
+					f->link_up ? "up" : "down");
+			else
+				fputs(" (no interface)", out);
+		}
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < st->n_luns; i++) {
+		const struct status_lun *l = &st->luns[i];
+
+		fprintf(out, "lun:       %s lun.%d %s%s\n", l->function, l->lun,
+			status_or(l->file, "(no medium)"),
+			l->ro ? " (ro)" : "");
+	}
+	if (st->error)
+		fprintf(out, "error:     %s\n", st->error);
+}

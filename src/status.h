@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What `gadgetd status` reports: the daemon's state plus what the kernel
+ * says about the gadget's functions (network interface and link, mass
+ * storage LUNs), read from configfs and sysfs at the time of the request.
+ * Printed as one JSON line (SPEC 2) or as a few readable lines.
+ */
+#ifndef GADGETD_STATUS_H
+#define GADGETD_STATUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "gadgetd/profile.h"
+
+#define STATUS_NET_DIR "/sys/class/net"
+
+struct status_function {
+	char *name; /* "ecm.usb0" */
+	char *type; /* "ecm" */
+	bool network;
+	char *ifname; /* NULL until the kernel made the interface */
+	bool link_up; /* IFF_UP on ifname */
+	char *operstate;
+};
+
+struct status_lun {
+	char *function;
+	int lun;
+	char *file; /* NULL: no medium */
+	bool ro;
+};
+
+struct status {
+	/* The daemon's side; each NULL prints as null. */
+	const char *profile;
+	const char *profile_path;
+	const char *state;
+	const char *udc;
+	const char *udc_state;
+	const char *error;
+	const char *gadget;
+	/* The kernel's side, from status_read_gadget(). */
+	struct status_function *functions;
+	size_t n_functions;
+	struct status_lun *luns;
+	size_t n_luns;
+};
+
+/*
+ * Fill functions and LUNs for profile p from gadget_dir (configfs
+ * usb_gadget/NAME) and net_dir (/sys/class/net).  A gadget that does not
+ * exist gives the profile's functions without interfaces or LUNs.
+ */
+void status_read_gadget(struct status *st, const struct profile *p,
+			const char *gadget_dir, const char *net_dir);
+void status_clear(struct status *st);
+
+void status_print_json(const struct status *st, FILE *out);
+void status_print_text(const struct status *st, FILE *out);
+
+#endif
