@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The client verbs (status list switch reload up down msd link-event): the
+ * verb's argv goes to the daemon as one request, the daemon's answer is
+ * printed as it comes (stdout on success, stderr otherwise) and its status
+ * word becomes the exit status.  Usage errors are caught here first, with
+ * the same grammar the daemon applies, so that they exit 2 even without a
+ * daemon.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "control.h"
+#include "util.h"
+
+static const struct {
+	const char *verb;
+	const char *usage;
+	const char *help;
+} client_verbs[] = {
+	{ "status", "status [--json]",
+	  "The active profile, state, UDC and its kernel state, functions\n"
+	  "with their network interface and link, mass-storage LUNs and the\n"
+	  "last error.  --json: one JSON object on one line.\n" },
+	{ "list", "list [--json]",
+	  "The profiles in the profile directories; '*' marks the active one,\n"
+	  "invalid ones carry their first error.\n" },
+	{ "switch", "switch PROFILE",
+	  "Switch the gadget to PROFILE (a name or a path).  Returns once the\n"
+	  "new gadget is bound, or waits for a UDC; an invalid profile changes\n"
+	  "nothing, and when the kernel refuses the new one the previous\n"
+	  "profile is bound again.  Exit 1 on failure.\n" },
+	{ "reload", "reload",
+	  "Re-read gadgetd.conf and the active profile (as SIGHUP); a changed\n"
+	  "profile is applied again.\n" },
+	{ "up", "up", "Bind the gadget to the UDC again after `down`.\n" },
+	{ "down", "down",
+	  "Unbind the gadget from the UDC; the profile stays loaded.\n" },
+	{ "msd", "msd insert LUN FILE [--ro] | msd eject LUN",
+	  "Change or eject the medium of a mass-storage LUN.\n" },
+	{ "link-event", "link-event up|down IFACE",
+	  "Report that a network interface went up or down (ifupdown hooks).\n" },
+};
+
+static int client_usage(const char *verb, FILE *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(client_verbs); i++) {
+		if (!streq(client_verbs[i].verb, verb))
+			continue;
+		fprintf(out, "usage: gadgetd [GLOBAL OPTIONS] %s\n\n%s",
+			client_verbs[i].usage, client_verbs[i].help);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static bool client_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		/* A file or profile name after the verb is not an option. */
+		if (streq(argv[i], "--help") || streq(argv[i], "-h"))
+			return true;
+	}
+	return false;
+}
+
+/* The socket: -s, else gadgetd.conf's, else the default. */
+static char *client_socket_path(const struct cli_options *opts)
+{
+	struct gadgetd_config cfg;
+	struct diag_list diags;
+	char *path;
+
+	if (opts->socket_path)
+		return xstrdup(opts->socket_path);
+	config_init_defaults(&cfg);
+	diag_init(&diags);
+	/* A broken config should not keep `status` from reaching the
+	 * daemon: fall back to what was read, or the default. */
+	(void)config_load(opts->config_path ? opts->config_path
+					    : CONFIG_DEFAULT_PATH,
+			  false, &cfg, &diags);
+	diag_clear(&diags);
+	path = xstrdup(cfg.socket ? cfg.socket : CONFIG_DEFAULT_SOCKET);
+	config_free(&cfg);
+	return path;
+}
+
+int cli_client(const struct cli_options *opts, int argc, char **argv)
+{
+	struct control_request req;
+	enum control_status status;
+	char err[256], *body = NULL, *path;
+	int fd, r, code;
+
+	if (client_wants_help(argc, argv)) {
+		client_usage(argv[0], stdout);
+		return EXIT_OK;
+	}
+	if (control_request_parse(argc, argv, &req, err, sizeof(err)) < 0) {
+		fprintf(stderr, "gadgetd: %s\n", err);
+		client_usage(argv[0], stderr);
+		return EXIT_USAGE;
+	}
+	path = client_socket_path(opts);
+	fd = control_connect(path);
+	if (fd < 0) {
+		fprintf(stderr, "gadgetd: cannot reach the daemon at %s: %s\n",
+			path, strerror(-fd));
+		free(path);
+		return EXIT_UNREACHABLE;
+	}
+	r = control_transact(fd, argc, argv, CONTROL_CLIENT_TIMEOUT_MS, &status,
+			     &body);
+	close(fd);
+	if (r == -EMSGSIZE || r == -EINVAL) {
+		fprintf(stderr, "gadgetd: %s: request too large or not text\n",
+			argv[0]);
+		free(path);
+		return EXIT_USAGE;
+	}
+	if (r < 0) {
+		fprintf(stderr,
+			"gadgetd: no answer from the daemon at %s: %s\n", path,
+			strerror(-r));
+		free(path);
+		return EXIT_UNREACHABLE;
+	}
+	free(path);
+	code = control_status_exit_code(status);
+	if (status == CONTROL_OK) {
+		fputs(body, stdout);
+	} else if (*body) {
+		/* The daemon's lines are complete messages (FILE:LINE lines of
+		 * an invalid profile, or what the kernel refused and where). */
+		fputs(body, stderr);
+		if (body[strlen(body) - 1] != '\n')
+			fputc('\n', stderr);
+	}
+	free(body);
+	return code;
+}

@@ -1,0 +1,1451 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The daemon context, its lifecycle and its states.
+ *
+ * Everything the daemon knows lives in struct daemon.  The gadget's state is
+ * never tracked by guessing from events: every event (uevent, POLLPRI on the
+ * UDC's state attribute, a command) leads to daemon_sync(), which reads the
+ * facts back from configfs and sysfs, binds when it should, and derives the
+ * state from the facts (daemon_state_from_facts()).  A lost or reordered
+ * event therefore costs nothing but the next sync.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "cli.h"
+#include "config.h"
+#include "control.h"
+#include "daemon.h"
+#include "event_loop.h"
+#include "hooks.h"
+#include "json.h"
+#include "log.h"
+#include "notify.h"
+#include "plan.h"
+#include "status.h"
+#include "udc.h"
+#include "uevent.h"
+#include "util.h"
+
+struct daemon {
+	/* Configuration */
+	struct gadgetd_config cfg;
+	const char *config_path; /* -c, NULL: the default path */
+	char *configfs;
+	char *gadgets_dir; /* configfs/usb_gadget */
+	char *gadget_dir; /* gadgets_dir/<cfg.gadget> */
+	const char *udc_class_dir;
+	char *socket_path;
+	const char *udc_option; /* --udc, wins over cfg.udc */
+	char *profile_request; /* what `profile =`, --profile or switch named */
+
+	/* Event sources */
+	struct event_loop *loop;
+	int signal_fd;
+	struct event_source *signal_source;
+	int uevent_fd;
+	struct event_source *uevent_source;
+	char *uevent_buf;
+	int udc_fd; /* the watched UDC's state attribute */
+	struct event_source *udc_source;
+	char *watched_udc;
+	char udc_state[UDC_STATE_MAX];
+	struct event_source *watchdog;
+	struct control_server *control;
+	struct hooks *hooks;
+
+	/* The gadget */
+	struct applier *applier;
+	struct profile *profile; /* active; with plan, or both unset */
+	struct plan plan;
+	bool built;
+	bool admin_down;
+	/* The kernel refused our last bind: retry on a uevent or a command,
+	 * not on the state changes the refusal itself may cause. */
+	bool bind_refused;
+	char *bound_udc;
+	enum daemon_state state;
+	bool state_known;
+	char *error; /* the last failure, until the next successful apply */
+	char *notice; /* why we wait (a UDC held by another gadget) */
+};
+
+static void daemon_set_text(char **field, const char *text)
+{
+	free(*field);
+	*field = text ? xstrdup(text) : NULL;
+}
+
+static const char *daemon_profile_name(const struct daemon *d)
+{
+	return d->profile ? d->profile->name : NULL;
+}
+
+static const char *daemon_udc_wanted(const struct daemon *d)
+{
+	return d->udc_option ? d->udc_option : d->cfg.udc;
+}
+
+static bool daemon_udc_auto(const struct daemon *d)
+{
+	const char *w = daemon_udc_wanted(d);
+
+	return !w || !*w || streq(w, "auto");
+}
+
+/* ---- the UDC state attribute ---- */
+
+static void daemon_sync(struct daemon *d, const char *event);
+
+static void daemon_unwatch_udc(struct daemon *d)
+{
+	event_source_free(d->udc_source);
+	d->udc_source = NULL;
+	if (d->udc_fd >= 0)
+		close(d->udc_fd);
+	d->udc_fd = -1;
+	free(d->watched_udc);
+	d->watched_udc = NULL;
+	d->udc_state[0] = '\0';
+}
+
+static void daemon_udc_state_changed(struct event_source *source, int fd,
+				     uint32_t events, void *data)
+{
+	struct daemon *d = data;
+	int r;
+
+	(void)source;
+	(void)events;
+	/* Reading re-arms POLLPRI; once the UDC is gone the attribute reads
+	 * as an error (and would report POLLERR forever): stop watching. */
+	r = udc_state_read(fd, d->udc_state, sizeof(d->udc_state));
+	if (r < 0) {
+		log_debug("udc %s: state attribute gone: %s", d->watched_udc,
+			  strerror(-r));
+		daemon_unwatch_udc(d);
+	} else {
+		log_debug("udc %s: state %s", d->watched_udc, d->udc_state);
+	}
+	daemon_sync(d, "udc-state");
+}
+
+/* Watch udc's state (NULL: none).  Also refreshes d->udc_state. */
+static void daemon_watch_udc(struct daemon *d, const char *udc)
+{
+	int r;
+
+	if (udc && d->watched_udc && streq(udc, d->watched_udc)) {
+		if (udc_state_read(d->udc_fd, d->udc_state,
+				   sizeof(d->udc_state)) < 0)
+			daemon_unwatch_udc(d);
+		return;
+	}
+	daemon_unwatch_udc(d);
+	if (!udc)
+		return;
+	r = udc_state_open(d->udc_class_dir, udc, &d->udc_fd, d->udc_state,
+			   sizeof(d->udc_state));
+	if (r < 0) {
+		d->udc_fd = -1;
+		return;
+	}
+	/* Only EPOLLPRI: a sysfs attribute is always readable. */
+	r = event_loop_add_io(d->loop, d->udc_fd, EPOLLPRI,
+			      daemon_udc_state_changed, d, &d->udc_source);
+	if (r < 0) {
+		log_warning("udc %s: cannot watch its state: %s", udc,
+			    strerror(-r));
+		close(d->udc_fd);
+		d->udc_fd = -1;
+		d->udc_state[0] = '\0';
+		return;
+	}
+	d->watched_udc = xstrdup(udc);
+}
+
+/* ---- states ---- */
+
+static void daemon_set_state(struct daemon *d, enum daemon_state state,
+			     const char *event)
+{
+	const char *udc = d->bound_udc;
+	char *status;
+
+	if (d->state_known && d->state == state)
+		return;
+	d->state = state;
+	d->state_known = true;
+	log_info("gadget %s: %s (profile %s, udc %s, %s)", d->cfg.gadget,
+		 daemon_state_name(state),
+		 daemon_profile_name(d) ? daemon_profile_name(d) : "none",
+		 udc ? udc : "none", event);
+	status = xasprintf("%s: profile %s, udc %s", daemon_state_name(state),
+			   daemon_profile_name(d) ? daemon_profile_name(d)
+						  : "none",
+			   udc ? udc : "none");
+	notify_status(status);
+	free(status);
+	hooks_run(d->hooks, event, daemon_state_name(state),
+		  daemon_profile_name(d), udc);
+}
+
+static void daemon_set_notice(struct daemon *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Log a reason to wait once, not on every sync. */
+static void daemon_set_notice(struct daemon *d, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (!d->notice || !streq(d->notice, text))
+		log_warning("%s", text);
+	free(d->notice);
+	d->notice = text;
+}
+
+/* ---- binding ---- */
+
+/*
+ * The UDC to bind to now, or NULL (with a notice saying why).  A UDC held
+ * by another gadget is never taken: we wait for the kernel to tell us it
+ * was unbound.  *watch names the UDC whose state changes may end the wait.
+ */
+static char *daemon_pick_udc(struct daemon *d, char **watch)
+{
+	char *udc = NULL, *busy = NULL, *holder = NULL;
+	const char *wanted = daemon_udc_wanted(d);
+	int r;
+
+	*watch = NULL;
+	if (daemon_udc_auto(d)) {
+		r = udc_find_free(d->udc_class_dir, d->gadgets_dir,
+				  d->cfg.gadget, &udc, &busy, &holder);
+		if (r == 0)
+			return udc;
+		if (busy) {
+			daemon_set_notice(
+				d,
+				"udc %s: held by gadget %s, waiting for it to be unbound",
+				busy, holder);
+			*watch = busy;
+			free(holder);
+		} else if (r == -ENODEV) {
+			daemon_set_notice(d, "no UDC yet, waiting for one");
+		} else {
+			daemon_set_notice(d, "cannot list UDCs: %s",
+					  strerror(-r));
+		}
+		return NULL;
+	}
+	if (!udc_exists(d->udc_class_dir, wanted)) {
+		daemon_set_notice(d, "udc %s: not present, waiting for it",
+				  wanted);
+		return NULL;
+	}
+	r = udc_holder(d->gadgets_dir, wanted, d->cfg.gadget, &holder);
+	if (r == 0 && holder) {
+		daemon_set_notice(
+			d,
+			"udc %s: held by gadget %s, waiting for it to be unbound",
+			wanted, holder);
+		free(holder);
+		*watch = xstrdup(wanted);
+		return NULL;
+	}
+	return xstrdup(wanted);
+}
+
+/*
+ * Bind our built gadget when it is unbound and should not be.  Returns 0
+ * when bound or waiting for a UDC, a negative errno (message in *msg) when
+ * the kernel refused the bind.  Sets d->bound_udc and the UDC watch.
+ */
+static int daemon_bind(struct daemon *d, char **msg)
+{
+	struct apply_error err = { 0 };
+	char *bound = NULL, *udc, *watch = NULL;
+	int r;
+
+	r = applier_bound_udc(d->applier, &bound);
+	if (r < 0) {
+		*msg = xasprintf("%s/UDC: %s", d->gadget_dir, strerror(-r));
+		return r;
+	}
+	/* Pending on a UDC that is gone while another one is free: the
+	 * kernel would wait for the old name, `udc = auto` should not. */
+	if (bound && daemon_udc_auto(d) &&
+	    !udc_exists(d->udc_class_dir, bound)) {
+		char *other = NULL, *busy = NULL, *holder = NULL;
+
+		if (udc_find_free(d->udc_class_dir, d->gadgets_dir,
+				  d->cfg.gadget, &other, &busy, &holder) == 0 &&
+		    !streq(other, bound)) {
+			log_info("udc %s: gone; moving gadget %s to udc %s",
+				 bound, d->cfg.gadget, other);
+			if (applier_unbind(d->applier, &err) == 0) {
+				free(bound);
+				bound = NULL;
+			}
+		}
+		free(other);
+		free(busy);
+		free(holder);
+	}
+	if (!bound && !d->admin_down && !d->bind_refused) {
+		udc = daemon_pick_udc(d, &watch);
+		if (udc) {
+			r = applier_bind(d->applier, udc, &err);
+			if (r < 0) {
+				d->bind_refused = true;
+				*msg = xstrdup(err.message[0] ? err.message
+							      : strerror(-r));
+				free(udc);
+				daemon_set_text(&d->bound_udc, NULL);
+				daemon_watch_udc(d, NULL);
+				return r;
+			}
+			log_info("udc %s: bound gadget %s", udc, d->cfg.gadget);
+			bound = udc;
+		}
+	}
+	if (bound) {
+		daemon_set_text(&d->notice, NULL);
+		if (!udc_exists(d->udc_class_dir, bound))
+			daemon_set_notice(
+				d, "udc %s: gone, gadget %s pending on it",
+				bound, d->cfg.gadget);
+	}
+	free(d->bound_udc);
+	d->bound_udc = bound;
+	daemon_watch_udc(d, bound ? bound : watch);
+	free(watch);
+	return 0;
+}
+
+/* Read the facts back, bind when we should, and derive the state. */
+static void daemon_sync(struct daemon *d, const char *event)
+{
+	struct daemon_facts f = { 0 };
+
+	if (d->built) {
+		char *msg = NULL;
+
+		if (daemon_bind(d, &msg) < 0) {
+			log_error("gadget %s: bind refused: %s", d->cfg.gadget,
+				  msg);
+			daemon_set_text(&d->error, msg);
+			free(msg);
+		}
+	} else {
+		daemon_set_text(&d->bound_udc, NULL);
+		daemon_watch_udc(d, NULL);
+	}
+	f.built = d->built;
+	f.admin_down = d->admin_down;
+	f.bound_udc = d->bound_udc;
+	f.udc_present = d->watched_udc && d->bound_udc &&
+			streq(d->watched_udc, d->bound_udc);
+	f.udc_state = f.udc_present ? d->udc_state : NULL;
+	daemon_set_state(d, daemon_state_from_facts(&f), event);
+}
+
+/* ---- applying ---- */
+
+/*
+ * Build plan and bind it, all or nothing: when the kernel refuses any step,
+ * bind included, nothing of the new gadget is left.  *msg: the one-line
+ * reason (errno text and configfs path).
+ */
+static int daemon_apply(struct daemon *d, const struct plan *plan, char **msg)
+{
+	struct apply_error err = { 0 };
+	int r;
+
+	r = applier_build(d->applier, plan, &err);
+	if (r < 0) {
+		*msg = xstrdup(err.message[0] ? err.message : strerror(-r));
+		return r;
+	}
+	d->built = true;
+	d->bind_refused = false;
+	r = daemon_bind(d, msg);
+	if (r < 0) {
+		struct apply_error rerr = { 0 };
+
+		if (applier_remove(d->applier, plan, &rerr) < 0)
+			log_error(
+				"gadget %s: removing it after the refused bind failed: %s",
+				d->cfg.gadget, rerr.message);
+		d->built = false;
+		daemon_set_text(&d->bound_udc, NULL);
+		daemon_watch_udc(d, NULL);
+		return r;
+	}
+	return 0;
+}
+
+static void daemon_drop_profile(struct daemon *d)
+{
+	if (!d->profile)
+		return;
+	plan_free(&d->plan);
+	memset(&d->plan, 0, sizeof(d->plan));
+	profile_free(d->profile);
+	d->profile = NULL;
+}
+
+/* Remove our gadget (whatever it holds).  0 or a negative errno. */
+static int daemon_remove(struct daemon *d, char **msg)
+{
+	struct apply_error err = { 0 };
+	int r;
+
+	r = applier_remove(d->applier, d->profile ? &d->plan : NULL, &err);
+	if (r < 0) {
+		*msg = xstrdup(err.message[0] ? err.message : strerror(-r));
+		return r;
+	}
+	d->built = false;
+	daemon_set_text(&d->bound_udc, NULL);
+	daemon_watch_udc(d, NULL);
+	return 0;
+}
+
+/* All lines of diags (errors and warnings) to out, each FILE:LINE: ... */
+static void daemon_print_diags(const struct diag_list *diags, FILE *out)
+{
+	char line[1024];
+
+	for (size_t i = 0; i < diags->n; i++) {
+		diag_format(&diags->items[i], line, sizeof(line));
+		fprintf(out, "%s\n", line);
+	}
+}
+
+static void daemon_log_diags(const struct diag_list *diags)
+{
+	char line[1024];
+
+	for (size_t i = 0; i < diags->n; i++) {
+		diag_format(&diags->items[i], line, sizeof(line));
+		if (diags->items[i].severity == DIAG_ERROR)
+			log_error("%s", line);
+		else
+			log_warning("%s", line);
+	}
+}
+
+/* The first error, for status's one-line `error`. */
+static char *daemon_diags_summary(const struct diag_list *diags,
+				  const char *name, int r)
+{
+	char line[1024];
+
+	for (size_t i = 0; i < diags->n; i++) {
+		if (diags->items[i].severity != DIAG_ERROR)
+			continue;
+		diag_format(&diags->items[i], line, sizeof(line));
+		if (diags->n_errors > 1)
+			return xasprintf("%s (and %zu more errors)", line,
+					 diags->n_errors - 1);
+		return xstrdup(line);
+	}
+	return xasprintf("profile %s: %s", name, strerror(-r));
+}
+
+/*
+ * Load, validate and plan a profile, touching nothing.  On failure the
+ * FILE:LINE lines go to out (when not NULL) and *msg is the summary.
+ */
+static int daemon_prepare(struct daemon *d, const char *name,
+			  struct profile **p_out, struct plan *plan_out,
+			  FILE *out, char **msg)
+{
+	struct plan_env env = { .gadget_name = d->cfg.gadget };
+	struct diag_list diags;
+	struct profile *p = NULL;
+	int r;
+
+	diag_init(&diags);
+	r = config_load_profile(&d->cfg, name, &p, &diags);
+	if (r == 0) {
+		memset(plan_out, 0, sizeof(*plan_out));
+		r = plan_build(p, &env, plan_out, &diags);
+		if (r < 0) {
+			plan_free(plan_out);
+			profile_free(p);
+			p = NULL;
+		}
+	}
+	daemon_log_diags(&diags);
+	if (r < 0) {
+		if (out)
+			daemon_print_diags(&diags, out);
+		*msg = daemon_diags_summary(&diags, name, r);
+		if (out && diags.n_errors == 0)
+			fprintf(out, "%s\n", *msg);
+	}
+	diag_clear(&diags);
+	if (r == 0)
+		*p_out = p;
+	return r;
+}
+
+/*
+ * Make (p, plan) the active profile: remove the current gadget, apply the
+ * new one, and on a refusal apply the previous one again.  Takes p and plan
+ * either way.  The result line goes to out.
+ */
+static enum control_status daemon_replace(struct daemon *d, struct profile *p,
+					  struct plan *plan, const char *event,
+					  FILE *out)
+{
+	struct profile *old = d->profile;
+	struct plan old_plan = d->plan;
+	bool had_gadget = d->built;
+	char *msg = NULL, *msg2 = NULL;
+	int r;
+
+	if (d->built && daemon_remove(d, &msg) < 0) {
+		log_error("gadget %s: cannot remove it: %s", d->cfg.gadget,
+			  msg);
+		fprintf(out, "cannot remove the current gadget: %s\n", msg);
+		daemon_set_text(&d->error, msg);
+		free(msg);
+		plan_free(plan);
+		profile_free(p);
+		daemon_sync(d, event);
+		return CONTROL_FAILED;
+	}
+	r = daemon_apply(d, plan, &msg);
+	if (r == 0) {
+		d->profile = p;
+		d->plan = *plan;
+		if (old) {
+			plan_free(&old_plan);
+			profile_free(old);
+		}
+		daemon_set_text(&d->error, NULL);
+		daemon_sync(d, event);
+		log_info("gadget %s: profile %s applied", d->cfg.gadget,
+			 p->name);
+		fprintf(out, "%s: %s%s%s\n", p->name,
+			daemon_state_name(d->state), d->bound_udc ? " on " : "",
+			d->bound_udc ? d->bound_udc : "");
+		return CONTROL_OK;
+	}
+
+	log_error("gadget %s: applying profile %s failed: %s", d->cfg.gadget,
+		  p->name, msg);
+	fprintf(out, "%s: profile %s not applied: ", event, p->name);
+	daemon_set_text(&d->error, msg);
+	plan_free(plan);
+	profile_free(p);
+	if (old && had_gadget) {
+		if (daemon_apply(d, &old_plan, &msg2) == 0) {
+			daemon_sync(d, event);
+			fprintf(out, "%s; previous profile %s %s again\n", msg,
+				old->name,
+				d->bound_udc ? "bound"
+					     : "rebuilt (waiting for a UDC)");
+		} else {
+			log_error(
+				"gadget %s: restoring profile %s failed too: %s",
+				d->cfg.gadget, old->name, msg2);
+			fprintf(out,
+				"%s; restoring previous profile %s failed too: %s\n",
+				msg, old->name, msg2);
+			daemon_drop_profile(d);
+			daemon_sync(d, event);
+		}
+	} else {
+		/* Nothing was bound before: there is nothing to go back to,
+		 * and a profile that never applied is not kept active. */
+		if (old)
+			daemon_drop_profile(d);
+		daemon_sync(d, event);
+		fprintf(out, "%s\n", msg);
+	}
+	free(msg);
+	free(msg2);
+	return CONTROL_FAILED;
+}
+
+static enum control_status daemon_switch(struct daemon *d, const char *name,
+					 const char *event, FILE *out)
+{
+	struct profile *p;
+	struct plan plan;
+	char *msg = NULL;
+	enum control_status st;
+
+	if (daemon_prepare(d, name, &p, &plan, out, &msg) < 0) {
+		/* Invalid: the running gadget is not touched, and `error`
+		 * keeps describing the running gadget's last failure. */
+		log_error("profile %s: not applied: %s", name, msg);
+		free(msg);
+		return CONTROL_FAILED;
+	}
+	d->admin_down = false;
+	st = daemon_replace(d, p, &plan, event, out);
+	if (st == CONTROL_OK)
+		daemon_set_text(&d->profile_request, name);
+	return st;
+}
+
+/* ---- reload ---- */
+
+static char *daemon_plan_text(const struct plan *plan)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	plan_print_sh(plan, f);
+	fclose(f);
+	return text;
+}
+
+/*
+ * Re-read gadgetd.conf and the active profile.  Settings that only a
+ * restart can change (gadget, socket) are kept with a warning.  When the
+ * active profile's plan changed (its file, or the [gadget] defaults under
+ * it), it is applied again, with the same rollback as a switch.
+ */
+static enum control_status daemon_reload(struct daemon *d, FILE *out)
+{
+	struct gadgetd_config cfg;
+	struct diag_list diags;
+	struct profile *p;
+	struct plan plan;
+	char *msg = NULL, *old_text, *new_text;
+	enum control_status st = CONTROL_OK;
+	bool same;
+	int r;
+
+	config_init_defaults(&cfg);
+	diag_init(&diags);
+	r = config_load(d->config_path ? d->config_path : CONFIG_DEFAULT_PATH,
+			d->config_path != NULL, &cfg, &diags);
+	daemon_log_diags(&diags);
+	if (r < 0) {
+		daemon_print_diags(&diags, out);
+		if (diags.n_errors == 0)
+			fprintf(out, "%s: %s\n",
+				d->config_path ? d->config_path
+					       : CONFIG_DEFAULT_PATH,
+				strerror(-r));
+		fprintf(out, "reload: configuration not changed\n");
+		diag_clear(&diags);
+		config_free(&cfg);
+		return CONTROL_FAILED;
+	}
+	diag_clear(&diags);
+	if (!streq(cfg.gadget, d->cfg.gadget))
+		log_warning(
+			"reload: gadget name %s -> %s needs a restart; keeping %s",
+			d->cfg.gadget, cfg.gadget, d->cfg.gadget);
+	if (!streq(cfg.socket, d->cfg.socket))
+		log_warning("reload: socket %s -> %s needs a restart",
+			    d->cfg.socket, cfg.socket);
+	/* Keep the ones that need a restart, so that the running daemon keeps
+	 * describing what it really uses. */
+	free(cfg.gadget);
+	cfg.gadget = xstrdup(d->cfg.gadget);
+	free(cfg.socket);
+	cfg.socket = xstrdup(d->cfg.socket);
+	config_free(&d->cfg);
+	d->cfg = cfg;
+	hooks_set_dir(d->hooks, d->cfg.hooks_dir);
+	control_server_set_group(d->control, d->cfg.socket_group);
+	log_info("reload: %s read",
+		 d->config_path ? d->config_path : CONFIG_DEFAULT_PATH);
+
+	if (!d->profile_request) {
+		fprintf(out, "configuration reloaded\n");
+		return CONTROL_OK;
+	}
+	if (daemon_prepare(d, d->profile_request, &p, &plan, out, &msg) < 0) {
+		fprintf(out,
+			"reload: profile %s is invalid now; the running gadget is kept\n",
+			d->profile_request);
+		free(msg);
+		return CONTROL_FAILED;
+	}
+	if (!d->profile || !d->built) {
+		/* Nothing is applied (the last attempt failed): try again. */
+		return daemon_replace(d, p, &plan, "reload", out);
+	}
+	old_text = daemon_plan_text(&d->plan);
+	new_text = daemon_plan_text(&plan);
+	same = old_text && new_text && streq(old_text, new_text);
+	free(old_text);
+	free(new_text);
+	if (same) {
+		plan_free(&plan);
+		profile_free(p);
+		fprintf(out, "configuration reloaded; profile %s unchanged\n",
+			d->profile->name);
+		return CONTROL_OK;
+	}
+	log_info("reload: profile %s changed, applying it again",
+		 d->profile->name);
+	st = daemon_replace(d, p, &plan, "reload", out);
+	return st;
+}
+
+/* ---- the control verbs ---- */
+
+static void daemon_status(struct daemon *d, bool json, FILE *out)
+{
+	struct status st = { 0 };
+
+	st.profile = daemon_profile_name(d);
+	st.profile_path = d->profile ? d->profile->path : NULL;
+	st.gadget = d->cfg.gadget;
+	st.state = d->state_known ? daemon_state_name(d->state) : NULL;
+	st.udc = d->bound_udc;
+	st.udc_state = d->watched_udc && d->bound_udc &&
+				       streq(d->watched_udc, d->bound_udc)
+			       ? d->udc_state
+			       : NULL;
+	st.error = d->error ? d->error : d->notice;
+	if (d->built)
+		status_read_gadget(&st, d->profile, d->gadget_dir,
+				   STATUS_NET_DIR);
+	if (json)
+		status_print_json(&st, out);
+	else
+		status_print_text(&st, out);
+	status_clear(&st);
+}
+
+struct daemon_listed {
+	char *name;
+	char *path;
+};
+
+static int daemon_listed_compare(const void *a, const void *b)
+{
+	return strcmp(((const struct daemon_listed *)a)->name,
+		      ((const struct daemon_listed *)b)->name);
+}
+
+static bool daemon_profile_file(const char *file, char **stem)
+{
+	static const char *const exts[] = { ".ini", ".cfg" };
+	size_t len = strlen(file);
+
+	if (file[0] == '.')
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+		size_t n = strlen(exts[i]);
+
+		if (len > n && streq(file + len - n, exts[i])) {
+			*stem = xstrndup(file, len - n);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Profiles in profile_dirs, by name; the first dir that has a name wins,
+ * as config_find_profile() decides. */
+static void daemon_list(struct daemon *d, bool json, FILE *out)
+{
+	struct daemon_listed *items = NULL;
+	size_t n = 0;
+
+	for (char **dir = d->cfg.profile_dirs; dir && *dir; dir++) {
+		struct dirent *e;
+		DIR *dh = opendir(*dir);
+
+		if (!dh)
+			continue;
+		while ((e = readdir(dh))) {
+			char *stem, *path;
+			bool seen = false;
+
+			if (!daemon_profile_file(e->d_name, &stem))
+				continue;
+			for (size_t i = 0; i < n; i++)
+				if (streq(items[i].name, stem))
+					seen = true;
+			if (seen ||
+			    config_find_profile(&d->cfg, stem, &path) < 0) {
+				free(stem);
+				continue;
+			}
+			items = xreallocarray(items, n + 1, sizeof(*items));
+			items[n].name = stem;
+			items[n].path = path;
+			n++;
+		}
+		closedir(dh);
+	}
+	if (n)
+		qsort(items, n, sizeof(*items), daemon_listed_compare);
+	if (json)
+		fputs("{\"profiles\":[", out);
+	for (size_t i = 0; i < n; i++) {
+		struct diag_list diags;
+		struct profile *p = NULL;
+		char *err = NULL;
+		bool active;
+		int r;
+
+		diag_init(&diags);
+		r = config_load_profile(&d->cfg, items[i].path, &p, &diags);
+		if (r < 0)
+			err = daemon_diags_summary(&diags, items[i].name, r);
+		active = d->profile && streq(d->profile->path, items[i].path);
+		if (json) {
+			fputs(i ? ",{\"name\":" : "{\"name\":", out);
+			json_write_string(out, items[i].name);
+			fputs(",\"path\":", out);
+			json_write_string(out, items[i].path);
+			fprintf(out, ",\"active\":%s,\"valid\":%s,\"error\":",
+				active ? "true" : "false",
+				r < 0 ? "false" : "true");
+			json_write_string(out, err);
+			fputc('}', out);
+		} else {
+			fprintf(out, "%c %-20s %s%s%s\n", active ? '*' : ' ',
+				items[i].name, items[i].path,
+				err ? "  invalid: " : "", err ? err : "");
+		}
+		free(err);
+		profile_free(p);
+		diag_clear(&diags);
+		free(items[i].name);
+		free(items[i].path);
+	}
+	if (json)
+		fputs("]}\n", out);
+	free(items);
+}
+
+static enum control_status daemon_up(struct daemon *d, FILE *out)
+{
+	d->admin_down = false;
+	d->bind_refused = false;
+	if (!d->built) {
+		const char *name = d->profile_request;
+
+		if (!name) {
+			fprintf(out, "no profile to apply\n");
+			return CONTROL_FAILED;
+		}
+		/* Nothing applied (it failed before): try the profile
+		 * again, from its file, which may have been fixed. */
+		return daemon_switch(d, name, "up", out);
+	}
+	daemon_sync(d, "up");
+	if (d->bind_refused) {
+		fprintf(out, "%s\n", d->error ? d->error : "bind refused");
+		return CONTROL_FAILED;
+	}
+	fprintf(out, "%s: %s%s%s\n", daemon_profile_name(d),
+		daemon_state_name(d->state), d->bound_udc ? " on " : "",
+		d->bound_udc ? d->bound_udc : "");
+	return CONTROL_OK;
+}
+
+static enum control_status daemon_down(struct daemon *d, FILE *out)
+{
+	struct apply_error err = { 0 };
+
+	if (!d->built) {
+		fprintf(out, "no gadget to unbind (state %s)\n",
+			daemon_state_name(d->state));
+		return CONTROL_FAILED;
+	}
+	if (applier_unbind(d->applier, &err) < 0) {
+		fprintf(out, "%s\n", err.message);
+		return CONTROL_FAILED;
+	}
+	d->admin_down = true;
+	log_info("gadget %s: unbound on request", d->cfg.gadget);
+	daemon_sync(d, "down");
+	fprintf(out, "%s: %s\n", daemon_profile_name(d),
+		daemon_state_name(d->state));
+	return CONTROL_OK;
+}
+
+static void daemon_handle_request(const struct control_request *req,
+				  const struct control_peer *peer,
+				  struct control_reply *reply, void *data)
+{
+	struct daemon *d = data;
+
+	if (control_verb_changes(req->verb))
+		log_info("control: %s%s%s from pid %d uid %u",
+			 control_verb_name(req->verb), req->profile ? " " : "",
+			 req->profile ? req->profile : "", (int)peer->pid,
+			 (unsigned int)peer->uid);
+	switch (req->verb) {
+	case CONTROL_STATUS:
+		daemon_status(d, req->json, reply->body);
+		reply->status = CONTROL_OK;
+		break;
+	case CONTROL_LIST:
+		daemon_list(d, req->json, reply->body);
+		reply->status = CONTROL_OK;
+		break;
+	case CONTROL_SWITCH:
+		reply->status =
+			daemon_switch(d, req->profile, "switch", reply->body);
+		break;
+	case CONTROL_RELOAD:
+		reply->status = daemon_reload(d, reply->body);
+		break;
+	case CONTROL_UP:
+		reply->status = daemon_up(d, reply->body);
+		break;
+	case CONTROL_DOWN:
+		reply->status = daemon_down(d, reply->body);
+		break;
+	case CONTROL_MSD_INSERT:
+	case CONTROL_MSD_EJECT:
+		fprintf(reply->body,
+			"%s: not supported yet by this gadgetd (mass-storage media change is not implemented)\n",
+			control_verb_name(req->verb));
+		reply->status = CONTROL_UNSUPPORTED;
+		break;
+	case CONTROL_LINK_EVENT:
+		fprintf(reply->body,
+			"link-event: not supported yet by this gadgetd (the link policy is not implemented)\n");
+		reply->status = CONTROL_UNSUPPORTED;
+		break;
+	}
+}
+
+/* ---- signals, uevents, watchdog ---- */
+
+static void daemon_stop(struct daemon *d)
+{
+	char *msg = NULL;
+
+	notify_stopping();
+	if (d->built && d->cfg.keep_on_exit) {
+		log_info("gadget %s: left %s (keep_on_exit)", d->cfg.gadget,
+			 d->bound_udc ? "bound" : "in configfs");
+	} else if (d->built || applier_gadget_exists(d->applier)) {
+		if (daemon_remove(d, &msg) < 0) {
+			log_error("gadget %s: teardown failed: %s",
+				  d->cfg.gadget, msg);
+			free(msg);
+		} else {
+			log_info("gadget %s: removed", d->cfg.gadget);
+		}
+	}
+	event_loop_quit(d->loop, EXIT_OK);
+}
+
+static void daemon_reap_children(struct daemon *d)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (!hooks_child_exited(d->hooks, pid, status))
+			log_debug("child %d exited (status 0x%x)", (int)pid,
+				  status);
+	}
+}
+
+static void daemon_signal(struct event_source *source, int fd, uint32_t events,
+			  void *data)
+{
+	struct daemon *d = data;
+	struct signalfd_siginfo si;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)source;
+	(void)events;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			log_info("signal %s: stopping", si.ssi_signo == SIGTERM
+								? "SIGTERM"
+								: "SIGINT");
+			daemon_stop(d);
+			return;
+		case SIGHUP:
+			log_info("signal SIGHUP: reloading");
+			out = open_memstream(&text, &len);
+			if (!out)
+				break;
+			daemon_reload(d, out);
+			fclose(out);
+			free(text);
+			text = NULL;
+			break;
+		case SIGCHLD:
+			daemon_reap_children(d);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void daemon_uevent(struct event_source *source, int fd, uint32_t events,
+			  void *data)
+{
+	struct daemon *d = data;
+	bool udc_changed = false, rescan = false;
+	const char *event = NULL;
+	struct uevent ev;
+	int r;
+
+	(void)source;
+	(void)events;
+	for (;;) {
+		const char *udc;
+
+		r = uevent_receive(fd, d->uevent_buf, UEVENT_MSG_MAX, &ev);
+		if (r == -EAGAIN || r == -EINTR)
+			break;
+		if (r == -ENOBUFS) {
+			/* Messages were lost: look at everything again. */
+			log_debug("uevent: receive buffer overflowed");
+			rescan = true;
+			continue;
+		}
+		if (r < 0) {
+			if (r != -EPROTO)
+				log_debug("uevent: ignored: %s", strerror(-r));
+			if (r == -EBADF || r == -ENOTSOCK)
+				break;
+			continue;
+		}
+		udc = uevent_udc_name(&ev);
+		if (!udc)
+			continue;
+		log_debug("uevent: udc %s %s", udc, ev.action);
+		if (streq(ev.action, "add") || streq(ev.action, "remove"))
+			udc_changed = true;
+		event = streq(ev.action, "add")	     ? "udc-add"
+			: streq(ev.action, "remove") ? "udc-remove"
+						     : "udc-change";
+		rescan = true;
+	}
+	if (!rescan)
+		return;
+	if (udc_changed || !event) {
+		/* libusbgx read the UDC list once, in usbg_init(). */
+		r = applier_refresh(d->applier);
+		if (r < 0)
+			log_warning("udc: refreshing libusbgx's UDC list: %s",
+				    strerror(-r));
+	}
+	/* A UDC came, went, or had a gadget (un)bound: a refused bind may
+	 * work now. */
+	d->bind_refused = false;
+	daemon_sync(d, event ? event : "rescan");
+}
+
+static void daemon_watchdog(struct event_source *source, void *data)
+{
+	(void)source;
+	(void)data;
+	notify_watchdog();
+}
+
+/* ---- start and stop ---- */
+
+static int daemon_open_signals(struct daemon *d)
+{
+	sigset_t mask;
+	int r;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -errno;
+	d->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->signal_fd < 0)
+		return -errno;
+	r = event_loop_add_io(d->loop, d->signal_fd, EPOLLIN, daemon_signal, d,
+			      &d->signal_source);
+	return r;
+}
+
+static int daemon_open_uevents(struct daemon *d)
+{
+	int r;
+
+	r = uevent_open(&d->uevent_fd);
+	if (r < 0) {
+		d->uevent_fd = -1;
+		return r;
+	}
+	d->uevent_buf = xmalloc(UEVENT_MSG_MAX);
+	return event_loop_add_io(d->loop, d->uevent_fd, EPOLLIN, daemon_uevent,
+				 d, &d->uevent_source);
+}
+
+static void daemon_free(struct daemon *d)
+{
+	daemon_unwatch_udc(d);
+	control_server_free(d->control);
+	hooks_free(d->hooks);
+	event_source_free(d->signal_source);
+	event_source_free(d->uevent_source);
+	event_source_free(d->watchdog);
+	if (d->signal_fd >= 0)
+		close(d->signal_fd);
+	if (d->uevent_fd >= 0)
+		close(d->uevent_fd);
+	event_loop_free(d->loop);
+	daemon_drop_profile(d);
+	if (d->applier)
+		applier_free(d->applier);
+	config_free(&d->cfg);
+	free(d->uevent_buf);
+	free(d->configfs);
+	free(d->gadgets_dir);
+	free(d->gadget_dir);
+	free(d->socket_path);
+	free(d->profile_request);
+	free(d->bound_udc);
+	free(d->error);
+	free(d->notice);
+}
+
+/* The first apply: the configured profile, after cleaning a leftover. */
+static void daemon_start_gadget(struct daemon *d)
+{
+	struct profile *p;
+	struct plan plan;
+	char *msg = NULL, *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	if (applier_gadget_exists(d->applier)) {
+		/* Ours by name, left by a daemon that was killed (or kept on
+		 * exit): it matches no plan we hold, so remove it whole and
+		 * build it again from the profile. */
+		log_info(
+			"gadget %s: left over from an earlier run, removing it",
+			d->cfg.gadget);
+		if (daemon_remove(d, &msg) < 0) {
+			log_error("gadget %s: cannot remove the leftover: %s",
+				  d->cfg.gadget, msg);
+			daemon_set_text(&d->error, msg);
+			free(msg);
+			daemon_sync(d, "start");
+			return;
+		}
+	}
+	if (!d->profile_request) {
+		daemon_set_text(&d->error, "no profile configured");
+		daemon_sync(d, "start");
+		return;
+	}
+	if (daemon_prepare(d, d->profile_request, &p, &plan, NULL, &msg) < 0) {
+		daemon_set_text(&d->error, msg);
+		free(msg);
+		daemon_sync(d, "start");
+		return;
+	}
+	out = open_memstream(&text, &len);
+	if (!out) {
+		plan_free(&plan);
+		profile_free(p);
+		return;
+	}
+	daemon_replace(d, p, &plan, "start", out);
+	fclose(out);
+	free(text);
+}
+
+static int daemon_write_pidfile(const char *path, pid_t pid)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	int fd, r = 0;
+
+	/* Written whole under another name, then renamed: a reader never
+	 * sees a half-written pid. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (dprintf(fd, "%d\n", (int)pid) < 0)
+		r = -EIO;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+out:
+	free(tmp);
+	return r;
+}
+
+static void daemon_usage(FILE *out)
+{
+	fputs("usage: gadgetd [GLOBAL OPTIONS] daemon [--pidfile FILE] [--background]\n"
+	      "                                      [--profile NAME] [--udc NAME]\n"
+	      "\n"
+	      "Run the daemon: build the gadget from the profile, bind it to the UDC\n"
+	      "and keep it bound; serve the client verbs on the control socket.\n"
+	      "\n"
+	      "  --pidfile FILE   write the daemon's process id to FILE\n"
+	      "  --background     fork once the gadget is applied and the socket is ready\n"
+	      "  --profile NAME   profile to apply at start (default: profile= of gadgetd.conf)\n"
+	      "  --udc NAME       UDC to bind to (default: udc= of gadgetd.conf)\n",
+	      out);
+}
+
+struct daemon_args {
+	const char *pidfile;
+	bool background;
+	const char *profile;
+	const char *udc;
+};
+
+static int daemon_parse_args(int argc, char **argv, struct daemon_args *a)
+{
+	static const struct option options[] = {
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "background", no_argument, NULL, 'b' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "udc", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			a->pidfile = optarg;
+			break;
+		case 'b':
+			a->background = true;
+			break;
+		case 'P':
+			a->profile = optarg;
+			break;
+		case 'u':
+			a->udc = optarg;
+			break;
+		case 'h':
+			daemon_usage(stdout);
+			return EXIT_OK;
+		default:
+			daemon_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "gadgetd daemon: unexpected argument '%s'\n",
+			argv[optind]);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/*
+ * --background: fork at once, and let the parent wait until the child says
+ * it is ready (socket listening, first apply done) so that whatever starts
+ * gadgetd next finds it answering.  Forking first keeps every child process
+ * (hooks) a child of the process that reaps them.  Returns the write end of
+ * the readiness pipe in the child; the parent never returns.
+ */
+static int daemon_background(const char *pidfile)
+{
+	int pipefd[2], status;
+	char byte;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		close(pipefd[1]);
+		if (read(pipefd[0], &byte, 1) == 1)
+			_exit(EXIT_OK);
+		/* The child exited before it was ready: pass its status on. */
+		if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+			_exit(WEXITSTATUS(status));
+		_exit(EXIT_FAILED);
+	}
+	close(pipefd[0]);
+	setsid();
+	if (pidfile) {
+		int r = daemon_write_pidfile(pidfile, getpid());
+
+		if (r < 0)
+			log_warning("pidfile %s: %s", pidfile, strerror(-r));
+	}
+	return pipefd[1];
+}
+
+int cli_daemon(const struct cli_options *opts, int argc, char **argv)
+{
+	struct daemon_args args = { 0 };
+	struct daemon d = { .signal_fd = -1, .uevent_fd = -1, .udc_fd = -1 };
+	struct diag_list diags;
+	uint64_t watchdog_usec;
+	int r, status = EXIT_FAILED, ready_fd = -1, null_fd;
+	bool pidfile_written = false;
+
+	r = daemon_parse_args(argc, argv, &args);
+	if (r >= 0)
+		return r;
+
+	config_init_defaults(&d.cfg);
+	diag_init(&diags);
+	d.config_path = opts->config_path;
+	r = config_load(opts->config_path ? opts->config_path
+					  : CONFIG_DEFAULT_PATH,
+			opts->config_path != NULL, &d.cfg, &diags);
+	diag_print(&diags, stderr);
+	diag_clear(&diags);
+	if (r < 0) {
+		config_free(&d.cfg);
+		return EXIT_FAILED;
+	}
+	d.udc_option = args.udc;
+	d.profile_request =
+		xstrdup(args.profile ? args.profile : d.cfg.profile);
+	d.configfs = xstrdup(opts->configfs ? opts->configfs
+					    : CONFIG_DEFAULT_CONFIGFS);
+	d.gadgets_dir = xasprintf("%s/usb_gadget", d.configfs);
+	d.gadget_dir = xasprintf("%s/%s", d.gadgets_dir, d.cfg.gadget);
+	d.udc_class_dir = UDC_CLASS_DIR;
+	d.socket_path =
+		xstrdup(opts->socket_path ? opts->socket_path : d.cfg.socket);
+
+	if (args.background) {
+		ready_fd = daemon_background(args.pidfile);
+		if (ready_fd < 0) {
+			log_errno(ready_fd, "--background: fork");
+			goto out;
+		}
+		pidfile_written = args.pidfile != NULL;
+		null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (null_fd >= 0) {
+			dup2(null_fd, STDIN_FILENO);
+			close(null_fd);
+		}
+	} else if (args.pidfile) {
+		r = daemon_write_pidfile(args.pidfile, getpid());
+		if (r < 0)
+			log_warning("pidfile %s: %s", args.pidfile,
+				    strerror(-r));
+		pidfile_written = r == 0;
+	}
+	/* A client that hangs up before reading its answer must not kill
+	 * the daemon (send() also says MSG_NOSIGNAL; hooks reset it). */
+	signal(SIGPIPE, SIG_IGN);
+
+	r = event_loop_new(&d.loop);
+	if (r < 0) {
+		log_errno(r, "epoll");
+		goto out;
+	}
+	r = daemon_open_signals(&d);
+	if (r < 0) {
+		log_errno(r, "signalfd");
+		goto out;
+	}
+	d.hooks = hooks_new(d.loop, d.cfg.hooks_dir, HOOKS_TIMEOUT_MS);
+	r = control_server_new(d.loop, d.socket_path, d.cfg.socket_group,
+			       daemon_handle_request, &d, &d.control);
+	if (r == -EADDRINUSE) {
+		log_error("control socket %s: another gadgetd answers on it",
+			  d.socket_path);
+		goto out;
+	}
+	if (r < 0) {
+		log_errno(r, "control socket %s", d.socket_path);
+		goto out;
+	}
+	r = daemon_open_uevents(&d);
+	if (r < 0) {
+		log_errno(r, "uevent netlink socket");
+		goto out;
+	}
+	r = applier_new(d.configfs, d.cfg.gadget, &d.applier);
+	if (r < 0) {
+		log_errno(
+			r,
+			"configfs %s (is configfs mounted and libcomposite loaded?)",
+			d.gadgets_dir);
+		goto out;
+	}
+	log_info("gadget %s: starting with profile %s, udc %s, socket %s",
+		 d.cfg.gadget, d.profile_request ? d.profile_request : "(none)",
+		 daemon_udc_wanted(&d), d.socket_path);
+
+	daemon_start_gadget(&d);
+
+	watchdog_usec = notify_watchdog_usec();
+	if (watchdog_usec) {
+		/* Half the interval, as sd_watchdog_enabled(3) advises. */
+		r = event_loop_add_timer(d.loop, watchdog_usec / 2, true,
+					 daemon_watchdog, &d, &d.watchdog);
+		if (r < 0)
+			log_warning("watchdog timer: %s", strerror(-r));
+	}
+	{
+		char *st = xasprintf(
+			"%s: profile %s, udc %s", daemon_state_name(d.state),
+			daemon_profile_name(&d) ? daemon_profile_name(&d)
+						: "none",
+			d.bound_udc ? d.bound_udc : "none");
+		notify_ready(st);
+		free(st);
+	}
+	if (ready_fd >= 0) {
+		if (write(ready_fd, "1", 1) < 0)
+			log_warning("--background: %s", strerror(errno));
+		close(ready_fd);
+		ready_fd = -1;
+	}
+
+	r = event_loop_run(d.loop);
+	status = r < 0 ? EXIT_FAILED : r;
+	if (r < 0)
+		log_errno(r, "event loop");
+out:
+	if (ready_fd >= 0)
+		close(ready_fd);
+	daemon_free(&d);
+	if (pidfile_written)
+		unlink(args.pidfile);
+	return status;
+}
