@@ -60,9 +60,15 @@ struct plan_op {
 	int lun;                                 /* LUN_CREATE, ATTR_WRITE */
 	char *attr;  /* ATTR_WRITE: path relative to the function dir */
 	char *value; /* ATTR_WRITE: the value written */
+	/* LUN_CREATE, ATTR_WRITE: the LUN's index in function->u.ms.luns.
+	 * `lun` is its number in configfs, lower when an optional LUN before
+	 * it was skipped (configfs LUNs stay contiguous). */
+	int profile_lun;
 };
 
-/* Values the profile leaves to the machine ("auto"), resolved once. */
+/* Values the profile leaves to the machine ("auto"), resolved once.  An
+ * all-zero address was left to the kernel (no board id to derive it from);
+ * a derived one never is, it has the locally administered bit set. */
 struct plan_function_identity {
 	uint8_t dev_addr[6];
 	uint8_t host_addr[6];
@@ -77,6 +83,9 @@ struct plan {
 	/* Mass-storage LUNs skipped because `optional` and absent:
 	 * skipped_luns[function index] is a bit mask of LUN numbers. */
 	uint32_t *skipped_luns;
+	/* Optional removable LUNs whose file is absent, kept with no medium
+	 * (bit mask of profile LUN numbers, like skipped_luns). */
+	uint32_t *empty_luns;
 	struct plan_op *ops;
 	size_t n_ops;
 };
@@ -84,8 +93,13 @@ struct plan {
 struct plan_env {
 	const char *gadget_name; /* default "gadgetd" */
 	/* Stable board identity for serial=auto and MAC=auto (see
-	 * identity.h); NULL: read it from this machine. */
+	 * identity.h); NULL: read it from this machine.  Used like a
+	 * device-tree serial number (serial = auto is the id itself). */
 	const char *board_id;
+	/* A directory standing for / (tests): where the board id is read
+	 * when board_id is NULL, and where optional LUN files are looked
+	 * for.  NULL = "/". */
+	const char *root;
 };
 
 /*
@@ -100,6 +114,38 @@ void plan_free(struct plan *plan);
 /* Configfs path of an op's object relative to the gadget dir, for messages
  * ("functions/ecm.usb0", "configs/c.1/ecm.usb0", "UDC"). */
 char *plan_op_path(const struct plan *plan, const struct plan_op *op);
+
+/*
+ * What one op does, as plain file-system steps on paths relative to the
+ * gadget directory.  The one description of an op's effect: `plan` prints
+ * it, apply turns it into libusbgx calls and replays it with plain
+ * syscalls to find the errno and path libusbgx lost, teardown and rollback
+ * undo it backwards.
+ */
+enum plan_step_kind {
+	PLAN_STEP_MKDIR,   /* path */
+	PLAN_STEP_WRITE,   /* value (value_len bytes, may be binary) > path */
+	PLAN_STEP_SYMLINK, /* path -> value (both relative to the gadget) */
+	PLAN_STEP_MOUNT,   /* functionfs value (instance) on path (absolute) */
+	PLAN_STEP_WAIT,    /* FunctionFS at path (absolute) ready, value s */
+	PLAN_STEP_BIND,    /* the UDC name > path ("UDC") */
+};
+
+struct plan_step {
+	enum plan_step_kind kind;
+	char *path;
+	char *value;
+	size_t value_len;
+};
+
+struct plan_steps {
+	struct plan_step *items;
+	size_t n;
+};
+
+void plan_op_steps(const struct plan *plan, const struct plan_op *op,
+		   struct plan_steps *out);
+void plan_steps_free(struct plan_steps *steps);
 
 /* Print the plan as a runnable sh script (set -e; CONFIGFS and UDC can be
  * overridden from the environment). */

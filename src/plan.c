@@ -1,0 +1,1099 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plan: a validated profile as one ordered list of configfs
+ * operations, and each operation as plain file-system steps.
+ *
+ * The order is the kernel's:
+ *  - the gadget directory and its device descriptor, then its strings;
+ *  - each function (mkdir loads its usb_f_* module; its attributes can only
+ *    be written before it is linked into a configuration), then a mass
+ *    storage function's LUNs (lun.0 comes with the function, lun.N is
+ *    mkdir'ed), then what libusbgx 0.2.0 has no call for
+ *    (lun.N/inquiry_string);
+ *  - RNDIS's interface OS descriptor (a default group of the function);
+ *  - FunctionFS mounts: the mount source is the instance name, which exists
+ *    only once functions/ffs.INSTANCE does;
+ *  - configurations, then the config -> function links in interface order
+ *    (the kernel numbers interfaces in link order);
+ *  - the gadget's OS descriptors and the os_desc -> config link, which needs
+ *    the configuration;
+ *  - waiting for FunctionFS daemons, and last the UDC bind, after which the
+ *    kernel refuses most changes (EBUSY).
+ *
+ * Attribute values follow the rule "write what the profile sets", except
+ * where libusbgx's typed structs write every field of a struct
+ * (usbg_f_ms_lun_attrs, usbg_f_hid_attrs, usbg_f_net_attrs): there the
+ * plan writes the kernel's defaults for what the profile leaves out, so
+ * that the printed script shows exactly what apply writes.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "identity.h"
+#include "plan.h"
+#include "util.h"
+
+#define PLAN_DEFAULT_GADGET "gadgetd"
+#define PLAN_DEFAULT_LANGUAGE 0x409
+/* What `gadgetd plan` and the daemon use when a profile leaves the IDs out:
+ * the Linux Foundation's Multifunction Composite Gadget, as the kernel's
+ * own g_multi does. */
+#define PLAN_DEFAULT_VENDOR 0x1d6b
+#define PLAN_DEFAULT_PRODUCT 0x0104
+#define PLAN_DEFAULT_USB 0x0200
+/* u_ether.c's QMULT_DEFAULT, written because usbg_f_net_attrs has it. */
+#define PLAN_DEFAULT_QMULT 5
+#define PLAN_DEFAULT_FFS_TIMEOUT 10
+/* The bMS_VendorCode most Windows OS-descriptor examples use. */
+#define PLAN_DEFAULT_OS_VENDOR_CODE 0xcd
+#define PLAN_DEFAULT_OS_SIGNATURE "MSFT100"
+
+/* ---- building ---- */
+
+static struct plan_op *plan_add(struct plan *plan, enum plan_op_kind kind)
+{
+	struct plan_op *op;
+
+	plan->ops = xreallocarray(plan->ops, plan->n_ops + 1,
+				  sizeof(*plan->ops));
+	op = &plan->ops[plan->n_ops++];
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	op->lun = -1;
+	op->profile_lun = -1;
+	return op;
+}
+
+static size_t plan_function_index(const struct plan *plan,
+				  const struct profile_function *f)
+{
+	return (size_t)(f - plan->profile->functions);
+}
+
+static int plan_language(const struct profile *p)
+{
+	return p->gadget.language.line ? (int)p->gadget.language.value
+				       : PLAN_DEFAULT_LANGUAGE;
+}
+
+/* root stands for / (plan_env.root, tests). */
+static bool plan_file_exists(const char *root, const char *path)
+{
+	struct stat st;
+	char *full = xasprintf("%s%s", root && !streq(root, "/") ? root : "",
+			       path);
+	bool exists = stat(full, &st) == 0;
+
+	free(full);
+	return exists;
+}
+
+/*
+ * An optional LUN whose file is absent: a removable one stays, with no
+ * medium (the host sees an empty drive and `msd insert` can fill it); a
+ * fixed one is left out.  LUNs after a left-out one move down, because the
+ * host numbers LUNs 0..max and a gap would read as a missing unit.  When
+ * every LUN is left out the function has nothing to offer: that is an
+ * error, since lun.0 always exists and cannot be removed.
+ */
+static int plan_mass_storage(struct plan *plan,
+			     const struct profile_function *f,
+			     const char *root, struct diag_list *diags)
+{
+	const struct profile *p = plan->profile;
+	const struct profile_mass_storage *ms = &f->u.ms;
+	size_t fi = plan_function_index(plan, f);
+	int kept = 0;
+
+	for (int i = 0; i < ms->n_luns; i++) {
+		const struct profile_lun *lun = &ms->luns[i];
+		const char *file = lun->file.value;
+		int line = lun->file.line ? lun->file.line : lun->line;
+
+		if (lun->optional.value && file && *file &&
+		    !plan_file_exists(root, file)) {
+			if (lun->removable.value) {
+				plan->empty_luns[fi] |= 1u << i;
+				diag_warning(diags, p->path, line,
+					     "lun.%d of %s has no medium: %s "
+					     "does not exist",
+					     i, f->name, file);
+			} else {
+				plan->skipped_luns[fi] |= 1u << i;
+				diag_warning(diags, p->path, line,
+					     "lun.%d of %s skipped: %s does "
+					     "not exist",
+					     i, f->name, file);
+				continue;
+			}
+		}
+		if (kept != i)
+			diag_warning(diags, p->path, lun->line,
+				     "lun.%d of %s is lun.%d in configfs "
+				     "(LUNs stay contiguous after a skipped "
+				     "one)",
+				     i, f->name, kept);
+
+		struct plan_op *op = plan_add(plan, PLAN_LUN_CREATE);
+		op->function = f;
+		op->lun = kept;
+		op->profile_lun = i;
+		if (lun->inquiry_string.value) {
+			op = plan_add(plan, PLAN_ATTR_WRITE);
+			op->function = f;
+			op->lun = kept;
+			op->profile_lun = i;
+			op->attr = xasprintf("lun.%d/inquiry_string", kept);
+			op->value = xstrdup(lun->inquiry_string.value);
+		}
+		kept++;
+	}
+	if (ms->n_luns > 0 && kept == 0) {
+		diag_error(diags, p->path, f->line,
+			   "%s has no LUN left: every LUN is optional and its "
+			   "file is absent (a removable LUN would stay, with "
+			   "no medium)",
+			   f->name);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static void plan_resolve_mac(struct plan *plan,
+			     const struct profile_function *f,
+			     const struct profile_mac *mac,
+			     const struct identity *id, const char *end,
+			     uint8_t out[6], struct diag_list *diags)
+{
+	const struct profile *p = plan->profile;
+
+	if (mac->line && !mac->is_auto) {
+		memcpy(out, mac->addr, 6);
+		return;
+	}
+	if (!id->board_id) {
+		memset(out, 0, 6);
+		diag_warning(diags, p->path, mac->line ? mac->line : f->line,
+			     "%s_addr of %s left to the kernel, which picks a "
+			     "new one at every boot: no board id "
+			     "(/proc/device-tree/serial-number, "
+			     "/sys/firmware/devicetree/base/serial-number or "
+			     "/etc/machine-id)",
+			     end, f->name);
+		return;
+	}
+	identity_mac(id, f->name, end, out);
+}
+
+static void plan_resolve_identity(struct plan *plan, const struct plan_env *env,
+				  struct diag_list *diags)
+{
+	const struct profile *p = plan->profile;
+	struct identity id = { 0 };
+	const char *serial = p->gadget.serial.value;
+
+	if (env && env->board_id)
+		identity_from_serial(env->board_id, &id);
+	else
+		identity_read(env ? env->root : NULL, &id);
+
+	if (serial && streq(serial, "auto")) {
+		plan->serial = identity_serial(&id);
+		/* The line may be gadgetd.conf's ([gadget] defaults): name
+		 * the profile only. */
+		if (!plan->serial)
+			diag_warning(diags, p->path, 0,
+				     "serial = auto left out: no board id "
+				     "(/proc/device-tree/serial-number, "
+				     "/sys/firmware/devicetree/base/"
+				     "serial-number or /etc/machine-id)");
+	} else if (serial) {
+		plan->serial = xstrdup(serial);
+	}
+
+	for (size_t i = 0; i < p->n_functions; i++) {
+		const struct profile_function *f = &p->functions[i];
+		struct plan_function_identity *fid = &plan->identities[i];
+
+		if (!f->used || !function_type_is_network(f->type))
+			continue;
+		plan_resolve_mac(plan, f, &f->u.net.dev_addr, &id, "dev",
+				 fid->dev_addr, diags);
+		plan_resolve_mac(plan, f, &f->u.net.host_addr, &id, "host",
+				 fid->host_addr, diags);
+		/* Equal derived addresses would need a 46-bit collision;
+		 * keep the promise that the two ends differ anyway. */
+		if (id.board_id && memcmp(fid->dev_addr, fid->host_addr, 6) == 0 &&
+		    (!f->u.net.host_addr.line || f->u.net.host_addr.is_auto))
+			fid->host_addr[5] ^= 0x01;
+	}
+	identity_free(&id);
+}
+
+static const struct profile_config *plan_config(const struct profile *p,
+						long id)
+{
+	for (size_t i = 0; i < p->n_configs; i++)
+		if (p->configs[i].id == id)
+			return &p->configs[i];
+	return NULL;
+}
+
+int plan_build(const struct profile *p, const struct plan_env *env,
+	       struct plan *out, struct diag_list *diags)
+{
+	const char *name = env && env->gadget_name ? env->gadget_name
+						   : PLAN_DEFAULT_GADGET;
+	const struct profile_gadget *g = &p->gadget;
+	struct plan_op *op;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->profile = p;
+	out->gadget_name = xstrdup(name);
+	out->identities = xcalloc(p->n_functions ? p->n_functions : 1,
+				  sizeof(*out->identities));
+	out->skipped_luns = xcalloc(p->n_functions ? p->n_functions : 1,
+				    sizeof(*out->skipped_luns));
+	out->empty_luns = xcalloc(p->n_functions ? p->n_functions : 1,
+				  sizeof(*out->empty_luns));
+	plan_resolve_identity(out, env, diags);
+
+	plan_add(out, PLAN_GADGET_CREATE);
+	if (g->manufacturer.value || g->product.value || out->serial)
+		plan_add(out, PLAN_GADGET_STRINGS);
+
+	/* A function no configuration uses would still load its module and
+	 * make its device (usb0, ttyGS0) on the board: leave it out (the
+	 * profile check already warned about it). */
+	for (size_t i = 0; i < p->n_functions; i++) {
+		const struct profile_function *f = &p->functions[i];
+
+		if (!f->used)
+			continue;
+		op = plan_add(out, PLAN_FUNCTION_CREATE);
+		op->function = f;
+		if (f->type == FUNCTION_MASS_STORAGE) {
+			r = plan_mass_storage(out, f, env ? env->root : NULL,
+					      diags);
+			if (r < 0)
+				goto fail;
+		}
+	}
+	for (size_t i = 0; i < p->n_functions; i++) {
+		const struct profile_function *f = &p->functions[i];
+
+		if (f->used && f->type == FUNCTION_RNDIS &&
+		    (f->u.net.os_desc_compatible_id.value ||
+		     f->u.net.os_desc_sub_compatible_id.value)) {
+			op = plan_add(out, PLAN_INTERFACE_OS_DESC);
+			op->function = f;
+		}
+	}
+	for (size_t i = 0; i < p->n_functions; i++) {
+		const struct profile_function *f = &p->functions[i];
+
+		if (f->used && f->type == FUNCTION_FFS) {
+			op = plan_add(out, PLAN_FFS_MOUNT);
+			op->function = f;
+		}
+	}
+
+	for (size_t i = 0; i < p->n_configs; i++) {
+		op = plan_add(out, PLAN_CONFIG_CREATE);
+		op->config = &p->configs[i];
+	}
+	for (size_t i = 0; i < p->n_configs; i++) {
+		const struct profile_config *c = &p->configs[i];
+
+		for (size_t j = 0; j < c->n_functions; j++) {
+			op = plan_add(out, PLAN_CONFIG_ADD_FUNCTION);
+			op->config = c;
+			op->function = &p->functions[c->functions[j]];
+		}
+	}
+
+	if (p->os_desc.defined && p->os_desc.use.value && p->n_configs > 0) {
+		const struct profile_config *c =
+			p->os_desc.config.line
+				? plan_config(p, p->os_desc.config.value)
+				: &p->configs[0];
+
+		if (!c) {
+			/* profile_validate() refuses this already. */
+			diag_error(diags, p->path, p->os_desc.config.line,
+				   "[os_desc] links [config %ld], which is not "
+				   "defined",
+				   p->os_desc.config.value);
+			r = -EINVAL;
+			goto fail;
+		}
+		plan_add(out, PLAN_OS_DESC);
+		op = plan_add(out, PLAN_OS_DESC_CONFIG);
+		op->config = c;
+	}
+
+	for (size_t i = 0; i < p->n_functions; i++) {
+		const struct profile_function *f = &p->functions[i];
+
+		if (f->used && f->type == FUNCTION_FFS) {
+			op = plan_add(out, PLAN_FFS_WAIT);
+			op->function = f;
+		}
+	}
+	plan_add(out, PLAN_UDC_BIND);
+	return 0;
+
+fail:
+	plan_free(out);
+	return r;
+}
+
+void plan_free(struct plan *plan)
+{
+	if (!plan)
+		return;
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		free(plan->ops[i].attr);
+		free(plan->ops[i].value);
+	}
+	free(plan->ops);
+	free(plan->gadget_name);
+	free(plan->serial);
+	free(plan->identities);
+	free(plan->skipped_luns);
+	free(plan->empty_luns);
+	memset(plan, 0, sizeof(*plan));
+}
+
+/* ---- steps ---- */
+
+static const char *plan_ffs_mountpoint(const struct profile_function *f,
+				       char **buf)
+{
+	*buf = NULL;
+	if (f->u.ffs.mountpoint.value)
+		return f->u.ffs.mountpoint.value;
+	*buf = xasprintf("/dev/usb-ffs/%s", f->instance);
+	return *buf;
+}
+
+char *plan_op_path(const struct plan *plan, const struct plan_op *op)
+{
+	const struct profile_function *f = op->function;
+	char *buf, *path;
+
+	switch (op->kind) {
+	case PLAN_GADGET_CREATE:
+		return xstrdup(".");
+	case PLAN_GADGET_STRINGS:
+		return xasprintf("strings/0x%x", plan_language(plan->profile));
+	case PLAN_FUNCTION_CREATE:
+		return xasprintf("functions/%s", f->name);
+	case PLAN_LUN_CREATE:
+		return xasprintf("functions/%s/lun.%d", f->name, op->lun);
+	case PLAN_ATTR_WRITE:
+		return xasprintf("functions/%s/%s", f->name, op->attr);
+	case PLAN_INTERFACE_OS_DESC:
+		return xasprintf("functions/%s/os_desc/interface.rndis",
+				 f->name);
+	case PLAN_FFS_MOUNT:
+	case PLAN_FFS_WAIT:
+		path = xstrdup(plan_ffs_mountpoint(f, &buf));
+		free(buf);
+		return path;
+	case PLAN_CONFIG_CREATE:
+		return xasprintf("configs/c.%d", op->config->id);
+	case PLAN_CONFIG_ADD_FUNCTION:
+		return xasprintf("configs/c.%d/%s", op->config->id, f->name);
+	case PLAN_OS_DESC:
+		return xstrdup("os_desc");
+	case PLAN_OS_DESC_CONFIG:
+		return xasprintf("os_desc/c.%d", op->config->id);
+	case PLAN_UDC_BIND:
+		return xstrdup("UDC");
+	}
+	return xstrdup("?");
+}
+
+static void step_add(struct plan_steps *s, enum plan_step_kind kind,
+		     char *path, char *value, size_t value_len)
+{
+	struct plan_step *st;
+
+	s->items = xreallocarray(s->items, s->n + 1, sizeof(*s->items));
+	st = &s->items[s->n++];
+	st->kind = kind;
+	st->path = path;
+	st->value = value;
+	st->value_len = value_len;
+}
+
+static void step_mkdir(struct plan_steps *s, char *path)
+{
+	step_add(s, PLAN_STEP_MKDIR, path, NULL, 0);
+}
+
+/* Takes ownership of path; formats the value. */
+static void step_write(struct plan_steps *s, char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void step_write(struct plan_steps *s, char *path, const char *fmt, ...)
+{
+	va_list ap;
+	char *value;
+
+	va_start(ap, fmt);
+	value = xvasprintf(fmt, ap);
+	va_end(ap);
+	step_add(s, PLAN_STEP_WRITE, path, value, strlen(value));
+}
+
+enum plan_int_format { PLAN_DEC, PLAN_HEX8, PLAN_HEX16 };
+
+/* As libusbgx writes them: decimal, 0x%02x, 0x%04x. */
+static void step_write_long(struct plan_steps *s, char *path, long v,
+			    enum plan_int_format format)
+{
+	switch (format) {
+	case PLAN_DEC:
+		step_write(s, path, "%ld", v);
+		break;
+	case PLAN_HEX8:
+		step_write(s, path, "0x%02lx", v);
+		break;
+	case PLAN_HEX16:
+		step_write(s, path, "0x%04lx", v);
+		break;
+	}
+}
+
+/* Takes ownership of path; nothing is written when the profile leaves
+ * the value out. */
+static void step_write_int(struct plan_steps *s, char *path,
+			   const struct profile_int *v,
+			   enum plan_int_format format)
+{
+	if (v->line)
+		step_write_long(s, path, v->value, format);
+	else
+		free(path);
+}
+
+static const char *plan_bool(bool b)
+{
+	return b ? "1" : "0";
+}
+
+static void plan_mac_text(const uint8_t mac[6], char out[18])
+{
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+		 mac[2], mac[3], mac[4], mac[5]);
+}
+
+static bool plan_mac_known(const uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+
+	return memcmp(mac, zero, 6) != 0;
+}
+
+static void plan_gadget_steps(const struct plan *plan, struct plan_steps *s)
+{
+	const struct profile_gadget *g = &plan->profile->gadget;
+
+	step_mkdir(s, xstrdup(""));
+	step_write(s, xstrdup("idVendor"), "0x%04lx",
+		   g->vendor_id.line ? g->vendor_id.value
+				     : (long)PLAN_DEFAULT_VENDOR);
+	step_write(s, xstrdup("idProduct"), "0x%04lx",
+		   g->product_id.line ? g->product_id.value
+				      : (long)PLAN_DEFAULT_PRODUCT);
+	step_write_int(s, xstrdup("bcdDevice"), &g->device_version, PLAN_HEX16);
+	step_write(s, xstrdup("bcdUSB"), "0x%04lx",
+		   g->usb_version.line ? g->usb_version.value
+				       : (long)PLAN_DEFAULT_USB);
+	step_write_int(s, xstrdup("bDeviceClass"), &g->device_class,
+		       PLAN_HEX8);
+	step_write_int(s, xstrdup("bDeviceSubClass"), &g->device_subclass,
+		       PLAN_HEX8);
+	step_write_int(s, xstrdup("bDeviceProtocol"), &g->device_protocol,
+		       PLAN_HEX8);
+	step_write_int(s, xstrdup("bMaxPacketSize0"), &g->max_packet_size0,
+		       PLAN_HEX8);
+}
+
+static void plan_strings_steps(const struct plan *plan, struct plan_steps *s)
+{
+	const struct profile_gadget *g = &plan->profile->gadget;
+	char *dir = xasprintf("strings/0x%x", plan_language(plan->profile));
+
+	step_mkdir(s, xstrdup(dir));
+	if (g->manufacturer.value)
+		step_write(s, xasprintf("%s/manufacturer", dir), "%s",
+			   g->manufacturer.value);
+	if (g->product.value)
+		step_write(s, xasprintf("%s/product", dir), "%s",
+			   g->product.value);
+	if (plan->serial)
+		step_write(s, xasprintf("%s/serialnumber", dir), "%s",
+			   plan->serial);
+	free(dir);
+}
+
+static void plan_net_steps(const struct plan *plan,
+			   const struct profile_function *f, const char *dir,
+			   struct plan_steps *s)
+{
+	const struct plan_function_identity *id =
+		&plan->identities[plan_function_index(plan, f)];
+	char mac[18];
+
+	if (plan_mac_known(id->dev_addr)) {
+		plan_mac_text(id->dev_addr, mac);
+		step_write(s, xasprintf("%s/dev_addr", dir), "%s", mac);
+	}
+	if (plan_mac_known(id->host_addr)) {
+		plan_mac_text(id->host_addr, mac);
+		step_write(s, xasprintf("%s/host_addr", dir), "%s", mac);
+	}
+	step_write(s, xasprintf("%s/qmult", dir), "%ld",
+		   f->u.net.qmult.line ? f->u.net.qmult.value
+				       : (long)PLAN_DEFAULT_QMULT);
+}
+
+/* In the order libusbgx's typed setters write them. */
+static void plan_function_steps(const struct plan *plan,
+				const struct profile_function *f,
+				struct plan_steps *s)
+{
+	char *dir = xasprintf("functions/%s", f->name);
+
+	step_mkdir(s, xstrdup(dir));
+	if (function_type_is_network(f->type)) {
+		plan_net_steps(plan, f, dir, s);
+		goto out;
+	}
+	switch (f->type) {
+	case FUNCTION_MASS_STORAGE:
+		if (f->u.ms.stall.line)
+			step_write(s, xasprintf("%s/stall", dir), "%s",
+				   plan_bool(f->u.ms.stall.value));
+		break;
+	case FUNCTION_HID: {
+		const struct profile_hid *hid = &f->u.hid;
+		char *desc;
+
+		/* f_hid's defaults (0) for protocol and subclass: the typed
+		 * usbg_f_hid_attrs writes all four. */
+		step_write(s, xasprintf("%s/protocol", dir), "%ld",
+			   hid->protocol.line ? hid->protocol.value : 0L);
+		desc = xmalloc(hid->report_desc_len + 1);
+		memcpy(desc, hid->report_desc, hid->report_desc_len);
+		desc[hid->report_desc_len] = '\0';
+		step_add(s, PLAN_STEP_WRITE, xasprintf("%s/report_desc", dir),
+			 desc, hid->report_desc_len);
+		step_write(s, xasprintf("%s/report_length", dir), "%ld",
+			   hid->report_length.value);
+		step_write(s, xasprintf("%s/subclass", dir), "%ld",
+			   hid->subclass.line ? hid->subclass.value : 0L);
+		break;
+	}
+	case FUNCTION_MIDI: {
+		const struct profile_midi *m = &f->u.midi;
+
+		step_write_int(s, xasprintf("%s/index", dir), &m->index, PLAN_DEC);
+		if (m->id.value && *m->id.value)
+			step_write(s, xasprintf("%s/id", dir), "%s",
+				   m->id.value);
+		step_write_int(s, xasprintf("%s/in_ports", dir), &m->in_ports, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/out_ports", dir), &m->out_ports, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/buflen", dir), &m->buflen, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/qlen", dir), &m->qlen, PLAN_DEC);
+		break;
+	}
+	case FUNCTION_LOOPBACK:
+		step_write_int(s, xasprintf("%s/buflen", dir), &f->u.loopback.buflen, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/qlen", dir), &f->u.loopback.qlen, PLAN_DEC);
+		break;
+	case FUNCTION_UAC2: {
+		const struct profile_uac2 *u = &f->u.uac2;
+
+		step_write_int(s, xasprintf("%s/c_chmask", dir), &u->c_chmask, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/c_srate", dir), &u->c_srate, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/c_ssize", dir), &u->c_ssize, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/p_chmask", dir), &u->p_chmask, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/p_srate", dir), &u->p_srate, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/p_ssize", dir), &u->p_ssize, PLAN_DEC);
+		break;
+	}
+	default:
+		break;
+	}
+out:
+	free(dir);
+}
+
+/* usbg_f_ms_lun_attrs writes all five, in this order; the defaults are the
+ * kernel's for a new LUN (removable, no medium).  ro comes before file:
+ * the kernel refuses ro while a medium is open (EBUSY). */
+static void plan_lun_steps(const struct plan *plan, const struct plan_op *op,
+			   struct plan_steps *s)
+{
+	const struct profile_function *f = op->function;
+	const struct profile_lun *lun = &f->u.ms.luns[op->profile_lun];
+	size_t fi = plan_function_index(plan, f);
+	bool empty = plan->empty_luns[fi] & (1u << op->profile_lun);
+	char *dir = xasprintf("functions/%s/lun.%d", f->name, op->lun);
+
+	if (op->lun > 0)
+		step_mkdir(s, xstrdup(dir));
+	step_write(s, xasprintf("%s/cdrom", dir), "%s",
+		   plan_bool(lun->cdrom.value));
+	step_write(s, xasprintf("%s/ro", dir), "%s", plan_bool(lun->ro.value));
+	step_write(s, xasprintf("%s/nofua", dir), "%s",
+		   plan_bool(lun->nofua.value));
+	step_write(s, xasprintf("%s/removable", dir), "%s",
+		   plan_bool(lun->removable.line ? lun->removable.value
+						 : true));
+	if (lun->file.value && *lun->file.value && !empty)
+		step_write(s, xasprintf("%s/file", dir), "%s",
+			   lun->file.value);
+	free(dir);
+}
+
+static void plan_config_steps(const struct plan *plan,
+			      const struct profile_config *c,
+			      struct plan_steps *s)
+{
+	char *dir = xasprintf("configs/c.%d", c->id);
+	int attrs = 0x80;
+
+	step_mkdir(s, xstrdup(dir));
+	step_write_int(s, xasprintf("%s/MaxPower", dir), &c->max_power, PLAN_DEC);
+	/* Bit 7 is reserved and must be one (USB 2.0, 9.6.3). */
+	if (c->self_powered.value)
+		attrs |= 0x40;
+	if (c->remote_wakeup.value)
+		attrs |= 0x20;
+	step_write(s, xasprintf("%s/bmAttributes", dir), "0x%02x", attrs);
+	if (c->name.value) {
+		char *lang = xasprintf("%s/strings/0x%x", dir,
+				       plan_language(plan->profile));
+
+		step_mkdir(s, xstrdup(lang));
+		step_write(s, xasprintf("%s/configuration", lang), "%s",
+			   c->name.value);
+		free(lang);
+	}
+	free(dir);
+}
+
+static void plan_os_desc_steps(const struct plan *plan, struct plan_steps *s)
+{
+	const struct profile_os_desc *od = &plan->profile->os_desc;
+
+	step_write(s, xstrdup("os_desc/qw_sign"), "%s",
+		   od->signature.value ? od->signature.value
+				       : PLAN_DEFAULT_OS_SIGNATURE);
+	step_write(s, xstrdup("os_desc/b_vendor_code"), "0x%02lx",
+		   od->vendor_code.line ? od->vendor_code.value
+					: (long)PLAN_DEFAULT_OS_VENDOR_CODE);
+	step_write(s, xstrdup("os_desc/use"), "1");
+}
+
+void plan_op_steps(const struct plan *plan, const struct plan_op *op,
+		   struct plan_steps *out)
+{
+	const struct profile_function *f = op->function;
+	char *buf = NULL;
+
+	memset(out, 0, sizeof(*out));
+	switch (op->kind) {
+	case PLAN_GADGET_CREATE:
+		plan_gadget_steps(plan, out);
+		break;
+	case PLAN_GADGET_STRINGS:
+		plan_strings_steps(plan, out);
+		break;
+	case PLAN_FUNCTION_CREATE:
+		plan_function_steps(plan, f, out);
+		break;
+	case PLAN_LUN_CREATE:
+		plan_lun_steps(plan, op, out);
+		break;
+	case PLAN_ATTR_WRITE:
+		step_write(out, xasprintf("functions/%s/%s", f->name, op->attr),
+			   "%s", op->value);
+		break;
+	case PLAN_INTERFACE_OS_DESC: {
+		const struct profile_net *net = &f->u.net;
+		char *dir = xasprintf("functions/%s/os_desc/interface.rndis",
+				      f->name);
+
+		if (net->os_desc_compatible_id.value)
+			step_write(out, xasprintf("%s/compatible_id", dir),
+				   "%s", net->os_desc_compatible_id.value);
+		if (net->os_desc_sub_compatible_id.value)
+			step_write(out, xasprintf("%s/sub_compatible_id", dir),
+				   "%s", net->os_desc_sub_compatible_id.value);
+		free(dir);
+		break;
+	}
+	case PLAN_FFS_MOUNT:
+		step_add(out, PLAN_STEP_MOUNT,
+			 xstrdup(plan_ffs_mountpoint(f, &buf)),
+			 xstrdup(f->instance), strlen(f->instance));
+		break;
+	case PLAN_CONFIG_CREATE:
+		plan_config_steps(plan, op->config, out);
+		break;
+	case PLAN_CONFIG_ADD_FUNCTION:
+		step_add(out, PLAN_STEP_SYMLINK,
+			 xasprintf("configs/c.%d/%s", op->config->id, f->name),
+			 xasprintf("functions/%s", f->name), 0);
+		break;
+	case PLAN_OS_DESC:
+		plan_os_desc_steps(plan, out);
+		break;
+	case PLAN_OS_DESC_CONFIG:
+		step_add(out, PLAN_STEP_SYMLINK,
+			 xasprintf("os_desc/c.%d", op->config->id),
+			 xasprintf("configs/c.%d", op->config->id), 0);
+		break;
+	case PLAN_FFS_WAIT: {
+		long timeout = f->u.ffs.ready_timeout.line
+				       ? f->u.ffs.ready_timeout.value
+				       : PLAN_DEFAULT_FFS_TIMEOUT;
+		char *value = xasprintf("%ld", timeout);
+
+		step_add(out, PLAN_STEP_WAIT,
+			 xstrdup(plan_ffs_mountpoint(f, &buf)), value,
+			 strlen(value));
+		break;
+	}
+	case PLAN_UDC_BIND:
+		step_add(out, PLAN_STEP_BIND, xstrdup("UDC"), NULL, 0);
+		break;
+	}
+	free(buf);
+	for (size_t i = 0; i < out->n; i++)
+		if (out->items[i].value && out->items[i].kind == PLAN_STEP_SYMLINK)
+			out->items[i].value_len = strlen(out->items[i].value);
+}
+
+void plan_steps_free(struct plan_steps *steps)
+{
+	for (size_t i = 0; i < steps->n; i++) {
+		free(steps->items[i].path);
+		free(steps->items[i].value);
+	}
+	free(steps->items);
+	memset(steps, 0, sizeof(*steps));
+}
+
+/* ---- printing as sh ---- */
+
+static bool sh_safe_char(char c, const char *extra)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || strchr("_./-", c) ||
+	       (c && strchr(extra, c));
+}
+
+/* One sh word standing for s exactly. */
+static void sh_quote(FILE *out, const char *s)
+{
+	const char *p;
+
+	for (p = s; *p && sh_safe_char(*p, ",:+=@%"); p++)
+		;
+	if (*s && !*p) {
+		fputs(s, out);
+		return;
+	}
+	fputc('\'', out);
+	for (p = s; *p; p++) {
+		if (*p == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*p, out);
+	}
+	fputc('\'', out);
+}
+
+/* "$G/rel" as one sh word; the gadget directory itself for "". */
+static void sh_path(FILE *out, const char *rel)
+{
+	const char *p;
+
+	if (!*rel) {
+		fputs("\"$G\"", out);
+		return;
+	}
+	for (p = rel; *p && sh_safe_char(*p, ""); p++)
+		;
+	if (!*p) {
+		fprintf(out, "\"$G/%s\"", rel);
+		return;
+	}
+	fputs("\"$G\"/", out);
+	sh_quote(out, rel);
+}
+
+static bool plan_value_is_text(const struct plan_step *st)
+{
+	for (size_t i = 0; i < st->value_len; i++) {
+		unsigned char c = (unsigned char)st->value[i];
+
+		if (c < 0x20 || c >= 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static void sh_write(FILE *out, const struct plan_step *st)
+{
+	if (!plan_value_is_text(st)) {
+		/* A report descriptor: bytes as octal escapes, which every
+		 * printf(1) understands. */
+		fputs("printf '", out);
+		for (size_t i = 0; i < st->value_len; i++)
+			fprintf(out, "\\%03o", (unsigned char)st->value[i]);
+		fputs("' > ", out);
+	} else if (st->value[0] == '-' || strchr(st->value, '\\')) {
+		/* echo would take it for an option or an escape. */
+		fputs("printf '%s\\n' ", out);
+		sh_quote(out, st->value);
+		fputs(" > ", out);
+	} else {
+		fputs("echo ", out);
+		sh_quote(out, st->value);
+		fputs(" > ", out);
+	}
+	sh_path(out, st->path);
+	fputc('\n', out);
+}
+
+static void sh_step(FILE *out, const struct plan *plan,
+		    const struct plan_op *op, const struct plan_step *st)
+{
+	switch (st->kind) {
+	case PLAN_STEP_MKDIR:
+		fputs("mkdir ", out);
+		sh_path(out, st->path);
+		fputc('\n', out);
+		break;
+	case PLAN_STEP_WRITE:
+		sh_write(out, st);
+		break;
+	case PLAN_STEP_SYMLINK:
+		fputs("ln -s ", out);
+		sh_path(out, st->value);
+		fputc(' ', out);
+		sh_path(out, st->path);
+		fputc('\n', out);
+		break;
+	case PLAN_STEP_MOUNT:
+		fputs("mkdir -p ", out);
+		sh_quote(out, st->path);
+		fputs("\nmount -t functionfs ", out);
+		sh_quote(out, st->value);
+		fputc(' ', out);
+		sh_quote(out, st->path);
+		fputc('\n', out);
+		break;
+	case PLAN_STEP_WAIT: {
+		long timeout = strtol(st->value, NULL, 10);
+
+		/* FunctionFS makes ep1... once the daemon has written its
+		 * descriptors to ep0; binding before that fails. */
+		fputs("i=0\nwhile [ ! -e ", out);
+		sh_quote(out, st->path);
+		fprintf(out,
+			"/ep1 ]; do\n"
+			"\t[ $i -lt %ld ] || { echo \"%s: no descriptors "
+			"after %ld s\" >&2; exit 1; }\n"
+			"\tsleep 0.1\n"
+			"\ti=$((i + 1))\n"
+			"done\n",
+			timeout * 10, op->function->name, timeout);
+		break;
+	}
+	case PLAN_STEP_BIND:
+		fputs("echo \"$UDC\" > ", out);
+		sh_path(out, st->path);
+		fputc('\n', out);
+		break;
+	}
+	(void)plan;
+}
+
+/* The comment line naming an op in the scripts. */
+static void sh_describe(FILE *out, const struct plan *plan,
+			const struct plan_op *op, bool teardown)
+{
+	const struct profile_function *f = op->function;
+	const struct profile_config *c = op->config;
+	char *path;
+
+	fputs("# ", out);
+	switch (op->kind) {
+	case PLAN_GADGET_CREATE:
+		fprintf(out, "gadget %s: device descriptor\n",
+			plan->gadget_name);
+		break;
+	case PLAN_GADGET_STRINGS:
+		fprintf(out, "gadget strings, language 0x%04x\n",
+			plan_language(plan->profile));
+		break;
+	case PLAN_FUNCTION_CREATE:
+		fprintf(out, "function %s\n", f->name);
+		break;
+	case PLAN_LUN_CREATE:
+		fprintf(out, "%s lun.%d", f->name, op->lun);
+		if (op->lun != op->profile_lun)
+			fprintf(out, " (the profile's lun.%d)", op->profile_lun);
+		fputc('\n', out);
+		break;
+	case PLAN_ATTR_WRITE:
+		fprintf(out, "%s %s (libusbgx 0.2.0 has no call for it)\n",
+			f->name, op->attr);
+		break;
+	case PLAN_INTERFACE_OS_DESC:
+		fprintf(out, "%s: interface OS descriptor\n", f->name);
+		break;
+	case PLAN_FFS_MOUNT:
+		fprintf(out, "%s: mount its FunctionFS\n", f->name);
+		break;
+	case PLAN_CONFIG_CREATE:
+		fprintf(out, "configuration c.%d\n", c->id);
+		break;
+	case PLAN_CONFIG_ADD_FUNCTION:
+		fprintf(out, "c.%d: %s\n", c->id, f->name);
+		break;
+	case PLAN_OS_DESC:
+		fputs("Microsoft OS descriptors\n", out);
+		break;
+	case PLAN_OS_DESC_CONFIG:
+		fprintf(out, "Microsoft OS descriptors: configuration c.%d\n",
+			c->id);
+		break;
+	case PLAN_FFS_WAIT:
+		path = plan_op_path(plan, op);
+		fprintf(out, "%s: wait for the descriptors of the daemon on %s\n",
+			f->name, path);
+		free(path);
+		break;
+	case PLAN_UDC_BIND:
+		fputs(teardown ? "unbind from the UDC\n" : "bind to the UDC\n",
+		      out);
+		break;
+	}
+}
+
+static void sh_prologue(const struct plan *plan, FILE *out)
+{
+	fputs("set -e\nCONFIGFS=${CONFIGFS:-/sys/kernel/config}\nG=", out);
+	fputs("\"$CONFIGFS/usb_gadget/", out);
+	/* The name comes from gadgetd.conf: one double-quoted word. */
+	for (const char *p = plan->gadget_name; *p; p++) {
+		if (strchr("\"$`\\", *p))
+			fputc('\\', out);
+		fputc(*p, out);
+	}
+	fputs("\"\n", out);
+}
+
+void plan_print_sh(const struct plan *plan, FILE *out)
+{
+	fprintf(out,
+		"#!/bin/sh\n"
+		"# gadgetd plan of profile %s: build usb_gadget/%s in "
+		"configfs and bind it.\n"
+		"# CONFIGFS and UDC can be set in the environment.\n",
+		plan->profile->name, plan->gadget_name);
+	sh_prologue(plan, out);
+	fputs("UDC=${UDC:-$(ls /sys/class/udc | head -n 1)}\n"
+	      "[ -n \"$UDC\" ] || { echo \"no UDC in /sys/class/udc\" >&2; "
+	      "exit 1; }\n",
+	      out);
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		const struct plan_op *op = &plan->ops[i];
+		struct plan_steps steps;
+
+		plan_op_steps(plan, op, &steps);
+		fputc('\n', out);
+		sh_describe(out, plan, op, false);
+		for (size_t j = 0; j < steps.n; j++)
+			sh_step(out, plan, op, &steps.items[j]);
+		plan_steps_free(&steps);
+	}
+}
+
+/* The undo of one step, or nothing for writes and waits. */
+static bool sh_undo_step(FILE *out, const struct plan_step *st)
+{
+	switch (st->kind) {
+	case PLAN_STEP_MKDIR:
+		fputs("rmdir ", out);
+		sh_path(out, st->path);
+		fputc('\n', out);
+		return true;
+	case PLAN_STEP_SYMLINK:
+		fputs("rm ", out);
+		sh_path(out, st->path);
+		fputc('\n', out);
+		return true;
+	case PLAN_STEP_MOUNT:
+		fputs("umount ", out);
+		sh_quote(out, st->path);
+		fputc('\n', out);
+		return true;
+	case PLAN_STEP_BIND:
+		/* Unbinding an unbound gadget fails (ENODEV). */
+		fputs("[ -z \"$(cat ", out);
+		sh_path(out, st->path);
+		fputs(")\" ] || echo '' > ", out);
+		sh_path(out, st->path);
+		fputc('\n', out);
+		return true;
+	case PLAN_STEP_WRITE:
+	case PLAN_STEP_WAIT:
+		break;
+	}
+	return false;
+}
+
+void plan_print_teardown_sh(const struct plan *plan, FILE *out)
+{
+	fprintf(out,
+		"#!/bin/sh\n"
+		"# gadgetd teardown of profile %s: remove usb_gadget/%s "
+		"from configfs,\n"
+		"# the plan's steps undone in reverse order.\n",
+		plan->profile->name, plan->gadget_name);
+	sh_prologue(plan, out);
+	for (size_t i = plan->n_ops; i-- > 0;) {
+		const struct plan_op *op = &plan->ops[i];
+		struct plan_steps steps;
+		bool any = false;
+
+		plan_op_steps(plan, op, &steps);
+		for (size_t j = 0; j < steps.n; j++)
+			if (steps.items[j].kind != PLAN_STEP_WRITE &&
+			    steps.items[j].kind != PLAN_STEP_WAIT)
+				any = true;
+		if (any) {
+			fputc('\n', out);
+			sh_describe(out, plan, op, true);
+			for (size_t j = steps.n; j-- > 0;)
+				sh_undo_step(out, &steps.items[j]);
+		}
+		plan_steps_free(&steps);
+	}
+}
