@@ -453,9 +453,9 @@ static void step_write(struct plan_steps *s, char *path, const char *fmt, ...)
 	step_add(s, PLAN_STEP_WRITE, path, value, strlen(value));
 }
 
-enum plan_int_format { PLAN_DEC, PLAN_HEX8, PLAN_HEX16 };
+enum plan_int_format { PLAN_DEC, PLAN_HEX };
 
-/* As libusbgx writes them: decimal, 0x%02x, 0x%04x. */
+/* As libusbgx writes them: decimal, or 0x%x (usbg_set_gadget_attr()). */
 static void step_write_long(struct plan_steps *s, char *path, long v,
 			    enum plan_int_format format)
 {
@@ -463,11 +463,8 @@ static void step_write_long(struct plan_steps *s, char *path, long v,
 	case PLAN_DEC:
 		step_write(s, path, "%ld", v);
 		break;
-	case PLAN_HEX8:
-		step_write(s, path, "0x%02lx", v);
-		break;
-	case PLAN_HEX16:
-		step_write(s, path, "0x%04lx", v);
+	case PLAN_HEX:
+		step_write(s, path, "0x%lx", v);
 		break;
 	}
 }
@@ -502,29 +499,32 @@ static bool plan_mac_known(const uint8_t mac[6])
 	return memcmp(mac, zero, 6) != 0;
 }
 
+/* usbg_set_gadget_attr() writes 0x%x, unpadded. */
 static void plan_gadget_steps(const struct plan *plan, struct plan_steps *s)
 {
 	const struct profile_gadget *g = &plan->profile->gadget;
 
 	step_mkdir(s, xstrdup(""));
-	step_write(s, xstrdup("idVendor"), "0x%04lx",
-		   g->vendor_id.line ? g->vendor_id.value
-				     : (long)PLAN_DEFAULT_VENDOR);
-	step_write(s, xstrdup("idProduct"), "0x%04lx",
-		   g->product_id.line ? g->product_id.value
-				      : (long)PLAN_DEFAULT_PRODUCT);
-	step_write_int(s, xstrdup("bcdDevice"), &g->device_version, PLAN_HEX16);
-	step_write(s, xstrdup("bcdUSB"), "0x%04lx",
-		   g->usb_version.line ? g->usb_version.value
-				       : (long)PLAN_DEFAULT_USB);
-	step_write_int(s, xstrdup("bDeviceClass"), &g->device_class,
-		       PLAN_HEX8);
+	step_write_long(s, xstrdup("idVendor"),
+			g->vendor_id.line ? g->vendor_id.value
+					  : (long)PLAN_DEFAULT_VENDOR,
+			PLAN_HEX);
+	step_write_long(s, xstrdup("idProduct"),
+			g->product_id.line ? g->product_id.value
+					   : (long)PLAN_DEFAULT_PRODUCT,
+			PLAN_HEX);
+	step_write_int(s, xstrdup("bcdDevice"), &g->device_version, PLAN_HEX);
+	step_write_long(s, xstrdup("bcdUSB"),
+			g->usb_version.line ? g->usb_version.value
+					    : (long)PLAN_DEFAULT_USB,
+			PLAN_HEX);
+	step_write_int(s, xstrdup("bDeviceClass"), &g->device_class, PLAN_HEX);
 	step_write_int(s, xstrdup("bDeviceSubClass"), &g->device_subclass,
-		       PLAN_HEX8);
+		       PLAN_HEX);
 	step_write_int(s, xstrdup("bDeviceProtocol"), &g->device_protocol,
-		       PLAN_HEX8);
+		       PLAN_HEX);
 	step_write_int(s, xstrdup("bMaxPacketSize0"), &g->max_packet_size0,
-		       PLAN_HEX8);
+		       PLAN_HEX);
 }
 
 static void plan_strings_steps(const struct plan *plan, struct plan_steps *s)

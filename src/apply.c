@@ -1,0 +1,1302 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Applying a plan through libusbgx, all or nothing, and removing our
+ * gadget.
+ *
+ * Each op is carried out with the libusbgx call that does it, its
+ * arguments taken from the op's steps (plan_op_steps()), so what apply
+ * writes is what `gadgetd plan` prints.  Undoing (rollback, removal) uses
+ * plain syscalls in the kernel's reverse order.
+ *
+ * What libusbgx 0.2.0 made us work around:
+ *
+ *  1. usbg_init() parses every gadget under usb_gadget/ and fails as a
+ *     whole (USBG_ERROR_NOT_SUPPORTED) when any of them has a function type
+ *     it does not know (uvc, printer, uac1, ...): one foreign gadget would
+ *     stop us.  libusbgx is therefore opened on a private view: a temporary
+ *     directory whose usb_gadget/ holds only a symlink to our gadget.  For
+ *     the same reason the gadget directory itself is made with mkdir(2) (in
+ *     the view libusbgx would make it in the temporary directory), and the
+ *     view is re-read after that.
+ *  2. It reads the UDC list once, in usbg_init(): applier_refresh() is
+ *     usbg_cleanup() + usbg_init() on the view (a few hundred microseconds
+ *     for one gadget; logged at debug level).
+ *  3. It loses errno: anything but ENOMEM EACCES EPERM EROFS ENOENT ENOTDIR
+ *     EINVAL EIO EEXIST ENODEV EBUSY becomes USBG_ERROR_OTHER_ERROR (EISDIR,
+ *     ENOSPC, ERANGE, ...), EPERM/EROFS read back as EACCES, and a call that
+ *     makes a directory and writes attributes does not say which step
+ *     failed.  After a refusal the op's steps are replayed with plain
+ *     syscalls, which gives the real errno and the path; only when the
+ *     replay succeeds is libusbgx's code mapped to an errno.
+ *  4. usbg_create_function() removes the function directory when an
+ *     attribute write fails, but may leave the returned function pointer
+ *     set: it is never used after a failure, and libusbgx's cached state
+ *     is re-read after any rollback.
+ *  5. usbg_f_ms_lun_attrs has no inquiry_string: that is a PLAN_ATTR_WRITE,
+ *     a plain write.  usbg_f_ms_attrs cannot be used to create a function:
+ *     its setter removes every LUN not listed, lun.0 included, which the
+ *     kernel refuses; LUNs are made one by one with usbg_f_ms_create_lun().
+ *  6. usbg_config_attrs.bMaxPower is a uint8_t (500 mA does not fit): the
+ *     configuration is made without attributes and MaxPower is set with
+ *     usbg_set_config_max_power(), which takes an int.
+ *  7. usbg_rm_gadget() needs a gadget libusbgx can parse and a fresh
+ *     cache, does not unbind or unmount FunctionFS first, and does not
+ *     remove extra LUNs in every version: removal walks the configfs tree
+ *     itself.
+ *  8. It prints its own errors on stderr ("usbg_create_function()
+ *     duplicate function name"); there is no way to turn that off.
+ *
+ * Calls that changed between 0.2.0 and 0.3.0 are avoided: the
+ * usbg_f_*_set_attr_val() functions take their value by value in 0.2.0
+ * and by pointer later, so single attributes are set only through the
+ * static inline wrappers (usbg_f_net_set_qmult(), ...), which compile
+ * against both; typed structs are zero-initialised so that fields added
+ * later (usbg_f_ms_lun_attrs.inquiry_string) stay NULL.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <usbg/function/hid.h>
+#include <usbg/function/loopback.h>
+#include <usbg/function/midi.h>
+#include <usbg/function/ms.h>
+#include <usbg/function/net.h>
+#include <usbg/function/uac2.h>
+#include <usbg/usbg.h>
+
+#include "apply.h"
+#include "log.h"
+#include "util.h"
+
+#define APPLY_CONFIG_LABEL "c" /* configs/c.N */
+
+struct applier {
+	char *configfs;
+	char *gadget_name;
+	char *gadget_dir; /* CONFIGFS/usb_gadget/NAME */
+	char *view;       /* the private view libusbgx is opened on */
+	char *view_gadgets;
+	char *view_link; /* view/usb_gadget/NAME -> gadget_dir */
+	usbg_state *state;
+};
+
+/* ---- errors ---- */
+
+static int apply_errno(int usbg_error)
+{
+	switch (usbg_error) {
+	case USBG_SUCCESS:
+		return 0;
+	case USBG_ERROR_NO_MEM:
+		return -ENOMEM;
+	case USBG_ERROR_NO_ACCESS:
+		return -EACCES;
+	case USBG_ERROR_INVALID_PARAM:
+		return -EINVAL;
+	case USBG_ERROR_NOT_FOUND:
+		return -ENOENT;
+	case USBG_ERROR_IO:
+		return -EIO;
+	case USBG_ERROR_EXIST:
+		return -EEXIST;
+	case USBG_ERROR_NO_DEV:
+		return -ENODEV;
+	case USBG_ERROR_BUSY:
+		return -EBUSY;
+	case USBG_ERROR_NOT_SUPPORTED:
+		return -EOPNOTSUPP;
+	case USBG_ERROR_PATH_TOO_LONG:
+		return -ENAMETOOLONG;
+	case USBG_ERROR_NOT_EMPTY:
+		return -ENOTEMPTY;
+	case USBG_ERROR_INVALID_FORMAT:
+	case USBG_ERROR_MISSING_TAG:
+	case USBG_ERROR_INVALID_TYPE:
+	case USBG_ERROR_INVALID_VALUE:
+		return -EINVAL;
+	default:
+		return -EIO;
+	}
+}
+
+static void apply_error_set(struct apply_error *err, int r, const char *verb,
+			    const char *path)
+{
+	if (!err)
+		return;
+	err->err = r;
+	snprintf(err->path, sizeof(err->path), "%s", path);
+	snprintf(err->message, sizeof(err->message), "%s %s: %s", verb, path,
+		 strerror(-r));
+}
+
+static char *apply_path(const struct applier *a, const char *rel)
+{
+	if (!rel || !*rel || streq(rel, "."))
+		return xstrdup(a->gadget_dir);
+	return xasprintf("%s/%s", a->gadget_dir, rel);
+}
+
+/* ---- the view libusbgx sees ---- */
+
+static bool apply_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool applier_gadget_exists(struct applier *a)
+{
+	return apply_is_dir(a->gadget_dir);
+}
+
+int applier_refresh(struct applier *a)
+{
+	struct timespec t0, t1;
+	struct stat st;
+	bool linked, exists;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (a->state) {
+		usbg_cleanup(a->state);
+		a->state = NULL;
+	}
+	linked = lstat(a->view_link, &st) == 0;
+	exists = applier_gadget_exists(a);
+	if (exists && !linked && symlink(a->gadget_dir, a->view_link) < 0)
+		return log_errno(-errno, "libusbgx view %s: %m", a->view_link);
+	if (!exists && linked && unlink(a->view_link) < 0)
+		return log_errno(-errno, "libusbgx view %s: %m", a->view_link);
+
+	r = usbg_init(a->view, &a->state);
+	if (r != USBG_SUCCESS) {
+		a->state = NULL;
+		return log_errno(apply_errno(r),
+				 "gadget %s: libusbgx cannot read it: %s",
+				 a->gadget_name, usbg_strerror(r));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_debug("gadget %s: libusbgx state re-read in %ld us",
+		  a->gadget_name,
+		  (long)((t1.tv_sec - t0.tv_sec) * 1000000 +
+			 (t1.tv_nsec - t0.tv_nsec) / 1000));
+	return 0;
+}
+
+int applier_new(const char *configfs, const char *gadget_name,
+		struct applier **out)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct applier *a = xcalloc(1, sizeof(*a));
+	char *view;
+
+	a->configfs = xstrdup(configfs ? configfs : "/sys/kernel/config");
+	a->gadget_name = xstrdup(gadget_name);
+	a->gadget_dir = xasprintf("%s/usb_gadget/%s", a->configfs, gadget_name);
+	view = xasprintf("%s/gadgetd-usbg-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(view)) {
+		int r = -errno;
+
+		log_error("libusbgx view %s: %s", view, strerror(-r));
+		free(view);
+		applier_free(a);
+		return r;
+	}
+	a->view = view;
+	a->view_gadgets = xasprintf("%s/usb_gadget", view);
+	a->view_link = xasprintf("%s/%s", a->view_gadgets, gadget_name);
+	if (mkdir(a->view_gadgets, 0700) < 0) {
+		int r = -errno;
+
+		log_error("libusbgx view %s: %s", a->view_gadgets,
+			  strerror(-r));
+		applier_free(a);
+		return r;
+	}
+	/* A gadget libusbgx cannot read (a leftover with a function it does
+	 * not know) must not stop us: applier_remove() works without it. */
+	applier_refresh(a);
+	*out = a;
+	return 0;
+}
+
+void applier_free(struct applier *a)
+{
+	if (!a)
+		return;
+	if (a->state)
+		usbg_cleanup(a->state);
+	if (a->view_link)
+		unlink(a->view_link);
+	if (a->view_gadgets)
+		rmdir(a->view_gadgets);
+	if (a->view)
+		rmdir(a->view);
+	free(a->configfs);
+	free(a->gadget_name);
+	free(a->gadget_dir);
+	free(a->view);
+	free(a->view_gadgets);
+	free(a->view_link);
+	free(a);
+}
+
+/* ---- plain steps ---- */
+
+static int apply_mkdir_p(const char *path)
+{
+	char *buf = xstrdup(path);
+	int r = 0;
+
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST) {
+			r = -errno;
+			goto out;
+		}
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		r = -errno;
+out:
+	free(buf);
+	return r;
+}
+
+static int apply_write(const char *path, const void *value, size_t len)
+{
+	ssize_t n;
+	int fd, r = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, len);
+	if (n < 0)
+		r = -errno;
+	else if ((size_t)n != len)
+		r = -EIO;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+/*
+ * Carry out one step with plain syscalls; on failure *verb and *path say
+ * what was refused (path allocated).
+ */
+static int apply_step_raw(const struct applier *a, const struct plan_step *st,
+			  const char **verb, char **path)
+{
+	char *target;
+	int r = 0;
+
+	*path = st->kind == PLAN_STEP_MOUNT ? xstrdup(st->path)
+					    : apply_path(a, st->path);
+	switch (st->kind) {
+	case PLAN_STEP_MKDIR:
+		*verb = "mkdir";
+		if (mkdir(*path, 0755) < 0)
+			r = -errno;
+		break;
+	case PLAN_STEP_WRITE:
+		*verb = "write";
+		r = apply_write(*path, st->value, st->value_len);
+		break;
+	case PLAN_STEP_SYMLINK:
+		*verb = "symlink";
+		target = apply_path(a, st->value);
+		if (symlink(target, *path) < 0)
+			r = -errno;
+		free(target);
+		break;
+	case PLAN_STEP_MOUNT:
+		*verb = "mount functionfs on";
+		r = apply_mkdir_p(*path);
+		if (r == 0 && mount(st->value, *path, "functionfs", 0, NULL) < 0)
+			r = -errno;
+		break;
+	case PLAN_STEP_WAIT:
+	case PLAN_STEP_BIND:
+		*verb = "skip";
+		break;
+	}
+	return r;
+}
+
+static int apply_umount(const char *path)
+{
+	if (umount2(path, 0) == 0)
+		return 0;
+	/* A FunctionFS daemon still holds its endpoints: detach, so that
+	 * the function can go; the daemon sees its files fail. */
+	if (errno == EBUSY && umount2(path, MNT_DETACH) == 0)
+		return 0;
+	/* EINVAL: not mounted (any more). */
+	return errno == EINVAL || errno == ENOENT ? 0 : -errno;
+}
+
+/* Undo one step; what is already gone counts as undone. */
+static int apply_undo_step(const struct applier *a, const struct plan_step *st,
+			   struct apply_error *err)
+{
+	const char *verb = NULL;
+	char *path = st->kind == PLAN_STEP_MOUNT ? xstrdup(st->path)
+						 : apply_path(a, st->path);
+	int r = 0;
+
+	switch (st->kind) {
+	case PLAN_STEP_MKDIR:
+		verb = "rmdir";
+		if (rmdir(path) < 0 && errno != ENOENT)
+			r = -errno;
+		break;
+	case PLAN_STEP_SYMLINK:
+		verb = "unlink";
+		if (unlink(path) < 0 && errno != ENOENT)
+			r = -errno;
+		break;
+	case PLAN_STEP_MOUNT:
+		verb = "umount";
+		r = apply_umount(path);
+		break;
+	case PLAN_STEP_BIND:
+		verb = "write '' to";
+		r = apply_write(path, "\n", 1);
+		if (r == -ENODEV || r == -ENOENT)
+			r = 0;
+		break;
+	case PLAN_STEP_WRITE:
+	case PLAN_STEP_WAIT:
+		break;
+	}
+	if (r < 0) {
+		log_warning("gadget %s: %s %s: %s", a->gadget_name, verb, path,
+			    strerror(-r));
+		if (err && err->err == 0)
+			apply_error_set(err, r, verb, path);
+	}
+	free(path);
+	return r;
+}
+
+static int apply_undo_op(const struct applier *a, const struct plan *plan,
+			 const struct plan_op *op, struct apply_error *err)
+{
+	struct plan_steps steps;
+	int r = 0;
+
+	plan_op_steps(plan, op, &steps);
+	for (size_t i = steps.n; i-- > 0;) {
+		int q = apply_undo_step(a, &steps.items[i], err);
+
+		if (q < 0 && r == 0)
+			r = q;
+	}
+	plan_steps_free(&steps);
+	return r;
+}
+
+/* ---- steps to libusbgx arguments ---- */
+
+static const struct plan_step *step_find(const struct plan_steps *steps,
+					 const char *attr)
+{
+	for (size_t i = 0; i < steps->n; i++) {
+		const struct plan_step *st = &steps->items[i];
+		const char *slash;
+
+		if (st->kind != PLAN_STEP_WRITE)
+			continue;
+		slash = strrchr(st->path, '/');
+		if (streq(slash ? slash + 1 : st->path, attr))
+			return st;
+	}
+	return NULL;
+}
+
+static long step_long(const struct plan_step *st)
+{
+	return strtol(st->value, NULL, 0);
+}
+
+static bool step_bool(const struct plan_steps *steps, const char *attr)
+{
+	const struct plan_step *st = step_find(steps, attr);
+
+	return st && streq(st->value, "1");
+}
+
+static const char *step_text(const struct plan_steps *steps, const char *attr)
+{
+	const struct plan_step *st = step_find(steps, attr);
+
+	return st ? st->value : "";
+}
+
+/* "strings/0x409/manufacturer" -> 0x409 */
+static int step_language(const struct plan_step *st)
+{
+	const char *s = strstr(st->path, "strings/");
+
+	return s ? (int)strtol(s + strlen("strings/"), NULL, 16) : LANG_US_ENG;
+}
+
+static int apply_function_type(enum function_type type,
+			       usbg_function_type *out)
+{
+	static const struct {
+		enum function_type type;
+		usbg_function_type usbg;
+	} map[] = {
+		{ FUNCTION_ECM, USBG_F_ECM },
+		{ FUNCTION_NCM, USBG_F_NCM },
+		{ FUNCTION_EEM, USBG_F_EEM },
+		{ FUNCTION_SUBSET, USBG_F_SUBSET },
+		{ FUNCTION_RNDIS, USBG_F_RNDIS },
+		{ FUNCTION_ACM, USBG_F_ACM },
+		{ FUNCTION_GSER, USBG_F_SERIAL },
+		{ FUNCTION_OBEX, USBG_F_OBEX },
+		{ FUNCTION_MASS_STORAGE, USBG_F_MASS_STORAGE },
+		{ FUNCTION_HID, USBG_F_HID },
+		{ FUNCTION_MIDI, USBG_F_MIDI },
+		{ FUNCTION_LOOPBACK, USBG_F_LOOPBACK },
+		{ FUNCTION_UAC2, USBG_F_UAC2 },
+		{ FUNCTION_FFS, USBG_F_FFS },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+		if (map[i].type == type) {
+			*out = map[i].usbg;
+			return 0;
+		}
+	}
+	return -EOPNOTSUPP;
+}
+
+static usbg_gadget *apply_gadget(struct applier *a)
+{
+	return a->state ? usbg_get_gadget(a->state, a->gadget_name) : NULL;
+}
+
+static usbg_function *apply_function(struct applier *a,
+				     const struct profile_function *f)
+{
+	usbg_gadget *g = apply_gadget(a);
+	usbg_function_type type;
+
+	if (!g || apply_function_type(f->type, &type) < 0)
+		return NULL;
+	return usbg_get_function(g, type, f->instance);
+}
+
+static int apply_gadget_create(struct applier *a,
+			       const struct plan_steps *steps, int *usbg_r)
+{
+	usbg_gadget *g;
+	int r;
+
+	/* mkdir(2) in the real configfs: see workaround 1. */
+	if (mkdir(a->gadget_dir, 0755) < 0)
+		return -errno;
+	r = applier_refresh(a);
+	if (r < 0)
+		return r;
+	g = apply_gadget(a);
+	if (!g)
+		return -ENOENT;
+	for (size_t i = 0; i < steps->n; i++) {
+		const struct plan_step *st = &steps->items[i];
+		int attr;
+
+		if (st->kind != PLAN_STEP_WRITE)
+			continue;
+		attr = usbg_lookup_gadget_attr(st->path);
+		if (attr < 0)
+			return -EINVAL;
+		*usbg_r = usbg_set_gadget_attr(g, (usbg_gadget_attr)attr,
+					       (int)step_long(st));
+		if (*usbg_r != USBG_SUCCESS)
+			return apply_errno(*usbg_r);
+	}
+	return 0;
+}
+
+static int apply_gadget_strings(struct applier *a,
+				const struct plan_steps *steps, int *usbg_r)
+{
+	usbg_gadget *g = apply_gadget(a);
+
+	if (!g)
+		return -ENOENT;
+	for (size_t i = 0; i < steps->n; i++) {
+		const struct plan_step *st = &steps->items[i];
+		const char *name;
+		int str;
+
+		if (st->kind != PLAN_STEP_WRITE)
+			continue;
+		name = strrchr(st->path, '/') + 1;
+		str = usbg_lookup_gadget_str(name);
+		if (str < 0)
+			return -EINVAL;
+		/* Makes strings/LANG first when it is not there. */
+		*usbg_r = usbg_set_gadget_str(g, (usbg_gadget_str)str,
+					      step_language(st), st->value);
+		if (*usbg_r != USBG_SUCCESS)
+			return apply_errno(*usbg_r);
+	}
+	return 0;
+}
+
+static int apply_net_attrs(usbg_function *f, const struct plan_steps *steps)
+{
+	usbg_f_net *nf = usbg_to_net_function(f);
+	const struct plan_step *st;
+	struct ether_addr addr;
+	int r = USBG_SUCCESS;
+
+	st = step_find(steps, "dev_addr");
+	if (st && ether_aton_r(st->value, &addr))
+		r = usbg_f_net_set_dev_addr(nf, &addr);
+	st = step_find(steps, "host_addr");
+	if (r == USBG_SUCCESS && st && ether_aton_r(st->value, &addr))
+		r = usbg_f_net_set_host_addr(nf, &addr);
+	st = step_find(steps, "qmult");
+	if (r == USBG_SUCCESS && st)
+		r = usbg_f_net_set_qmult(nf, (int)step_long(st));
+	return r;
+}
+
+static int apply_midi_attrs(usbg_function *f, const struct plan_steps *steps)
+{
+	usbg_f_midi *mf = usbg_to_midi_function(f);
+	const struct plan_step *st;
+	int r = USBG_SUCCESS;
+
+	if ((st = step_find(steps, "index")))
+		r = usbg_f_midi_set_index(mf, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "id")))
+		r = usbg_f_midi_set_id(mf, st->value);
+	if (r == USBG_SUCCESS && (st = step_find(steps, "in_ports")))
+		r = usbg_f_midi_set_in_ports(mf, (unsigned)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "out_ports")))
+		r = usbg_f_midi_set_out_ports(mf, (unsigned)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "buflen")))
+		r = usbg_f_midi_set_buflen(mf, (unsigned)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "qlen")))
+		r = usbg_f_midi_set_qlen(mf, (unsigned)step_long(st));
+	return r;
+}
+
+static int apply_loopback_attrs(usbg_function *f,
+				const struct plan_steps *steps)
+{
+	usbg_f_loopback *lf = usbg_to_loopback_function(f);
+	const struct plan_step *st;
+	int r = USBG_SUCCESS;
+
+	if ((st = step_find(steps, "buflen")))
+		r = usbg_f_loopback_set_buflen(lf, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "qlen")))
+		r = usbg_f_loopback_set_qlen(lf, (int)step_long(st));
+	return r;
+}
+
+static int apply_uac2_attrs(usbg_function *f, const struct plan_steps *steps)
+{
+	usbg_f_uac2 *af = usbg_to_uac2_function(f);
+	const struct plan_step *st;
+	int r = USBG_SUCCESS;
+
+	if ((st = step_find(steps, "c_chmask")))
+		r = usbg_f_uac2_set_c_chmask(af, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "c_srate")))
+		r = usbg_f_uac2_set_c_srate(af, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "c_ssize")))
+		r = usbg_f_uac2_set_c_ssize(af, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "p_chmask")))
+		r = usbg_f_uac2_set_p_chmask(af, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "p_srate")))
+		r = usbg_f_uac2_set_p_srate(af, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "p_ssize")))
+		r = usbg_f_uac2_set_p_ssize(af, (int)step_long(st));
+	return r;
+}
+
+static size_t step_writes(const struct plan_steps *steps)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < steps->n; i++)
+		n += steps->items[i].kind == PLAN_STEP_WRITE;
+	return n;
+}
+
+/*
+ * The typed attribute struct when the steps set all of its fields (one
+ * call makes the function and writes them); otherwise the function is
+ * made bare and only the attributes the profile sets are written, so that
+ * the rest keep the kernel's defaults (which differ between kernel
+ * versions, e.g. uac2's c_srate).
+ */
+static int apply_function_create(struct applier *a,
+				 const struct profile_function *pf,
+				 const struct plan_steps *steps, int *usbg_r)
+{
+	usbg_gadget *g = apply_gadget(a);
+	usbg_function_type type;
+	usbg_function *f = NULL;
+	struct usbg_f_net_attrs net = { 0 };
+	struct usbg_f_hid_attrs hid = { 0 };
+	struct usbg_f_midi_attrs midi = { 0 };
+	struct usbg_f_loopback_attrs loopback = { 0 };
+	struct usbg_f_uac2_attrs uac2 = { 0 };
+	const struct plan_step *st;
+	void *attrs = NULL;
+	size_t writes = step_writes(steps);
+	int r;
+
+	if (!g)
+		return -ENOENT;
+	r = apply_function_type(pf->type, &type);
+	if (r < 0)
+		return r;
+
+	if (function_type_is_network(pf->type) && writes == 3) {
+		ether_aton_r(step_text(steps, "dev_addr"), &net.dev_addr);
+		ether_aton_r(step_text(steps, "host_addr"), &net.host_addr);
+		net.qmult = (int)step_long(step_find(steps, "qmult"));
+		attrs = &net;
+	} else if (pf->type == FUNCTION_HID) {
+		st = step_find(steps, "report_desc");
+		hid.protocol = (unsigned)step_long(step_find(steps, "protocol"));
+		hid.subclass = (unsigned)step_long(step_find(steps, "subclass"));
+		hid.report_length =
+			(unsigned)step_long(step_find(steps, "report_length"));
+		hid.report_desc.desc = st->value;
+		hid.report_desc.len = (unsigned)st->value_len;
+		attrs = &hid;
+	} else if (pf->type == FUNCTION_MIDI &&
+		   writes >= 5 && step_find(steps, "index") &&
+		   step_find(steps, "in_ports") &&
+		   step_find(steps, "out_ports") &&
+		   step_find(steps, "buflen") && step_find(steps, "qlen")) {
+		/* id "" writes nothing, as the plan says. */
+		midi.index = (int)step_long(step_find(steps, "index"));
+		midi.id = step_text(steps, "id");
+		midi.in_ports = (unsigned)step_long(step_find(steps, "in_ports"));
+		midi.out_ports =
+			(unsigned)step_long(step_find(steps, "out_ports"));
+		midi.buflen = (unsigned)step_long(step_find(steps, "buflen"));
+		midi.qlen = (unsigned)step_long(step_find(steps, "qlen"));
+		attrs = &midi;
+	} else if (pf->type == FUNCTION_LOOPBACK && writes == 2) {
+		loopback.buflen = (unsigned)step_long(step_find(steps, "buflen"));
+		loopback.qlen = (unsigned)step_long(step_find(steps, "qlen"));
+		attrs = &loopback;
+	} else if (pf->type == FUNCTION_UAC2 && writes == 6) {
+		uac2.c_chmask = (int)step_long(step_find(steps, "c_chmask"));
+		uac2.c_srate = (int)step_long(step_find(steps, "c_srate"));
+		uac2.c_ssize = (int)step_long(step_find(steps, "c_ssize"));
+		uac2.p_chmask = (int)step_long(step_find(steps, "p_chmask"));
+		uac2.p_srate = (int)step_long(step_find(steps, "p_srate"));
+		uac2.p_ssize = (int)step_long(step_find(steps, "p_ssize"));
+		attrs = &uac2;
+	}
+
+	*usbg_r = usbg_create_function(g, type, pf->instance, attrs, &f);
+	if (*usbg_r != USBG_SUCCESS)
+		return apply_errno(*usbg_r);
+	if (attrs || writes == 0)
+		return 0;
+
+	if (function_type_is_network(pf->type))
+		*usbg_r = apply_net_attrs(f, steps);
+	else if (pf->type == FUNCTION_MASS_STORAGE)
+		*usbg_r = usbg_f_ms_set_stall(usbg_to_ms_function(f),
+					      step_bool(steps, "stall"));
+	else if (pf->type == FUNCTION_MIDI)
+		*usbg_r = apply_midi_attrs(f, steps);
+	else if (pf->type == FUNCTION_LOOPBACK)
+		*usbg_r = apply_loopback_attrs(f, steps);
+	else if (pf->type == FUNCTION_UAC2)
+		*usbg_r = apply_uac2_attrs(f, steps);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_lun_create(struct applier *a, const struct plan_op *op,
+			    const struct plan_steps *steps, int *usbg_r)
+{
+	usbg_function *f = apply_function(a, op->function);
+	struct usbg_f_ms_lun_attrs lun = { 0 };
+	usbg_f_ms *mf;
+
+	if (!f)
+		return -ENOENT;
+	mf = usbg_to_ms_function(f);
+	lun.id = op->lun;
+	lun.cdrom = step_bool(steps, "cdrom");
+	lun.ro = step_bool(steps, "ro");
+	lun.nofua = step_bool(steps, "nofua");
+	lun.removable = step_bool(steps, "removable");
+	/* "" writes nothing: no medium. */
+	lun.file = step_text(steps, "file");
+	if (op->lun == 0)
+		*usbg_r = usbg_f_ms_set_lun_attrs(mf, 0, &lun);
+	else
+		*usbg_r = usbg_f_ms_create_lun(mf, op->lun, &lun);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_interface_os_desc(struct applier *a, const struct plan_op *op,
+				   const struct plan_steps *steps, int *usbg_r)
+{
+	usbg_function *f = apply_function(a, op->function);
+	struct usbg_function_os_desc desc = {
+		.compatible_id = (char *)step_text(steps, "compatible_id"),
+		.sub_compatible_id = (char *)step_text(steps,
+						       "sub_compatible_id"),
+	};
+
+	if (!f)
+		return -ENOENT;
+	*usbg_r = usbg_set_interf_os_desc(f, "rndis", &desc);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_config_create(struct applier *a, const struct plan_op *op,
+			       const struct plan_steps *steps, int *usbg_r)
+{
+	usbg_gadget *g = apply_gadget(a);
+	usbg_config *c = NULL;
+	const struct plan_step *st;
+
+	if (!g)
+		return -ENOENT;
+	/* No usbg_config_attrs: see workaround 6. */
+	*usbg_r = usbg_create_config(g, op->config->id, APPLY_CONFIG_LABEL,
+				     NULL, NULL, &c);
+	if (*usbg_r == USBG_SUCCESS && (st = step_find(steps, "MaxPower")))
+		*usbg_r = usbg_set_config_max_power(c, (int)step_long(st));
+	if (*usbg_r == USBG_SUCCESS && (st = step_find(steps, "bmAttributes")))
+		*usbg_r = usbg_set_config_bm_attrs(c, (int)step_long(st));
+	if (*usbg_r == USBG_SUCCESS && (st = step_find(steps, "configuration")))
+		*usbg_r = usbg_set_config_string(c, step_language(st),
+						 st->value);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_config_add_function(struct applier *a,
+				     const struct plan_op *op, int *usbg_r)
+{
+	usbg_gadget *g = apply_gadget(a);
+	usbg_config *c = g ? usbg_get_config(g, op->config->id, NULL) : NULL;
+	usbg_function *f = apply_function(a, op->function);
+
+	if (!c || !f)
+		return -ENOENT;
+	*usbg_r = usbg_add_config_function(c, op->function->name, f);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_os_desc(struct applier *a, const struct plan_steps *steps,
+			 int *usbg_r)
+{
+	usbg_gadget *g = apply_gadget(a);
+	struct usbg_gadget_os_descs od = { 0 };
+
+	if (!g)
+		return -ENOENT;
+	od.use = step_bool(steps, "use");
+	od.b_vendor_code = (uint8_t)step_long(step_find(steps, "b_vendor_code"));
+	od.qw_sign = (char *)step_text(steps, "qw_sign");
+	*usbg_r = usbg_set_gadget_os_descs(g, &od);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_os_desc_config(struct applier *a, const struct plan_op *op,
+				int *usbg_r)
+{
+	usbg_gadget *g = apply_gadget(a);
+	usbg_config *c = g ? usbg_get_config(g, op->config->id, NULL) : NULL;
+
+	if (!c)
+		return -ENOENT;
+	*usbg_r = usbg_set_os_desc_config(g, c);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_raw_steps(struct applier *a, const struct plan_steps *steps)
+{
+	for (size_t i = 0; i < steps->n; i++) {
+		const char *verb;
+		char *path;
+		int r = apply_step_raw(a, &steps->items[i], &verb, &path);
+
+		free(path);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int apply_op(struct applier *a, const struct plan *plan,
+		    const struct plan_op *op, const struct plan_steps *steps,
+		    int *usbg_r)
+{
+	(void)plan;
+	*usbg_r = USBG_SUCCESS;
+	switch (op->kind) {
+	case PLAN_GADGET_CREATE:
+		return apply_gadget_create(a, steps, usbg_r);
+	case PLAN_GADGET_STRINGS:
+		return apply_gadget_strings(a, steps, usbg_r);
+	case PLAN_FUNCTION_CREATE:
+		return apply_function_create(a, op->function, steps, usbg_r);
+	case PLAN_LUN_CREATE:
+		return apply_lun_create(a, op, steps, usbg_r);
+	case PLAN_INTERFACE_OS_DESC:
+		return apply_interface_os_desc(a, op, steps, usbg_r);
+	case PLAN_CONFIG_CREATE:
+		return apply_config_create(a, op, steps, usbg_r);
+	case PLAN_CONFIG_ADD_FUNCTION:
+		return apply_config_add_function(a, op, usbg_r);
+	case PLAN_OS_DESC:
+		return apply_os_desc(a, steps, usbg_r);
+	case PLAN_OS_DESC_CONFIG:
+		return apply_os_desc_config(a, op, usbg_r);
+	case PLAN_ATTR_WRITE:
+	case PLAN_FFS_MOUNT:
+		/* No libusbgx call for these. */
+		return apply_raw_steps(a, steps);
+	case PLAN_FFS_WAIT:
+	case PLAN_UDC_BIND:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * After a refused op: replay its steps with plain syscalls to learn which
+ * step the kernel refuses and why (workaround 3).  Fills err.  Returns
+ * true when the op's first directory was already there before the op (not
+ * ours to undo).
+ */
+static bool apply_diagnose(struct applier *a, const struct plan *plan,
+			   const struct plan_op *op,
+			   const struct plan_steps *steps, int r, int usbg_r,
+			   struct apply_error *err)
+{
+	bool foreign = false;
+
+	for (size_t i = 0; i < steps->n; i++) {
+		const struct plan_step *st = &steps->items[i];
+		const char *verb;
+		char *path;
+		int q = apply_step_raw(a, st, &verb, &path);
+
+		/* A directory libusbgx made before failing later on. */
+		if (q == -EEXIST && st->kind == PLAN_STEP_MKDIR &&
+		    (op->kind != PLAN_GADGET_CREATE || r != -EEXIST)) {
+			free(path);
+			continue;
+		}
+		if (q < 0) {
+			apply_error_set(err, q, verb, path);
+			foreign = i == 0 && q == -EEXIST;
+			free(path);
+			return foreign;
+		}
+		free(path);
+	}
+
+	/* The replay went through: report what libusbgx said. */
+	char *rel = plan_op_path(plan, op);
+	char *path = op->kind == PLAN_FFS_MOUNT ? xstrdup(rel)
+						: apply_path(a, rel);
+
+	apply_error_set(err, r, "configure", path);
+	if (usbg_r != USBG_SUCCESS)
+		snprintf(err->message, sizeof(err->message),
+			 "configure %s: %s (libusbgx: %s)", path, strerror(-r),
+			 usbg_strerror(usbg_r));
+	free(rel);
+	free(path);
+	return false;
+}
+
+int applier_build(struct applier *a, const struct plan *plan,
+		  struct apply_error *err)
+{
+	struct apply_error scratch = { 0 };
+	size_t done;
+	int r = 0;
+
+	if (!err)
+		err = &scratch;
+	memset(err, 0, sizeof(*err));
+	for (done = 0; done < plan->n_ops; done++) {
+		const struct plan_op *op = &plan->ops[done];
+		struct plan_steps steps;
+		int usbg_r = USBG_SUCCESS;
+		bool foreign;
+
+		if (op->kind == PLAN_FFS_WAIT || op->kind == PLAN_UDC_BIND)
+			continue;
+		plan_op_steps(plan, op, &steps);
+		r = apply_op(a, plan, op, &steps, &usbg_r);
+		if (r == 0) {
+			plan_steps_free(&steps);
+			continue;
+		}
+		foreign = apply_diagnose(a, plan, op, &steps, r, usbg_r, err);
+		log_error("gadget %s: %s", a->gadget_name, err->message);
+		/* The refused op may have done part of its steps. */
+		if (!foreign)
+			apply_undo_op(a, plan, op, NULL);
+		plan_steps_free(&steps);
+		break;
+	}
+	if (done == plan->n_ops)
+		goto out;
+
+	/* All or nothing: undo the executed prefix, last op first. */
+	while (done-- > 0) {
+		const struct plan_op *op = &plan->ops[done];
+
+		if (op->kind != PLAN_FFS_WAIT && op->kind != PLAN_UDC_BIND)
+			apply_undo_op(a, plan, op, NULL);
+	}
+	if (applier_gadget_exists(a) && err->err != -EEXIST) {
+		struct apply_error rerr = { 0 };
+
+		log_warning("gadget %s: rollback left it behind; removing it",
+			    a->gadget_name);
+		applier_remove(a, plan, &rerr);
+	}
+	r = err->err ? err->err : r;
+out:
+	/* libusbgx's cache has objects that are gone now, or misses what
+	 * raw steps made. */
+	applier_refresh(a);
+	return r;
+}
+
+/* ---- binding ---- */
+
+int applier_bound_udc(struct applier *a, char **udc)
+{
+	char *path = apply_path(a, "UDC");
+	char *text = NULL;
+	int r;
+
+	*udc = NULL;
+	r = read_file_string(path, &text);
+	free(path);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	if (*str_strip(text))
+		*udc = xstrdup(str_strip(text));
+	free(text);
+	return 0;
+}
+
+int applier_bind(struct applier *a, const char *udc, struct apply_error *err)
+{
+	char *path = apply_path(a, "UDC");
+	char *bound = NULL, *verb;
+	usbg_gadget *g = apply_gadget(a);
+	usbg_udc *u = a->state ? usbg_get_udc(a->state, udc) : NULL;
+	int r;
+
+	/* A UDC that came after usbg_init(): see workaround 2. */
+	if (!u || !g) {
+		applier_refresh(a);
+		g = apply_gadget(a);
+		u = a->state ? usbg_get_udc(a->state, udc) : NULL;
+	}
+	if (g && u) {
+		r = apply_errno(usbg_enable_gadget(g, u));
+		/* Learn the real errno (workaround 3); the write is
+		 * idempotent. */
+		if (r < 0)
+			r = apply_write(path, udc, strlen(udc));
+	} else {
+		/* libusbgx does not list it (yet): the kernel says why. */
+		r = apply_write(path, udc, strlen(udc));
+	}
+	if (r == -EBUSY && applier_bound_udc(a, &bound) == 0 &&
+	    streq(bound, udc)) {
+		/* The kernel bound the pending gadget itself when the UDC
+		 * came back (KERNEL-NOTES). */
+		log_debug("gadget %s: already bound to %s", a->gadget_name,
+			  udc);
+		r = 0;
+	}
+	if (r < 0) {
+		verb = xasprintf("write %s to", udc);
+		apply_error_set(err, r, verb, path);
+		free(verb);
+	}
+	free(bound);
+	free(path);
+	return r;
+}
+
+int applier_unbind(struct applier *a, struct apply_error *err)
+{
+	char *path = apply_path(a, "UDC");
+	char *bound = NULL;
+	usbg_gadget *g = apply_gadget(a);
+	int r;
+
+	r = applier_bound_udc(a, &bound);
+	if (r < 0 || !bound)
+		goto out;
+	free(bound);
+	bound = NULL;
+	r = g ? apply_errno(usbg_disable_gadget(g)) : -ENOENT;
+	if (r < 0)
+		r = apply_write(path, "\n", 1);
+	/* ENODEV: not bound (any more). */
+	if (r == -ENODEV && applier_bound_udc(a, &bound) == 0 && !bound)
+		r = 0;
+out:
+	if (r < 0)
+		apply_error_set(err, r, "write '' to", path);
+	free(bound);
+	free(path);
+	return r;
+}
+
+/* ---- removal ---- */
+
+struct apply_remove {
+	struct applier *a;
+	struct apply_error *err;
+	int r; /* the first failure */
+};
+
+static void remove_fail(struct apply_remove *rm, int r, const char *verb,
+			const char *path)
+{
+	log_warning("gadget %s: %s %s: %s", rm->a->gadget_name, verb, path,
+		    strerror(-r));
+	if (rm->r == 0) {
+		rm->r = r;
+		apply_error_set(rm->err, r, verb, path);
+	}
+}
+
+static void remove_rmdir(struct apply_remove *rm, const char *path)
+{
+	if (rmdir(path) < 0 && errno != ENOENT)
+		remove_fail(rm, -errno, "rmdir", path);
+}
+
+enum remove_what { REMOVE_LINKS, REMOVE_DIRS };
+
+/* Unlink the symlinks, or rmdir the subdirectories, of dir. */
+static void remove_entries(struct apply_remove *rm, const char *dir,
+			   enum remove_what what, const char *prefix)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		struct stat st;
+		char *path;
+
+		if (e->d_name[0] == '.' ||
+		    (prefix && !str_starts_with(e->d_name, prefix)))
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0) {
+			if (what == REMOVE_LINKS && S_ISLNK(st.st_mode) &&
+			    unlink(path) < 0)
+				remove_fail(rm, -errno, "unlink", path);
+			else if (what == REMOVE_DIRS && S_ISDIR(st.st_mode))
+				remove_rmdir(rm, path);
+		}
+		free(path);
+	}
+	closedir(d);
+}
+
+/* Subdirectories of dir by name, for walking configs/ and functions/. */
+static char **remove_list_dirs(const char *dir, size_t *n)
+{
+	struct dirent *e;
+	char **names = NULL;
+	DIR *d = opendir(dir);
+
+	*n = 0;
+	if (!d)
+		return NULL;
+	while ((e = readdir(d))) {
+		struct stat st;
+		char *path;
+
+		if (e->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			names = xreallocarray(names, *n + 1, sizeof(*names));
+			names[(*n)++] = xstrdup(e->d_name);
+		}
+		free(path);
+	}
+	closedir(d);
+	return names;
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* FunctionFS mounts of ffs.INSTANCE: the mount source is INSTANCE, and
+ * FunctionFS instance names are unique in the kernel. */
+static void remove_ffs_mounts(struct apply_remove *rm, const char *instance)
+{
+	char src[256], dir[PATH_MAX], type[64];
+	FILE *f = fopen("/proc/self/mounts", "re");
+	char line[PATH_MAX + 512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%255s %4095s %63s", src, dir, type) != 3)
+			continue;
+		if (!streq(type, "functionfs") || !streq(src, instance))
+			continue;
+		/* /proc/self/mounts escapes blanks as \040: good enough for
+		 * the paths FunctionFS is mounted on. */
+		int r = apply_umount(dir);
+
+		if (r < 0)
+			remove_fail(rm, r, "umount", dir);
+	}
+	fclose(f);
+}
+
+static int remove_lun_compare(const void *x, const void *y)
+{
+	int a = atoi(*(char *const *)x + 4), b = atoi(*(char *const *)y + 4);
+
+	return (a < b) - (a > b); /* highest first */
+}
+
+int applier_remove(struct applier *a, const struct plan *plan,
+		   struct apply_error *err)
+{
+	struct apply_remove rm = { .a = a, .err = err };
+	char *dir, *sub;
+	char **names;
+	size_t n;
+
+	if (err)
+		memset(err, 0, sizeof(*err));
+	if (!applier_gadget_exists(a))
+		goto out;
+
+	if (applier_unbind(a, err) < 0)
+		rm.r = err ? err->err : -EIO;
+
+	dir = apply_path(a, "os_desc");
+	remove_entries(&rm, dir, REMOVE_LINKS, NULL);
+	free(dir);
+
+	dir = apply_path(a, "configs");
+	names = remove_list_dirs(dir, &n);
+	for (size_t i = 0; i < n; i++) {
+		sub = xasprintf("%s/%s", dir, names[i]);
+		remove_entries(&rm, sub, REMOVE_LINKS, NULL);
+		free(sub);
+	}
+	for (size_t i = 0; i < n; i++) {
+		sub = xasprintf("%s/%s/strings", dir, names[i]);
+		remove_entries(&rm, sub, REMOVE_DIRS, NULL);
+		free(sub);
+		sub = xasprintf("%s/%s", dir, names[i]);
+		remove_rmdir(&rm, sub);
+		free(sub);
+	}
+	free_names(names, n);
+	free(dir);
+
+	/* The plan's mounts, and those of a gadget left by a killed daemon
+	 * (found by instance name). */
+	for (size_t i = 0; plan && i < plan->n_ops; i++) {
+		if (plan->ops[i].kind == PLAN_FFS_MOUNT) {
+			char *mp = plan_op_path(plan, &plan->ops[i]);
+			int r = apply_umount(mp);
+
+			if (r < 0)
+				remove_fail(&rm, r, "umount", mp);
+			free(mp);
+		}
+	}
+	dir = apply_path(a, "functions");
+	names = remove_list_dirs(dir, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (str_starts_with(names[i], "ffs."))
+			remove_ffs_mounts(&rm, names[i] + 4);
+	}
+	for (size_t i = 0; i < n; i++) {
+		sub = xasprintf("%s/%s", dir, names[i]);
+		if (str_starts_with(names[i], "mass_storage.")) {
+			size_t nluns;
+			char **luns = remove_list_dirs(sub, &nluns);
+
+			/* lun.0 goes with the function; the others first,
+			 * highest first. */
+			if (nluns > 1)
+				qsort(luns, nluns, sizeof(*luns),
+				      remove_lun_compare);
+			for (size_t j = 0; j < nluns; j++) {
+				if (!str_starts_with(luns[j], "lun.") ||
+				    streq(luns[j], "lun.0"))
+					continue;
+				char *lun = xasprintf("%s/%s", sub, luns[j]);
+
+				remove_rmdir(&rm, lun);
+				free(lun);
+			}
+			free_names(luns, nluns);
+		}
+		remove_rmdir(&rm, sub);
+		free(sub);
+	}
+	free_names(names, n);
+	free(dir);
+
+	dir = apply_path(a, "strings");
+	remove_entries(&rm, dir, REMOVE_DIRS, NULL);
+	free(dir);
+
+	remove_rmdir(&rm, a->gadget_dir);
+out:
+	applier_refresh(a);
+	return rm.r;
+}
