@@ -53,3 +53,26 @@ vm_plan_host_scsi() {
 	done
 	return 1
 }
+
+# vm_plan_dump DIR: one line per entry below the gadget directory DIR, for
+# comparing two builds: "d PATH", "l PATH -> TARGET", "f PATH MD5" (what
+# the kernel reads back).  Left out: what the kernel numbers per instance
+# (ifname usbN, port_num, hid's dev), write-only attributes, and
+# bMaxPacketSize0, which reads 0x00 until the host has read the device
+# descriptor (the kernel fills it in then).
+vm_plan_dump() {
+	local e rel
+	find "$1" | sort | while read -r e; do
+		rel=${e#"$1"}
+		case "${e##*/}" in
+		ifname | port_num | dev | forced_eject | bMaxPacketSize0) continue ;;
+		esac
+		if [ -L "$e" ]; then
+			printf 'l %s -> %s\n' "$rel" "$(readlink "$e")"
+		elif [ -d "$e" ]; then
+			printf 'd %s\n' "$rel"
+		else
+			printf 'f %s %s\n' "$rel" "$(cat "$e" 2>/dev/null | md5sum | cut -d' ' -f1)"
+		fi
+	done
+}
