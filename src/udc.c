@@ -141,6 +141,19 @@ int udc_find_free(const char *class_dir, const char *gadgets_dir,
 	return r;
 }
 
+bool udc_runs_gadget(const char *class_dir, const char *udc, const char *gadget)
+{
+	char *path = xasprintf("%s/%s/function", class_dir, udc), *function;
+	bool runs = false;
+
+	if (read_file_string(path, &function) == 0) {
+		runs = streq(function, gadget);
+		free(function);
+	}
+	free(path);
+	return runs;
+}
+
 int udc_state_read(int fd, char *state, size_t size)
 {
 	ssize_t n;

@@ -43,6 +43,15 @@ int udc_find_free(const char *class_dir, const char *gadgets_dir,
 		  char **busy_holder);
 
 /*
+ * Whether the kernel runs gadget on udc: the UDC's `function` attribute
+ * names the bound gadget driver, which configfs calls after the gadget.
+ * A gadget whose UDC attribute names the UDC may still not run on it: the
+ * kernel's own bind of a pending gadget can fail, and nothing says so.
+ */
+bool udc_runs_gadget(const char *class_dir, const char *udc,
+		     const char *gadget);
+
+/*
  * Open class_dir/udc/state for POLLPRI watching and read it once: sysfs
  * reports POLLPRI only for changes after the last read.
  */

@@ -138,6 +138,18 @@ static void test_state(const char *class_dir)
 		-ENOENT);
 }
 
+static void test_runs(const char *class_dir)
+{
+	/* No function attribute, or an empty one: nothing runs there. */
+	CHECK(!udc_runs_gadget(class_dir, "a.udc", "g1"));
+	put("class/udc/a.udc/function", "\n");
+	CHECK(!udc_runs_gadget(class_dir, "a.udc", "g1"));
+	put("class/udc/a.udc/function", "g1\n");
+	CHECK(udc_runs_gadget(class_dir, "a.udc", "g1"));
+	CHECK(!udc_runs_gadget(class_dir, "a.udc", "gadgetd"));
+	CHECK(!udc_runs_gadget(class_dir, "c.udc", "g1"));
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/gadgetd-test-udc-XXXXXX";
@@ -159,6 +171,7 @@ int main(void)
 	test_holders(class_dir, gadgets);
 	test_no_udc(gadgets);
 	test_state(class_dir);
+	test_runs(class_dir);
 
 	cmd = xasprintf("rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
