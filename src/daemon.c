@@ -21,6 +21,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "apply.h"
@@ -63,6 +64,15 @@ struct daemon {
 	char *watched_udc;
 	char udc_state[UDC_STATE_MAX];
 	struct event_source *watchdog;
+	/* FunctionFS: a check every DAEMON_FFS_CHECK_MS while we wait for the
+	 * user-space functions' descriptors, until ffs_deadline. */
+	struct event_source *ffs_timer;
+	/* Our gadget is pending on a UDC that is there but does not run it:
+	 * the kernel gets DAEMON_KERNEL_BIND_GRACE_MS to bind it itself. */
+	struct event_source *kernel_bind_timer;
+	bool kernel_bind_overdue;
+	uint64_t ffs_deadline_ms;
+	bool ffs_gave_up;
 	struct control_server *control;
 	struct hooks *hooks;
 
@@ -78,6 +88,9 @@ struct daemon {
 	char *bound_udc;
 	enum daemon_state state;
 	bool state_known;
+	/* What the last state announcement said. */
+	char *announced_profile;
+	char *announced_udc;
 	char *error; /* the last failure, until the next successful apply */
 	char *notice; /* why we wait (a UDC held by another gadget) */
 };
@@ -178,28 +191,34 @@ static void daemon_watch_udc(struct daemon *d, const char *udc)
 
 /* ---- states ---- */
 
+/*
+ * Announce the state (log, sd_notify STATUS=, hooks) when it, the profile
+ * or the UDC changed since the last announcement: a switch between two
+ * profiles that both end up configured is still a change for the hooks.
+ */
 static void daemon_set_state(struct daemon *d, enum daemon_state state,
 			     const char *event)
 {
-	const char *udc = d->bound_udc;
+	const char *udc = d->bound_udc, *profile = daemon_profile_name(d);
 	char *status;
 
-	if (d->state_known && d->state == state)
+	if (d->state_known && d->state == state &&
+	    streq(d->announced_profile ? d->announced_profile : "",
+		  profile ? profile : "") &&
+	    streq(d->announced_udc ? d->announced_udc : "", udc ? udc : ""))
 		return;
 	d->state = state;
 	d->state_known = true;
+	daemon_set_text(&d->announced_profile, profile);
+	daemon_set_text(&d->announced_udc, udc);
 	log_info("gadget %s: %s (profile %s, udc %s, %s)", d->cfg.gadget,
-		 daemon_state_name(state),
-		 daemon_profile_name(d) ? daemon_profile_name(d) : "none",
+		 daemon_state_name(state), profile ? profile : "none",
 		 udc ? udc : "none", event);
 	status = xasprintf("%s: profile %s, udc %s", daemon_state_name(state),
-			   daemon_profile_name(d) ? daemon_profile_name(d)
-						  : "none",
-			   udc ? udc : "none");
+			   profile ? profile : "none", udc ? udc : "none");
 	notify_status(status);
 	free(status);
-	hooks_run(d->hooks, event, daemon_state_name(state),
-		  daemon_profile_name(d), udc);
+	hooks_run(d->hooks, event, daemon_state_name(state), profile, udc);
 }
 
 static void daemon_set_notice(struct daemon *d, const char *fmt, ...)
@@ -220,7 +239,187 @@ static void daemon_set_notice(struct daemon *d, const char *fmt, ...)
 	d->notice = text;
 }
 
+/* ---- FunctionFS ---- */
+
+/* As plan.c's default, for profiles without ready_timeout. */
+#define DAEMON_FFS_TIMEOUT_S 10
+#define DAEMON_FFS_CHECK_MS 100
+
+static uint64_t daemon_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * The first FunctionFS function of plan whose user-space daemon has not
+ * written its descriptors yet (FunctionFS makes ep1 then; binding before
+ * fails), or NULL when all are ready.  *timeout_s: the longest wait any of
+ * them allows.
+ */
+static const struct plan_op *daemon_ffs_pending(const struct plan *plan,
+						long *timeout_s, char **where)
+{
+	const struct plan_op *pending = NULL;
+
+	*timeout_s = 0;
+	*where = NULL;
+	for (size_t i = 0; plan && i < plan->n_ops; i++) {
+		const struct plan_op *op = &plan->ops[i];
+		const struct profile_ffs *ffs;
+		char *mount, *ep1;
+		bool ready;
+
+		if (op->kind != PLAN_FFS_WAIT)
+			continue;
+		ffs = &op->function->u.ffs;
+		if (ffs->ready_timeout.line &&
+		    ffs->ready_timeout.value > *timeout_s)
+			*timeout_s = ffs->ready_timeout.value;
+		else if (!ffs->ready_timeout.line &&
+			 DAEMON_FFS_TIMEOUT_S > *timeout_s)
+			*timeout_s = DAEMON_FFS_TIMEOUT_S;
+		mount = plan_op_path(plan, op);
+		ep1 = xasprintf("%s/ep1", mount);
+		ready = access(ep1, F_OK) == 0;
+		free(mount);
+		if (!ready && !pending) {
+			pending = op;
+			*where = ep1;
+		} else {
+			free(ep1);
+		}
+	}
+	return pending;
+}
+
+static void daemon_ffs_stop(struct daemon *d)
+{
+	event_source_free(d->ffs_timer);
+	d->ffs_timer = NULL;
+}
+
+static void daemon_ffs_check(struct event_source *source, void *data)
+{
+	struct daemon *d = data;
+	char *where = NULL;
+	long timeout_s;
+
+	(void)source;
+	if (!daemon_ffs_pending(d->profile ? &d->plan : NULL, &timeout_s,
+				&where)) {
+		daemon_ffs_stop(d);
+		daemon_sync(d, "ffs-ready");
+		return;
+	}
+	free(where);
+	if (daemon_now_ms() >= d->ffs_deadline_ms) {
+		d->ffs_gave_up = true;
+		daemon_ffs_stop(d);
+		daemon_sync(d, "ffs-timeout");
+	}
+}
+
+/*
+ * True when plan's FunctionFS functions are ready to bind.  Otherwise a
+ * notice says what is awaited and, until the profile's ready_timeout, a
+ * timer checks again: FunctionFS creates its ep files without telling
+ * inotify, so there is no event to wait for.
+ */
+static bool daemon_ffs_ready(struct daemon *d, const struct plan *plan)
+{
+	const struct plan_op *op;
+	char *where = NULL;
+	long timeout_s;
+	int r;
+
+	op = daemon_ffs_pending(plan, &timeout_s, &where);
+	if (!op) {
+		daemon_ffs_stop(d);
+		d->ffs_gave_up = false;
+		return true;
+	}
+	if (d->ffs_gave_up) {
+		daemon_set_notice(
+			d,
+			"%s: no descriptors from its daemon (%s) after %ld s; `gadgetd up` waits again",
+			op->function->name, where, timeout_s);
+	} else {
+		daemon_set_notice(
+			d,
+			"%s: waiting for its daemon to write the descriptors (%s)",
+			op->function->name, where);
+		if (!d->ffs_timer) {
+			d->ffs_deadline_ms =
+				daemon_now_ms() + (uint64_t)timeout_s * 1000;
+			r = event_loop_add_timer(
+				d->loop, DAEMON_FFS_CHECK_MS * 1000, true,
+				daemon_ffs_check, d, &d->ffs_timer);
+			if (r < 0) {
+				d->ffs_timer = NULL;
+				log_warning("%s: cannot start the wait: %s",
+					    op->function->name, strerror(-r));
+			}
+		}
+	}
+	free(where);
+	return false;
+}
+
 /* ---- binding ---- */
+
+/*
+ * The kernel binds a pending gadget while it registers the UDC, right after
+ * the "add" uevent; when that bind fails ("udc X: failed to start G") it
+ * says nothing more, so we give it this long and then bind ourselves.
+ */
+#define DAEMON_KERNEL_BIND_GRACE_MS 500
+
+static void daemon_kernel_bind_stop(struct daemon *d)
+{
+	event_source_free(d->kernel_bind_timer);
+	d->kernel_bind_timer = NULL;
+	d->kernel_bind_overdue = false;
+}
+
+static void daemon_kernel_bind_due(struct event_source *source, void *data)
+{
+	struct daemon *d = data;
+
+	event_source_free(source);
+	d->kernel_bind_timer = NULL;
+	d->kernel_bind_overdue = true;
+	daemon_sync(d, "rebind");
+}
+
+/*
+ * bound names a present UDC that does not run our gadget.  Returns true
+ * when we should unbind and bind it ourselves now.
+ */
+static bool daemon_kernel_bind_overdue(struct daemon *d, const char *bound)
+{
+	int r;
+
+	if (d->kernel_bind_overdue) {
+		d->kernel_bind_overdue = false;
+		log_warning(
+			"udc %s: the kernel did not bind pending gadget %s; binding it again",
+			bound, d->cfg.gadget);
+		return true;
+	}
+	if (!d->kernel_bind_timer) {
+		r = event_loop_add_timer(
+			d->loop, DAEMON_KERNEL_BIND_GRACE_MS * 1000, false,
+			daemon_kernel_bind_due, d, &d->kernel_bind_timer);
+		if (r < 0) {
+			d->kernel_bind_timer = NULL;
+			return true;
+		}
+	}
+	return false;
+}
 
 /*
  * The UDC to bind to now, or NULL (with a notice saying why).  A UDC held
@@ -277,7 +476,7 @@ static char *daemon_pick_udc(struct daemon *d, char **watch)
  * when bound or waiting for a UDC, a negative errno (message in *msg) when
  * the kernel refused the bind.  Sets d->bound_udc and the UDC watch.
  */
-static int daemon_bind(struct daemon *d, char **msg)
+static int daemon_bind(struct daemon *d, const struct plan *plan, char **msg)
 {
 	struct apply_error err = { 0 };
 	char *bound = NULL, *udc, *watch = NULL;
@@ -308,7 +507,18 @@ static int daemon_bind(struct daemon *d, char **msg)
 		free(busy);
 		free(holder);
 	}
-	if (!bound && !d->admin_down && !d->bind_refused) {
+	if (bound && udc_exists(d->udc_class_dir, bound) &&
+	    !udc_runs_gadget(d->udc_class_dir, bound, d->cfg.gadget)) {
+		if (daemon_kernel_bind_overdue(d, bound) &&
+		    applier_unbind(d->applier, &err) == 0) {
+			free(bound);
+			bound = NULL;
+		}
+	} else {
+		daemon_kernel_bind_stop(d);
+	}
+	if (!bound && !d->admin_down && !d->bind_refused &&
+	    daemon_ffs_ready(d, plan)) {
 		udc = daemon_pick_udc(d, &watch);
 		if (udc) {
 			r = applier_bind(d->applier, udc, &err);
@@ -325,13 +535,11 @@ static int daemon_bind(struct daemon *d, char **msg)
 			bound = udc;
 		}
 	}
-	if (bound) {
+	if (bound && !udc_exists(d->udc_class_dir, bound))
+		daemon_set_notice(d, "udc %s: gone, gadget %s pending on it",
+				  bound, d->cfg.gadget);
+	else if (bound)
 		daemon_set_text(&d->notice, NULL);
-		if (!udc_exists(d->udc_class_dir, bound))
-			daemon_set_notice(
-				d, "udc %s: gone, gadget %s pending on it",
-				bound, d->cfg.gadget);
-	}
 	free(d->bound_udc);
 	d->bound_udc = bound;
 	daemon_watch_udc(d, bound ? bound : watch);
@@ -347,9 +555,13 @@ static void daemon_sync(struct daemon *d, const char *event)
 	if (d->built) {
 		char *msg = NULL;
 
-		if (daemon_bind(d, &msg) < 0) {
+		if (daemon_bind(d, d->profile ? &d->plan : NULL, &msg) < 0) {
 			log_error("gadget %s: bind refused: %s", d->cfg.gadget,
 				  msg);
+			/* Not rebuilt: with Debian's 6.1 the refusal comes from
+			 * a kernel that registers no netdev under this UDC any
+			 * more, and a fresh ECM function then hits a BUG in
+			 * register_netdevice (docs/daemon.md). */
 			daemon_set_text(&d->error, msg);
 			free(msg);
 		}
@@ -360,8 +572,10 @@ static void daemon_sync(struct daemon *d, const char *event)
 	f.built = d->built;
 	f.admin_down = d->admin_down;
 	f.bound_udc = d->bound_udc;
-	f.udc_present = d->watched_udc && d->bound_udc &&
-			streq(d->watched_udc, d->bound_udc);
+	f.udc_present =
+		d->watched_udc && d->bound_udc &&
+		streq(d->watched_udc, d->bound_udc) &&
+		udc_runs_gadget(d->udc_class_dir, d->bound_udc, d->cfg.gadget);
 	f.udc_state = f.udc_present ? d->udc_state : NULL;
 	daemon_set_state(d, daemon_state_from_facts(&f), event);
 }
@@ -385,7 +599,8 @@ static int daemon_apply(struct daemon *d, const struct plan *plan, char **msg)
 	}
 	d->built = true;
 	d->bind_refused = false;
-	r = daemon_bind(d, msg);
+	d->ffs_gave_up = false;
+	r = daemon_bind(d, plan, msg);
 	if (r < 0) {
 		struct apply_error rerr = { 0 };
 
@@ -425,6 +640,8 @@ static int daemon_remove(struct daemon *d, char **msg)
 	d->built = false;
 	daemon_set_text(&d->bound_udc, NULL);
 	daemon_watch_udc(d, NULL);
+	daemon_ffs_stop(d);
+	daemon_kernel_bind_stop(d);
 	return 0;
 }
 
@@ -848,6 +1065,7 @@ static enum control_status daemon_up(struct daemon *d, FILE *out)
 {
 	d->admin_down = false;
 	d->bind_refused = false;
+	d->ffs_gave_up = false;
 	if (!d->built) {
 		const char *name = d->profile_request;
 
@@ -1119,6 +1337,8 @@ static void daemon_free(struct daemon *d)
 	event_source_free(d->signal_source);
 	event_source_free(d->uevent_source);
 	event_source_free(d->watchdog);
+	daemon_ffs_stop(d);
+	daemon_kernel_bind_stop(d);
 	if (d->signal_fd >= 0)
 		close(d->signal_fd);
 	if (d->uevent_fd >= 0)
@@ -1135,6 +1355,8 @@ static void daemon_free(struct daemon *d)
 	free(d->socket_path);
 	free(d->profile_request);
 	free(d->bound_udc);
+	free(d->announced_profile);
+	free(d->announced_udc);
 	free(d->error);
 	free(d->notice);
 }
