@@ -83,7 +83,7 @@ struct applier {
 	char *configfs;
 	char *gadget_name;
 	char *gadget_dir; /* CONFIGFS/usb_gadget/NAME */
-	char *view;       /* the private view libusbgx is opened on */
+	char *view; /* the private view libusbgx is opened on */
 	char *view_gadgets;
 	char *view_link; /* view/usb_gadget/NAME -> gadget_dir */
 	usbg_state *state;
@@ -187,8 +187,7 @@ int applier_refresh(struct applier *a)
 				 a->gadget_name, usbg_strerror(r));
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	log_debug("gadget %s: libusbgx state re-read in %ld us",
-		  a->gadget_name,
+	log_debug("gadget %s: libusbgx state re-read in %ld us", a->gadget_name,
 		  (long)((t1.tv_sec - t0.tv_sec) * 1000000 +
 			 (t1.tv_nsec - t0.tv_nsec) / 1000));
 	return 0;
@@ -326,7 +325,8 @@ static int apply_step_raw(const struct applier *a, const struct plan_step *st,
 	case PLAN_STEP_MOUNT:
 		*verb = "mount functionfs on";
 		r = apply_mkdir_p(*path);
-		if (r == 0 && mount(st->value, *path, "functionfs", 0, NULL) < 0)
+		if (r == 0 &&
+		    mount(st->value, *path, "functionfs", 0, NULL) < 0)
 			r = -errno;
 		break;
 	case PLAN_STEP_WAIT:
@@ -455,8 +455,7 @@ static int step_language(const struct plan_step *st)
 	return s ? (int)strtol(s + strlen("strings/"), NULL, 16) : LANG_US_ENG;
 }
 
-static int apply_function_type(enum function_type type,
-			       usbg_function_type *out)
+static int apply_function_type(enum function_type type, usbg_function_type *out)
 {
 	static const struct {
 		enum function_type type;
@@ -683,29 +682,32 @@ static int apply_function_create(struct applier *a,
 		attrs = &net;
 	} else if (pf->type == FUNCTION_HID) {
 		st = step_find(steps, "report_desc");
-		hid.protocol = (unsigned)step_long(step_find(steps, "protocol"));
-		hid.subclass = (unsigned)step_long(step_find(steps, "subclass"));
+		hid.protocol =
+			(unsigned)step_long(step_find(steps, "protocol"));
+		hid.subclass =
+			(unsigned)step_long(step_find(steps, "subclass"));
 		hid.report_length =
 			(unsigned)step_long(step_find(steps, "report_length"));
 		hid.report_desc.desc = st->value;
 		hid.report_desc.len = (unsigned)st->value_len;
 		attrs = &hid;
-	} else if (pf->type == FUNCTION_MIDI &&
-		   writes >= 5 && step_find(steps, "index") &&
-		   step_find(steps, "in_ports") &&
+	} else if (pf->type == FUNCTION_MIDI && writes >= 5 &&
+		   step_find(steps, "index") && step_find(steps, "in_ports") &&
 		   step_find(steps, "out_ports") &&
 		   step_find(steps, "buflen") && step_find(steps, "qlen")) {
 		/* id "" writes nothing, as the plan says. */
 		midi.index = (int)step_long(step_find(steps, "index"));
 		midi.id = step_text(steps, "id");
-		midi.in_ports = (unsigned)step_long(step_find(steps, "in_ports"));
+		midi.in_ports =
+			(unsigned)step_long(step_find(steps, "in_ports"));
 		midi.out_ports =
 			(unsigned)step_long(step_find(steps, "out_ports"));
 		midi.buflen = (unsigned)step_long(step_find(steps, "buflen"));
 		midi.qlen = (unsigned)step_long(step_find(steps, "qlen"));
 		attrs = &midi;
 	} else if (pf->type == FUNCTION_LOOPBACK && writes == 2) {
-		loopback.buflen = (unsigned)step_long(step_find(steps, "buflen"));
+		loopback.buflen =
+			(unsigned)step_long(step_find(steps, "buflen"));
 		loopback.qlen = (unsigned)step_long(step_find(steps, "qlen"));
 		attrs = &loopback;
 	} else if (pf->type == FUNCTION_UAC2 && writes == 6) {
@@ -768,8 +770,8 @@ static int apply_interface_os_desc(struct applier *a, const struct plan_op *op,
 	usbg_function *f = apply_function(a, op->function);
 	struct usbg_function_os_desc desc = {
 		.compatible_id = (char *)step_text(steps, "compatible_id"),
-		.sub_compatible_id = (char *)step_text(steps,
-						       "sub_compatible_id"),
+		.sub_compatible_id =
+			(char *)step_text(steps, "sub_compatible_id"),
 	};
 
 	if (!f)
@@ -795,8 +797,8 @@ static int apply_config_create(struct applier *a, const struct plan_op *op,
 	if (*usbg_r == USBG_SUCCESS && (st = step_find(steps, "bmAttributes")))
 		*usbg_r = usbg_set_config_bm_attrs(c, (int)step_long(st));
 	if (*usbg_r == USBG_SUCCESS && (st = step_find(steps, "configuration")))
-		*usbg_r = usbg_set_config_string(c, step_language(st),
-						 st->value);
+		*usbg_r =
+			usbg_set_config_string(c, step_language(st), st->value);
 	return apply_errno(*usbg_r);
 }
 
@@ -822,7 +824,8 @@ static int apply_os_desc(struct applier *a, const struct plan_steps *steps,
 	if (!g)
 		return -ENOENT;
 	od.use = step_bool(steps, "use");
-	od.b_vendor_code = (uint8_t)step_long(step_find(steps, "b_vendor_code"));
+	od.b_vendor_code =
+		(uint8_t)step_long(step_find(steps, "b_vendor_code"));
 	od.qw_sign = (char *)step_text(steps, "qw_sign");
 	*usbg_r = usbg_set_gadget_os_descs(g, &od);
 	return apply_errno(*usbg_r);
@@ -926,8 +929,8 @@ static bool apply_diagnose(struct applier *a, const struct plan *plan,
 
 	/* The replay went through: report what libusbgx said. */
 	char *rel = plan_op_path(plan, op);
-	char *path = op->kind == PLAN_FFS_MOUNT ? xstrdup(rel)
-						: apply_path(a, rel);
+	char *path =
+		op->kind == PLAN_FFS_MOUNT ? xstrdup(rel) : apply_path(a, rel);
 
 	apply_error_set(err, r, "configure", path);
 	if (usbg_r != USBG_SUCCESS)

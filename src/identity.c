@@ -39,7 +39,7 @@
 struct sha256 {
 	uint32_t h[8];
 	uint8_t block[64];
-	size_t fill;   /* bytes in block */
+	size_t fill; /* bytes in block */
 	uint64_t bits; /* message length so far */
 };
 
@@ -245,8 +245,8 @@ int identity_read(const char *root, struct identity *out)
 		root = "";
 	for (size_t i = 0; i < ARRAY_SIZE(sources); i++) {
 		char *path = xasprintf("%s%s", root, sources[i].path);
-		char *id = identity_read_id(
-			path, sources[i].source == IDENTITY_DEVICE_TREE);
+		char *id = identity_read_id(path, sources[i].source ==
+							  IDENTITY_DEVICE_TREE);
 
 		if (id) {
 			out->source = sources[i].source;

@@ -17,13 +17,13 @@
 enum identity_source {
 	IDENTITY_NONE,
 	IDENTITY_DEVICE_TREE, /* the board's serial number, public */
-	IDENTITY_MACHINE_ID,  /* confidential (machine-id(5)): hashed */
+	IDENTITY_MACHINE_ID, /* confidential (machine-id(5)): hashed */
 };
 
 struct identity {
 	enum identity_source source;
 	char *board_id; /* NULL when source is IDENTITY_NONE */
-	char *path;     /* the file it was read from, for messages */
+	char *path; /* the file it was read from, for messages */
 };
 
 /*

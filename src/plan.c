@@ -58,8 +58,8 @@ static struct plan_op *plan_add(struct plan *plan, enum plan_op_kind kind)
 {
 	struct plan_op *op;
 
-	plan->ops = xreallocarray(plan->ops, plan->n_ops + 1,
-				  sizeof(*plan->ops));
+	plan->ops =
+		xreallocarray(plan->ops, plan->n_ops + 1, sizeof(*plan->ops));
 	op = &plan->ops[plan->n_ops++];
 	memset(op, 0, sizeof(*op));
 	op->kind = kind;
@@ -84,8 +84,8 @@ static int plan_language(const struct profile *p)
 static bool plan_file_exists(const char *root, const char *path)
 {
 	struct stat st;
-	char *full = xasprintf("%s%s", root && !streq(root, "/") ? root : "",
-			       path);
+	char *full =
+		xasprintf("%s%s", root && !streq(root, "/") ? root : "", path);
 	bool exists = stat(full, &st) == 0;
 
 	free(full);
@@ -101,8 +101,8 @@ static bool plan_file_exists(const char *root, const char *path)
  * error, since lun.0 always exists and cannot be removed.
  */
 static int plan_mass_storage(struct plan *plan,
-			     const struct profile_function *f,
-			     const char *root, struct diag_list *diags)
+			     const struct profile_function *f, const char *root,
+			     struct diag_list *diags)
 {
 	const struct profile *p = plan->profile;
 	const struct profile_mass_storage *ms = &f->u.ms;
@@ -227,7 +227,8 @@ static void plan_resolve_identity(struct plan *plan, const struct plan_env *env,
 				 fid->host_addr, diags);
 		/* Equal derived addresses would need a 46-bit collision;
 		 * keep the promise that the two ends differ anyway. */
-		if (id.board_id && memcmp(fid->dev_addr, fid->host_addr, 6) == 0 &&
+		if (id.board_id &&
+		    memcmp(fid->dev_addr, fid->host_addr, 6) == 0 &&
 		    (!f->u.net.host_addr.line || f->u.net.host_addr.is_auto))
 			fid->host_addr[5] ^= 0x01;
 	}
@@ -420,8 +421,8 @@ char *plan_op_path(const struct plan *plan, const struct plan_op *op)
 	return xstrdup("?");
 }
 
-static void step_add(struct plan_steps *s, enum plan_step_kind kind,
-		     char *path, char *value, size_t value_len)
+static void step_add(struct plan_steps *s, enum plan_step_kind kind, char *path,
+		     char *value, size_t value_len)
 {
 	struct plan_step *st;
 
@@ -606,29 +607,42 @@ static void plan_function_steps(const struct plan *plan,
 	case FUNCTION_MIDI: {
 		const struct profile_midi *m = &f->u.midi;
 
-		step_write_int(s, xasprintf("%s/index", dir), &m->index, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/index", dir), &m->index,
+			       PLAN_DEC);
 		if (m->id.value && *m->id.value)
 			step_write(s, xasprintf("%s/id", dir), "%s",
 				   m->id.value);
-		step_write_int(s, xasprintf("%s/in_ports", dir), &m->in_ports, PLAN_DEC);
-		step_write_int(s, xasprintf("%s/out_ports", dir), &m->out_ports, PLAN_DEC);
-		step_write_int(s, xasprintf("%s/buflen", dir), &m->buflen, PLAN_DEC);
-		step_write_int(s, xasprintf("%s/qlen", dir), &m->qlen, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/in_ports", dir), &m->in_ports,
+			       PLAN_DEC);
+		step_write_int(s, xasprintf("%s/out_ports", dir), &m->out_ports,
+			       PLAN_DEC);
+		step_write_int(s, xasprintf("%s/buflen", dir), &m->buflen,
+			       PLAN_DEC);
+		step_write_int(s, xasprintf("%s/qlen", dir), &m->qlen,
+			       PLAN_DEC);
 		break;
 	}
 	case FUNCTION_LOOPBACK:
-		step_write_int(s, xasprintf("%s/buflen", dir), &f->u.loopback.buflen, PLAN_DEC);
-		step_write_int(s, xasprintf("%s/qlen", dir), &f->u.loopback.qlen, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/buflen", dir),
+			       &f->u.loopback.buflen, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/qlen", dir),
+			       &f->u.loopback.qlen, PLAN_DEC);
 		break;
 	case FUNCTION_UAC2: {
 		const struct profile_uac2 *u = &f->u.uac2;
 
-		step_write_int(s, xasprintf("%s/c_chmask", dir), &u->c_chmask, PLAN_DEC);
-		step_write_int(s, xasprintf("%s/c_srate", dir), &u->c_srate, PLAN_DEC);
-		step_write_int(s, xasprintf("%s/c_ssize", dir), &u->c_ssize, PLAN_DEC);
-		step_write_int(s, xasprintf("%s/p_chmask", dir), &u->p_chmask, PLAN_DEC);
-		step_write_int(s, xasprintf("%s/p_srate", dir), &u->p_srate, PLAN_DEC);
-		step_write_int(s, xasprintf("%s/p_ssize", dir), &u->p_ssize, PLAN_DEC);
+		step_write_int(s, xasprintf("%s/c_chmask", dir), &u->c_chmask,
+			       PLAN_DEC);
+		step_write_int(s, xasprintf("%s/c_srate", dir), &u->c_srate,
+			       PLAN_DEC);
+		step_write_int(s, xasprintf("%s/c_ssize", dir), &u->c_ssize,
+			       PLAN_DEC);
+		step_write_int(s, xasprintf("%s/p_chmask", dir), &u->p_chmask,
+			       PLAN_DEC);
+		step_write_int(s, xasprintf("%s/p_srate", dir), &u->p_srate,
+			       PLAN_DEC);
+		step_write_int(s, xasprintf("%s/p_ssize", dir), &u->p_ssize,
+			       PLAN_DEC);
 		break;
 	}
 	default:
@@ -657,12 +671,11 @@ static void plan_lun_steps(const struct plan *plan, const struct plan_op *op,
 	step_write(s, xasprintf("%s/ro", dir), "%s", plan_bool(lun->ro.value));
 	step_write(s, xasprintf("%s/nofua", dir), "%s",
 		   plan_bool(lun->nofua.value));
-	step_write(s, xasprintf("%s/removable", dir), "%s",
-		   plan_bool(lun->removable.line ? lun->removable.value
-						 : true));
+	step_write(
+		s, xasprintf("%s/removable", dir), "%s",
+		plan_bool(lun->removable.line ? lun->removable.value : true));
 	if (lun->file.value && *lun->file.value && !empty)
-		step_write(s, xasprintf("%s/file", dir), "%s",
-			   lun->file.value);
+		step_write(s, xasprintf("%s/file", dir), "%s", lun->file.value);
 	free(dir);
 }
 
@@ -674,7 +687,8 @@ static void plan_config_steps(const struct plan *plan,
 	int attrs = 0x80;
 
 	step_mkdir(s, xstrdup(dir));
-	step_write_int(s, xasprintf("%s/MaxPower", dir), &c->max_power, PLAN_DEC);
+	step_write_int(s, xasprintf("%s/MaxPower", dir), &c->max_power,
+		       PLAN_DEC);
 	/* Bit 7 is reserved and must be one (USB 2.0, 9.6.3). */
 	if (c->self_powered.value)
 		attrs |= 0x40;
@@ -782,7 +796,8 @@ void plan_op_steps(const struct plan *plan, const struct plan_op *op,
 	}
 	free(buf);
 	for (size_t i = 0; i < out->n; i++)
-		if (out->items[i].value && out->items[i].kind == PLAN_STEP_SYMLINK)
+		if (out->items[i].value &&
+		    out->items[i].kind == PLAN_STEP_SYMLINK)
 			out->items[i].value_len = strlen(out->items[i].value);
 }
 
@@ -957,7 +972,8 @@ static void sh_describe(FILE *out, const struct plan *plan,
 	case PLAN_LUN_CREATE:
 		fprintf(out, "%s lun.%d", f->name, op->lun);
 		if (op->lun != op->profile_lun)
-			fprintf(out, " (the profile's lun.%d)", op->profile_lun);
+			fprintf(out, " (the profile's lun.%d)",
+				op->profile_lun);
 		fputc('\n', out);
 		break;
 	case PLAN_ATTR_WRITE:
@@ -985,7 +1001,8 @@ static void sh_describe(FILE *out, const struct plan *plan,
 		break;
 	case PLAN_FFS_WAIT:
 		path = plan_op_path(plan, op);
-		fprintf(out, "%s: wait for the descriptors of the daemon on %s\n",
+		fprintf(out,
+			"%s: wait for the descriptors of the daemon on %s\n",
 			f->name, path);
 		free(path);
 		break;

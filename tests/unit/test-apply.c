@@ -42,7 +42,7 @@
 
 /* ---- the fake kernel ---- */
 
-static char fake_root[PATH_MAX];     /* realpath of the fake configfs */
+static char fake_root[PATH_MAX]; /* realpath of the fake configfs */
 static const char *fake_missing_type; /* mkdir functions/TYPE.* -> ENOENT */
 static bool fake_lun_file_is_dir;
 static char **fake_mounts;
@@ -138,10 +138,11 @@ static void fake_group(const char *dir, const char *name, char *out)
 
 static void fake_lun(const char *dir)
 {
-	static const char *const attrs[] = { "ro", "0", "removable", "1",
-					     "cdrom", "0", "nofua", "0",
-					     "inquiry_string", "",
-					     "forced_eject", "0", NULL };
+	static const char *const attrs[] = {
+		"ro",	 "0", "removable",	"1", "cdrom",	     "0",
+		"nofua", "0", "inquiry_string", "",  "forced_eject", "0",
+		NULL
+	};
 	char sub[PATH_MAX];
 
 	for (int i = 0; attrs[i]; i += 2)
@@ -182,13 +183,27 @@ static void fake_populate(const char *abs, const char *rel)
 	char sub[PATH_MAX];
 
 	if (fake_match(rel, "usb_gadget/*")) {
-		static const char *const attrs[] = {
-			"UDC", "", "idVendor", "0x0000", "idProduct", "0x0000",
-			"bcdDevice", "0x0601", "bcdUSB", "0x0200",
-			"bDeviceClass", "0x00", "bDeviceSubClass", "0x00",
-			"bDeviceProtocol", "0x00", "bMaxPacketSize0", "0x40",
-			"max_speed", "super-speed-plus", NULL
-		};
+		static const char *const attrs[] = { "UDC",
+						     "",
+						     "idVendor",
+						     "0x0000",
+						     "idProduct",
+						     "0x0000",
+						     "bcdDevice",
+						     "0x0601",
+						     "bcdUSB",
+						     "0x0200",
+						     "bDeviceClass",
+						     "0x00",
+						     "bDeviceSubClass",
+						     "0x00",
+						     "bDeviceProtocol",
+						     "0x00",
+						     "bMaxPacketSize0",
+						     "0x40",
+						     "max_speed",
+						     "super-speed-plus",
+						     NULL };
 
 		for (int i = 0; attrs[i]; i += 2)
 			fake_file(abs, attrs[i], attrs[i + 1]);
@@ -363,7 +378,8 @@ int mount(const char *source, const char *target, const char *type,
 		errno = ENODEV;
 		return -1;
 	}
-	fake_mounts = realloc(fake_mounts, (fake_n_mounts + 1) * sizeof(char *));
+	fake_mounts =
+		realloc(fake_mounts, (fake_n_mounts + 1) * sizeof(char *));
 	fake_mounts[fake_n_mounts++] = strdup(target);
 	fake_file(target, "ep0", "");
 	return 0;
@@ -460,11 +476,11 @@ static char *attr(const char *root, const char *rel)
 	return text;
 }
 
-#define CHECK_ATTR(root, rel, want)                  \
-	do {                                         \
-		char *v_ = attr((root), (rel));      \
-		CHECK_STR_EQ(v_, (want));            \
-		free(v_);                            \
+#define CHECK_ATTR(root, rel, want)             \
+	do {                                    \
+		char *v_ = attr((root), (rel)); \
+		CHECK_STR_EQ(v_, (want));       \
+		free(v_);                       \
 	} while (0)
 
 static bool exists(const char *root, const char *rel)
@@ -591,8 +607,8 @@ static void test_refused_function(void)
 		 "file or directory",
 		 root);
 	CHECK_STR_EQ(err.message, want);
-	snprintf(want, sizeof(want), "%s/usb_gadget/gadgetd/functions/rndis.usb0",
-		 root);
+	snprintf(want, sizeof(want),
+		 "%s/usb_gadget/gadgetd/functions/rndis.usb0", root);
 	CHECK_STR_EQ(err.path, want);
 	CHECK(!applier_gadget_exists(a));
 	CHECK(!exists(root, "usb_gadget/gadgetd"));
@@ -629,8 +645,8 @@ static void test_lost_errno(void)
 	/* The image exists (below the plan's root), so lun.0/file is
 	 * written. */
 	snprintf(path, sizeof(path), "%s/var/lib/gadgetd", files);
-	CHECK(system((snprintf(want, sizeof(want), "mkdir -p %s && touch %s/msd.img",
-			       path, path),
+	CHECK(system((snprintf(want, sizeof(want),
+			       "mkdir -p %s && touch %s/msd.img", path, path),
 		      want)) == 0);
 	CHECK(load_plan(&l, "../profiles/ecm+msd.ini", files));
 	fake_lun_file_is_dir = true;
@@ -670,7 +686,8 @@ static void test_leftover(void)
 	/* The leftover: msd with its two LUNs, bound. */
 	CHECK_INT_EQ(applier_new(root, "gadgetd", &other), 0);
 	CHECK_INT_EQ(applier_build(other, &msd.plan, &err), 0);
-	CHECK(exists(root, "usb_gadget/gadgetd/functions/mass_storage.0/lun.1"));
+	CHECK(exists(root,
+		     "usb_gadget/gadgetd/functions/mass_storage.0/lun.1"));
 	CHECK_INT_EQ(applier_bind(other, "dummy_udc.0", &err), 0);
 	applier_free(other);
 
@@ -680,7 +697,8 @@ static void test_leftover(void)
 	snprintf(want, sizeof(want), "mkdir %s/usb_gadget/gadgetd: File exists",
 		 root);
 	CHECK_STR_EQ(err.message, want);
-	CHECK(exists(root, "usb_gadget/gadgetd/functions/mass_storage.0/lun.1"));
+	CHECK(exists(root,
+		     "usb_gadget/gadgetd/functions/mass_storage.0/lun.1"));
 	CHECK_ATTR(root, "UDC", "dummy_udc.0");
 
 	CHECK_INT_EQ(applier_remove(a, NULL, &err), 0);
@@ -788,7 +806,8 @@ static void tree_text(const char *dir, const char *rel, FILE *out)
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
-		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", name);
+		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "",
+			 name);
 		lstat(path, &st);
 		if (S_ISLNK(st.st_mode)) {
 			ssize_t k = readlink(path, target, sizeof(target) - 1);
@@ -843,12 +862,11 @@ static int run_sh(const char *plan, const char *root, const char *ffs)
 	f = fopen(funcs, "w");
 	if (!f)
 		return -1;
-	fprintf(f,
-		"mkdir() { \"$FAKE\" --fake-mkdir \"$FAKE_ROOT\" \"$@\"; }\n"
-		"rmdir() { \"$FAKE\" --fake-rmdir \"$FAKE_ROOT\" \"$@\"; }\n"
-		"mount() { command mkdir -p \"$4\" && : > \"$4/ep0\" && "
-		": > \"$4/ep1\"; }\n"
-		"umount() { rm -f \"$1/ep0\" \"$1/ep1\"; }\n");
+	fprintf(f, "mkdir() { \"$FAKE\" --fake-mkdir \"$FAKE_ROOT\" \"$@\"; }\n"
+		   "rmdir() { \"$FAKE\" --fake-rmdir \"$FAKE_ROOT\" \"$@\"; }\n"
+		   "mount() { command mkdir -p \"$4\" && : > \"$4/ep0\" && "
+		   ": > \"$4/ep1\"; }\n"
+		   "umount() { rm -f \"$1/ep0\" \"$1/ep1\"; }\n");
 	fclose(f);
 	if (asprintf(&cmd,
 		     "FAKE='%s' FAKE_ROOT='%s' CONFIGFS='%s' UDC=dummy_udc.0 "
@@ -866,7 +884,8 @@ static struct profile *load_composite(const char *mountpoint)
 	struct diag_list diags;
 	struct profile *p = NULL;
 	size_t len;
-	char *text = testlib_read_file("unit/fixtures/plan-composite.ini", &len);
+	char *text =
+		testlib_read_file("unit/fixtures/plan-composite.ini", &len);
 	char *at, *edited;
 
 	if (!text)
@@ -922,9 +941,10 @@ static void check_same(const char *what, struct plan *plan, const char *ffs)
 	CHECK_INT_EQ(applier_bind(a, "dummy_udc.0", &err), 0);
 	apply_tree = tree(apply_root);
 	if (strcmp(sh_tree, apply_tree) != 0) {
-		testlib_fail(__FILE__, __LINE__,
-			     "%s: sh and apply differ:\n--- sh\n%s--- apply\n%s",
-			     what, sh_tree, apply_tree);
+		testlib_fail(
+			__FILE__, __LINE__,
+			"%s: sh and apply differ:\n--- sh\n%s--- apply\n%s",
+			what, sh_tree, apply_tree);
 	}
 	testlib_checks++;
 	CHECK(strstr(apply_tree, "f UDC=dummy_udc.0\n") != NULL);
@@ -938,8 +958,9 @@ static void check_same(const char *what, struct plan *plan, const char *ffs)
 
 static void test_sh_equals_apply(void)
 {
-	static const char *const shipped[] = { "ecm-only", "ecm+msd", "acm+ecm",
-					       "rndis-legacy", "ncm", "msd" };
+	static const char *const shipped[] = { "ecm-only", "ecm+msd",
+					       "acm+ecm",  "rndis-legacy",
+					       "ncm",	   "msd" };
 	char *files = tmpdir_new(), *ffs = tmpdir_new();
 	char path[PATH_MAX + 64], mountpoint[PATH_MAX];
 	struct plan_env env = { .gadget_name = "gadgetd",

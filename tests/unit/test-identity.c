@@ -38,16 +38,19 @@ static void test_sha256(void)
 	char *million = malloc(1000000);
 
 	/* FIPS 180-2 appendix B and the empty message. */
-	check_sha256("", 0,
-		     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	check_sha256("abc", 3,
-		     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	check_sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-		     56,
-		     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	check_sha256(
+		"", 0,
+		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	check_sha256(
+		"abc", 3,
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	check_sha256(
+		"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
+		"248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 	memset(million, 'a', 1000000);
-	check_sha256(million, 1000000,
-		     "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	check_sha256(
+		million, 1000000,
+		"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 	free(million);
 }
 
@@ -68,14 +71,17 @@ static void test_hmac(void)
 
 	/* RFC 4231 test cases 1, 2 and 6 (a key longer than a block). */
 	memset(key, 0x0b, 20);
-	check_hmac(key, 20, "Hi There",
-		   "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
-	check_hmac("Jefe", 4, "what do ya want for nothing?",
-		   "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	check_hmac(
+		key, 20, "Hi There",
+		"b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+	check_hmac(
+		"Jefe", 4, "what do ya want for nothing?",
+		"5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 	memset(key, 0xaa, sizeof(key));
-	check_hmac(key, sizeof(key),
-		   "Test Using Larger Than Block-Size Key - Hash Key First",
-		   "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+	check_hmac(
+		key, sizeof(key),
+		"Test Using Larger Than Block-Size Key - Hash Key First",
+		"60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
 static void put(const char *root, const char *rel, const void *data, size_t n)

@@ -61,8 +61,8 @@ static void check_expected(const char *name, const char *suffix,
 		fputs(actual, f);
 		fclose(f);
 	}
-	testlib_fail(__FILE__, __LINE__, "%s differs from what plan prints (%s)",
-		     path, out);
+	testlib_fail(__FILE__, __LINE__,
+		     "%s differs from what plan prints (%s)", path, out);
 	free(want);
 }
 
@@ -152,12 +152,14 @@ static struct profile *load_fixture(const char *path, struct diag_list *diags)
 static void test_composite(void)
 {
 	static const enum plan_op_kind want[] = {
-		PLAN_GADGET_CREATE,	  PLAN_GADGET_STRINGS,
+		PLAN_GADGET_CREATE,
+		PLAN_GADGET_STRINGS,
 		PLAN_FUNCTION_CREATE, /* rndis.usb0 */
 		PLAN_FUNCTION_CREATE, /* ecm.usb1 */
 		PLAN_FUNCTION_CREATE, /* acm.GS0 */
 		PLAN_FUNCTION_CREATE, /* mass_storage.0 */
-		PLAN_LUN_CREATE,	  PLAN_ATTR_WRITE, /* lun.0 */
+		PLAN_LUN_CREATE,
+		PLAN_ATTR_WRITE, /* lun.0 */
 		PLAN_LUN_CREATE, /* lun.1 = the profile's lun.2 */
 		PLAN_LUN_CREATE, /* lun.2 = the profile's lun.3 */
 		PLAN_FUNCTION_CREATE, /* hid.kbd */
@@ -165,16 +167,23 @@ static void test_composite(void)
 		PLAN_FUNCTION_CREATE, /* Loopback.0 */
 		PLAN_FUNCTION_CREATE, /* uac2.0 */
 		PLAN_FUNCTION_CREATE, /* ffs.adb */
-		PLAN_INTERFACE_OS_DESC,	  PLAN_FFS_MOUNT,
+		PLAN_INTERFACE_OS_DESC,
+		PLAN_FFS_MOUNT,
 		PLAN_CONFIG_CREATE, /* c.1 */
 		PLAN_CONFIG_CREATE, /* c.2 */
-		PLAN_CONFIG_ADD_FUNCTION, PLAN_CONFIG_ADD_FUNCTION,
-		PLAN_CONFIG_ADD_FUNCTION, PLAN_CONFIG_ADD_FUNCTION,
-		PLAN_CONFIG_ADD_FUNCTION, PLAN_CONFIG_ADD_FUNCTION,
+		PLAN_CONFIG_ADD_FUNCTION,
+		PLAN_CONFIG_ADD_FUNCTION,
+		PLAN_CONFIG_ADD_FUNCTION,
+		PLAN_CONFIG_ADD_FUNCTION,
+		PLAN_CONFIG_ADD_FUNCTION,
+		PLAN_CONFIG_ADD_FUNCTION,
 		PLAN_CONFIG_ADD_FUNCTION, /* c.1: 7 in interface order */
-		PLAN_CONFIG_ADD_FUNCTION, PLAN_CONFIG_ADD_FUNCTION, /* c.2 */
-		PLAN_OS_DESC,		  PLAN_OS_DESC_CONFIG,
-		PLAN_FFS_WAIT,		  PLAN_UDC_BIND,
+		PLAN_CONFIG_ADD_FUNCTION,
+		PLAN_CONFIG_ADD_FUNCTION, /* c.2 */
+		PLAN_OS_DESC,
+		PLAN_OS_DESC_CONFIG,
+		PLAN_FFS_WAIT,
+		PLAN_UDC_BIND,
 	};
 	static const char *const c1[] = { "rndis.usb0", "mass_storage.0",
 					  "hid.kbd",	"midi.0",
@@ -371,12 +380,13 @@ static void test_no_lun_left(void)
 
 	if (p) {
 		CHECK_INT_EQ(plan_build(p, &env, &plan, &diags), -ENOENT);
-		CHECK_DIAGS(&diags,
-			    "t.ini:4: warning: lun.0 of mass_storage.0 skipped: "
-			    "/plan-absent/a does not exist",
-			    "t.ini:3: mass_storage.0 has no LUN left: every LUN "
-			    "is optional and its file is absent (a removable "
-			    "LUN would stay, with no medium)");
+		CHECK_DIAGS(
+			&diags,
+			"t.ini:4: warning: lun.0 of mass_storage.0 skipped: "
+			"/plan-absent/a does not exist",
+			"t.ini:3: mass_storage.0 has no LUN left: every LUN "
+			"is optional and its file is absent (a removable "
+			"LUN would stay, with no medium)");
 		CHECK_INT_EQ(plan.n_ops, 0);
 		/* The daemon frees a failed plan again: that is safe. */
 		plan_free(&plan);
@@ -425,26 +435,27 @@ static void test_no_board_id(void)
 	if (!p)
 		goto out;
 	CHECK_INT_EQ(plan_build(p, &env, &plan, &diags), 0);
-	CHECK_DIAGS(&diags,
-		    "t.ini: warning: serial = auto left out: no board id "
-		    "(/proc/device-tree/serial-number, "
-		    "/sys/firmware/devicetree/base/serial-number or "
-		    "/etc/machine-id)",
-		    "t.ini:6: warning: dev_addr of ecm.usb0 left to the kernel, "
-		    "which picks a new one at every boot: no board id "
-		    "(/proc/device-tree/serial-number, "
-		    "/sys/firmware/devicetree/base/serial-number or "
-		    "/etc/machine-id)",
-		    "t.ini:5: warning: host_addr of ecm.usb0 left to the "
-		    "kernel, which picks a new one at every boot: no board id "
-		    "(/proc/device-tree/serial-number, "
-		    "/sys/firmware/devicetree/base/serial-number or "
-		    "/etc/machine-id)",
-		    "t.ini:9: warning: host_addr of ncm.usb1 left to the "
-		    "kernel, which picks a new one at every boot: no board id "
-		    "(/proc/device-tree/serial-number, "
-		    "/sys/firmware/devicetree/base/serial-number or "
-		    "/etc/machine-id)");
+	CHECK_DIAGS(
+		&diags,
+		"t.ini: warning: serial = auto left out: no board id "
+		"(/proc/device-tree/serial-number, "
+		"/sys/firmware/devicetree/base/serial-number or "
+		"/etc/machine-id)",
+		"t.ini:6: warning: dev_addr of ecm.usb0 left to the kernel, "
+		"which picks a new one at every boot: no board id "
+		"(/proc/device-tree/serial-number, "
+		"/sys/firmware/devicetree/base/serial-number or "
+		"/etc/machine-id)",
+		"t.ini:5: warning: host_addr of ecm.usb0 left to the "
+		"kernel, which picks a new one at every boot: no board id "
+		"(/proc/device-tree/serial-number, "
+		"/sys/firmware/devicetree/base/serial-number or "
+		"/etc/machine-id)",
+		"t.ini:9: warning: host_addr of ncm.usb1 left to the "
+		"kernel, which picks a new one at every boot: no board id "
+		"(/proc/device-tree/serial-number, "
+		"/sys/firmware/devicetree/base/serial-number or "
+		"/etc/machine-id)");
 	CHECK(plan.serial == NULL);
 	/* No strings at all: no strings op. */
 	CHECK_INT_EQ(plan.ops[1].kind, PLAN_FUNCTION_CREATE);

@@ -68,8 +68,9 @@ int main(int argc, char **argv)
 		argc -= 2;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: vm-apply [-c FILE] build|up|bind|unbind|"
-				"bound|remove|refresh ...\n");
+		fprintf(stderr,
+			"usage: vm-apply [-c FILE] build|up|bind|unbind|"
+			"bound|remove|refresh ...\n");
 		return 2;
 	}
 	verb = argv[1];
@@ -125,7 +126,8 @@ int main(int argc, char **argv)
 				goto out;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		printf("%ld\n", n > 0 ? ((t1.tv_sec - t0.tv_sec) * 1000000L +
-					 (t1.tv_nsec - t0.tv_nsec) / 1000) / n
+					 (t1.tv_nsec - t0.tv_nsec) / 1000) /
+						n
 				      : 0);
 		status = 0;
 	} else {
