@@ -63,6 +63,10 @@ struct daemon {
 	struct event_source *udc_source;
 	char *watched_udc;
 	char udc_state[UDC_STATE_MAX];
+	/* The kernel leaves `state` as it was when a gadget is unbound
+	 * ("configured" from the last host session): it means something
+	 * only after a POLLPRI since we started watching or bound. */
+	bool udc_state_fresh;
 	struct event_source *watchdog;
 	/* FunctionFS: a check every DAEMON_FFS_CHECK_MS while we wait for the
 	 * user-space functions' descriptors, until ffs_deadline. */
@@ -73,6 +77,7 @@ struct daemon {
 	bool kernel_bind_overdue;
 	uint64_t ffs_deadline_ms;
 	bool ffs_gave_up;
+	bool ffs_need_unready;
 	struct control_server *control;
 	struct hooks *hooks;
 
@@ -151,6 +156,7 @@ static void daemon_udc_state_changed(struct event_source *source, int fd,
 		daemon_unwatch_udc(d);
 	} else {
 		log_debug("udc %s: state %s", d->watched_udc, d->udc_state);
+		d->udc_state_fresh = true;
 	}
 	daemon_sync(d, "udc-state");
 }
@@ -167,6 +173,7 @@ static void daemon_watch_udc(struct daemon *d, const char *udc)
 		return;
 	}
 	daemon_unwatch_udc(d);
+	d->udc_state_fresh = false;
 	if (!udc)
 		return;
 	r = udc_state_open(d->udc_class_dir, udc, &d->udc_fd, d->udc_state,
@@ -308,17 +315,44 @@ static void daemon_ffs_check(struct event_source *source, void *data)
 	long timeout_s;
 
 	(void)source;
-	if (!daemon_ffs_pending(d->profile ? &d->plan : NULL, &timeout_s,
-				&where)) {
+	if (daemon_ffs_pending(d->profile ? &d->plan : NULL, &timeout_s,
+			       &where)) {
+		d->ffs_need_unready = false;
+	} else if (!d->ffs_need_unready) {
 		daemon_ffs_stop(d);
+		d->bind_refused = false;
 		daemon_sync(d, "ffs-ready");
 		return;
 	}
 	free(where);
 	if (daemon_now_ms() >= d->ffs_deadline_ms) {
 		d->ffs_gave_up = true;
+		d->bind_refused = false;
 		daemon_ffs_stop(d);
 		daemon_sync(d, "ffs-timeout");
+	}
+}
+
+/*
+ * Check every DAEMON_FFS_CHECK_MS until the descriptors are there, for at
+ * most timeout_s.  need_unready: the ep files seen now belong to a daemon
+ * that went away; wait until they are gone and back.
+ */
+static void daemon_ffs_start(struct daemon *d, long timeout_s,
+			     bool need_unready)
+{
+	int r;
+
+	d->ffs_need_unready = need_unready;
+	if (d->ffs_timer)
+		return;
+	d->ffs_deadline_ms = daemon_now_ms() + (uint64_t)timeout_s * 1000;
+	r = event_loop_add_timer(d->loop, DAEMON_FFS_CHECK_MS * 1000, true,
+				 daemon_ffs_check, d, &d->ffs_timer);
+	if (r < 0) {
+		d->ffs_timer = NULL;
+		log_warning("FunctionFS: cannot start the wait: %s",
+			    strerror(-r));
 	}
 }
 
@@ -333,7 +367,6 @@ static bool daemon_ffs_ready(struct daemon *d, const struct plan *plan)
 	const struct plan_op *op;
 	char *where = NULL;
 	long timeout_s;
-	int r;
 
 	op = daemon_ffs_pending(plan, &timeout_s, &where);
 	if (!op) {
@@ -351,21 +384,32 @@ static bool daemon_ffs_ready(struct daemon *d, const struct plan *plan)
 			d,
 			"%s: waiting for its daemon to write the descriptors (%s)",
 			op->function->name, where);
-		if (!d->ffs_timer) {
-			d->ffs_deadline_ms =
-				daemon_now_ms() + (uint64_t)timeout_s * 1000;
-			r = event_loop_add_timer(
-				d->loop, DAEMON_FFS_CHECK_MS * 1000, true,
-				daemon_ffs_check, d, &d->ffs_timer);
-			if (r < 0) {
-				d->ffs_timer = NULL;
-				log_warning("%s: cannot start the wait: %s",
-					    op->function->name, strerror(-r));
-			}
-		}
+		daemon_ffs_start(d, timeout_s, false);
 	}
 	free(where);
 	return false;
+}
+
+/*
+ * The kernel refused to bind a plan with FunctionFS functions that looked
+ * ready: their daemon has just gone away.  The kernel unbinds the gadget
+ * (a uevent) before FunctionFS removes the ep files, so a sync in between
+ * sees stale ones.  Returns true when that is the case and a wait began.
+ */
+static bool daemon_ffs_refused(struct daemon *d, const struct plan *plan)
+{
+	char *where = NULL;
+	long timeout_s;
+
+	daemon_ffs_pending(plan, &timeout_s, &where);
+	free(where);
+	if (timeout_s == 0)
+		return false;
+	daemon_set_notice(
+		d,
+		"FunctionFS: the kernel refused the bind (a function's daemon went away?); waiting for the descriptors again");
+	daemon_ffs_start(d, timeout_s, true);
+	return true;
 }
 
 /* ---- binding ---- */
@@ -522,7 +566,10 @@ static int daemon_bind(struct daemon *d, const struct plan *plan, char **msg)
 		udc = daemon_pick_udc(d, &watch);
 		if (udc) {
 			r = applier_bind(d->applier, udc, &err);
-			if (r < 0) {
+			if (r < 0 && daemon_ffs_refused(d, plan)) {
+				d->bind_refused = true;
+				free(udc);
+			} else if (r < 0) {
 				d->bind_refused = true;
 				*msg = xstrdup(err.message[0] ? err.message
 							      : strerror(-r));
@@ -530,9 +577,12 @@ static int daemon_bind(struct daemon *d, const struct plan *plan, char **msg)
 				daemon_set_text(&d->bound_udc, NULL);
 				daemon_watch_udc(d, NULL);
 				return r;
+			} else {
+				log_info("udc %s: bound gadget %s", udc,
+					 d->cfg.gadget);
+				bound = udc;
+				d->udc_state_fresh = false;
 			}
-			log_info("udc %s: bound gadget %s", udc, d->cfg.gadget);
-			bound = udc;
 		}
 	}
 	if (bound && !udc_exists(d->udc_class_dir, bound))
@@ -545,6 +595,14 @@ static int daemon_bind(struct daemon *d, const struct plan *plan, char **msg)
 	daemon_watch_udc(d, bound ? bound : watch);
 	free(watch);
 	return 0;
+}
+
+/* Our UDC attribute names a UDC that is there and runs our gadget. */
+static bool daemon_udc_runs_us(const struct daemon *d)
+{
+	return d->watched_udc && d->bound_udc &&
+	       streq(d->watched_udc, d->bound_udc) &&
+	       udc_runs_gadget(d->udc_class_dir, d->bound_udc, d->cfg.gadget);
 }
 
 /* Read the facts back, bind when we should, and derive the state. */
@@ -572,11 +630,8 @@ static void daemon_sync(struct daemon *d, const char *event)
 	f.built = d->built;
 	f.admin_down = d->admin_down;
 	f.bound_udc = d->bound_udc;
-	f.udc_present =
-		d->watched_udc && d->bound_udc &&
-		streq(d->watched_udc, d->bound_udc) &&
-		udc_runs_gadget(d->udc_class_dir, d->bound_udc, d->cfg.gadget);
-	f.udc_state = f.udc_present ? d->udc_state : NULL;
+	f.udc_present = daemon_udc_runs_us(d);
+	f.udc_state = f.udc_present && d->udc_state_fresh ? d->udc_state : NULL;
 	daemon_set_state(d, daemon_state_from_facts(&f), event);
 }
 
@@ -941,8 +996,7 @@ static void daemon_status(struct daemon *d, bool json, FILE *out)
 	st.gadget = d->cfg.gadget;
 	st.state = d->state_known ? daemon_state_name(d->state) : NULL;
 	st.udc = d->bound_udc;
-	st.udc_state = d->watched_udc && d->bound_udc &&
-				       streq(d->watched_udc, d->bound_udc)
+	st.udc_state = daemon_udc_runs_us(d) && d->udc_state_fresh
 			       ? d->udc_state
 			       : NULL;
 	st.error = d->error ? d->error : d->notice;
