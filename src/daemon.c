@@ -414,6 +414,19 @@ static bool daemon_ffs_refused(struct daemon *d, const struct plan *plan)
 
 /* ---- binding ---- */
 
+/* What the applier said the kernel refused, as one line. */
+static char *daemon_apply_error_text(const struct apply_error *err, int r)
+{
+	return xstrdup(err->message[0] ? err->message : strerror(-r));
+}
+
+/* Our gadget is not bound (any more): nothing to watch or wait for. */
+static void daemon_forget_udc(struct daemon *d)
+{
+	daemon_set_text(&d->bound_udc, NULL);
+	daemon_watch_udc(d, NULL);
+}
+
 /*
  * The kernel binds a pending gadget while it registers the UDC, right after
  * the "add" uevent; when that bind fails ("udc X: failed to start G") it
@@ -571,11 +584,9 @@ static int daemon_bind(struct daemon *d, const struct plan *plan, char **msg)
 				free(udc);
 			} else if (r < 0) {
 				d->bind_refused = true;
-				*msg = xstrdup(err.message[0] ? err.message
-							      : strerror(-r));
+				*msg = daemon_apply_error_text(&err, r);
 				free(udc);
-				daemon_set_text(&d->bound_udc, NULL);
-				daemon_watch_udc(d, NULL);
+				daemon_forget_udc(d);
 				return r;
 			} else {
 				log_info("udc %s: bound gadget %s", udc,
@@ -624,8 +635,7 @@ static void daemon_sync(struct daemon *d, const char *event)
 			free(msg);
 		}
 	} else {
-		daemon_set_text(&d->bound_udc, NULL);
-		daemon_watch_udc(d, NULL);
+		daemon_forget_udc(d);
 	}
 	f.built = d->built;
 	f.admin_down = d->admin_down;
@@ -636,6 +646,15 @@ static void daemon_sync(struct daemon *d, const char *event)
 }
 
 /* ---- applying ---- */
+
+/* Our gadget no longer exists in configfs. */
+static void daemon_gadget_gone(struct daemon *d)
+{
+	d->built = false;
+	daemon_forget_udc(d);
+	daemon_ffs_stop(d);
+	daemon_kernel_bind_stop(d);
+}
 
 /*
  * Build plan and bind it, all or nothing: when the kernel refuses any step,
@@ -649,7 +668,7 @@ static int daemon_apply(struct daemon *d, const struct plan *plan, char **msg)
 
 	r = applier_build(d->applier, plan, &err);
 	if (r < 0) {
-		*msg = xstrdup(err.message[0] ? err.message : strerror(-r));
+		*msg = daemon_apply_error_text(&err, r);
 		return r;
 	}
 	d->built = true;
@@ -663,9 +682,7 @@ static int daemon_apply(struct daemon *d, const struct plan *plan, char **msg)
 			log_error(
 				"gadget %s: removing it after the refused bind failed: %s",
 				d->cfg.gadget, rerr.message);
-		d->built = false;
-		daemon_set_text(&d->bound_udc, NULL);
-		daemon_watch_udc(d, NULL);
+		daemon_gadget_gone(d);
 		return r;
 	}
 	return 0;
@@ -689,26 +706,11 @@ static int daemon_remove(struct daemon *d, char **msg)
 
 	r = applier_remove(d->applier, d->profile ? &d->plan : NULL, &err);
 	if (r < 0) {
-		*msg = xstrdup(err.message[0] ? err.message : strerror(-r));
+		*msg = daemon_apply_error_text(&err, r);
 		return r;
 	}
-	d->built = false;
-	daemon_set_text(&d->bound_udc, NULL);
-	daemon_watch_udc(d, NULL);
-	daemon_ffs_stop(d);
-	daemon_kernel_bind_stop(d);
+	daemon_gadget_gone(d);
 	return 0;
-}
-
-/* All lines of diags (errors and warnings) to out, each FILE:LINE: ... */
-static void daemon_print_diags(const struct diag_list *diags, FILE *out)
-{
-	char line[1024];
-
-	for (size_t i = 0; i < diags->n; i++) {
-		diag_format(&diags->items[i], line, sizeof(line));
-		fprintf(out, "%s\n", line);
-	}
 }
 
 static void daemon_log_diags(const struct diag_list *diags)
@@ -769,7 +771,7 @@ static int daemon_prepare(struct daemon *d, const char *name,
 	daemon_log_diags(&diags);
 	if (r < 0) {
 		if (out)
-			daemon_print_diags(&diags, out);
+			diag_print(&diags, out);
 		*msg = daemon_diags_summary(&diags, name, r);
 		if (out && diags.n_errors == 0)
 			fprintf(out, "%s\n", *msg);
@@ -920,7 +922,7 @@ static enum control_status daemon_reload(struct daemon *d, FILE *out)
 			d->config_path != NULL, &cfg, &diags);
 	daemon_log_diags(&diags);
 	if (r < 0) {
-		daemon_print_diags(&diags, out);
+		diag_print(&diags, out);
 		if (diags.n_errors == 0)
 			fprintf(out, "%s: %s\n",
 				d->config_path ? d->config_path
@@ -1145,14 +1147,19 @@ static enum control_status daemon_up(struct daemon *d, FILE *out)
 static enum control_status daemon_down(struct daemon *d, FILE *out)
 {
 	struct apply_error err = { 0 };
+	int r;
 
 	if (!d->built) {
 		fprintf(out, "no gadget to unbind (state %s)\n",
 			daemon_state_name(d->state));
 		return CONTROL_FAILED;
 	}
-	if (applier_unbind(d->applier, &err) < 0) {
-		fprintf(out, "%s\n", err.message);
+	r = applier_unbind(d->applier, &err);
+	if (r < 0) {
+		char *msg = daemon_apply_error_text(&err, r);
+
+		fprintf(out, "%s\n", msg);
+		free(msg);
 		return CONTROL_FAILED;
 	}
 	d->admin_down = true;
