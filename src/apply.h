@@ -13,9 +13,10 @@
 
 /* What the kernel refused, for the one-line error and status's `error`. */
 struct apply_error {
-	int err;            /* negative errno */
-	char path[512];     /* configfs path that was refused (absolute) */
-	char message[768];  /* "mkdir .../functions/rndis.usb0: No such device" */
+	int err; /* negative errno */
+	char path[512]; /* configfs path that was refused (absolute) */
+	char message
+		[768]; /* "mkdir .../functions/rndis.usb0: No such device" */
 };
 
 struct applier;

@@ -14,7 +14,7 @@ enum {
 struct cli_options {
 	const char *config_path; /* -c; NULL = default, missing file is fine */
 	const char *socket_path; /* -s; NULL = from config */
-	const char *configfs;    /* --configfs; NULL = /sys/kernel/config */
+	const char *configfs; /* --configfs; NULL = /sys/kernel/config */
 	int verbose;
 };
 

@@ -16,13 +16,13 @@
 #define CONFIG_DEFAULT_CONFIGFS "/sys/kernel/config"
 
 struct gadgetd_config {
-	char *path;          /* file it came from, NULL for built-in defaults */
-	char *profile;       /* profile applied at start ("ecm-only") */
-	char *udc;           /* UDC name or "auto" */
-	char *gadget;        /* configfs directory name ("gadgetd") */
+	char *path; /* file it came from, NULL for built-in defaults */
+	char *profile; /* profile applied at start ("ecm-only") */
+	char *udc; /* UDC name or "auto" */
+	char *gadget; /* configfs directory name ("gadgetd") */
 	char **profile_dirs; /* NULL-terminated, first match wins */
 	char *socket;
-	char *socket_group;  /* NULL or "" = root only */
+	char *socket_group; /* NULL or "" = root only */
 	char *hooks_dir;
 	bool keep_on_exit;
 	struct profile_gadget gadget_defaults; /* [gadget] */

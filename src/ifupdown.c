@@ -6,6 +6,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ifupdown.h"
@@ -13,6 +14,12 @@
 
 /* An interfaces file is a few KiB; refuse to slurp anything absurd. */
 #define IFUPDOWN_MAX_FILE (1024 * 1024)
+/*
+ * IFUPDOWN_MAX_FILES: `source` patterns can fan out (`source *` in /etc, a
+ * file that sources itself twice): without a budget the lookup is
+ * exponential in IFUPDOWN_MAX_DEPTH.  ifupdown has no limit; real boards
+ * have a handful of files.
+ */
 #define IFUPDOWN_MAX_WORDS 8
 
 struct lookup {
@@ -27,11 +34,23 @@ static int read_small_file(const char *path, char **data, size_t *len)
 {
 	size_t cap = 4096, n = 0;
 	char *buf;
+	struct stat st;
 	int fd, r = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	/* Only regular files: `source /` or a FIFO must not hang the daemon. */
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	else if (st.st_size > IFUPDOWN_MAX_FILE)
+		r = -EFBIG;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
 	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t got;
@@ -67,10 +86,13 @@ static int read_small_file(const char *path, char **data, size_t *len)
 
 static int parse_file(struct lookup *l, const char *path, int depth)
 {
-	char *data;
-	size_t len;
+	char *data = NULL;
+	size_t len = 0;
 	int r;
 
+	if (l->out->files_read >= IFUPDOWN_MAX_FILES)
+		return -E2BIG;
+	l->out->files_read++;
 	r = read_small_file(path, &data, &len);
 	if (r < 0)
 		return r;

@@ -25,6 +25,8 @@
 #define IFUPDOWN_INTERFACES_PATH "/etc/network/interfaces"
 /* source lines nested deeper than this are ignored (and cycles end). */
 #define IFUPDOWN_MAX_DEPTH 8
+/* Files read per lookup, so that fan-out (`source` of itself) stays small. */
+#define IFUPDOWN_MAX_FILES 64
 
 /* What the interfaces file says about one interface. */
 struct ifupdown_stanza {
@@ -36,6 +38,7 @@ struct ifupdown_stanza {
 	char *method; /* of the first stanza: "static", "dhcp", "manual", ... */
 	bool is_auto; /* named by `auto` or `allow-auto` */
 	bool hotplug; /* named by `allow-hotplug` */
+	int files_read; /* files opened, at most IFUPDOWN_MAX_FILES */
 };
 
 /*

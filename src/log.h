@@ -9,8 +9,12 @@
 #ifndef GADGETD_LOG_H
 #define GADGETD_LOG_H
 
-enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARNING, LOG_LEVEL_INFO,
-		 LOG_LEVEL_DEBUG };
+enum log_level {
+	LOG_LEVEL_ERROR,
+	LOG_LEVEL_WARNING,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_DEBUG
+};
 
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
@@ -26,6 +30,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
 
 /* Log and return r (a negative errno) so callers can `return log_errno(...)`. */
-int log_errno(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int log_errno(int r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -18,18 +18,12 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{ "daemon", cli_daemon },
-	{ "status", cli_client },
-	{ "list", cli_client },
-	{ "switch", cli_client },
-	{ "reload", cli_client },
-	{ "up", cli_client },
-	{ "down", cli_client },
-	{ "msd", cli_client },
-	{ "link-event", cli_client },
-	{ "check", cli_check },
-	{ "plan", cli_plan },
-	{ "export", cli_export },
+	{ "daemon", cli_daemon },     { "status", cli_client },
+	{ "list", cli_client },	      { "switch", cli_client },
+	{ "reload", cli_client },     { "up", cli_client },
+	{ "down", cli_client },	      { "msd", cli_client },
+	{ "link-event", cli_client }, { "check", cli_check },
+	{ "plan", cli_plan },	      { "export", cli_export },
 };
 
 static void usage(FILE *out)

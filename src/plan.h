@@ -55,10 +55,11 @@ enum plan_op_kind {
 struct plan_op {
 	enum plan_op_kind kind;
 	/* Borrowed from the profile the plan was built from. */
-	const struct profile_function *function; /* FUNCTION_*, LUN, ATTR, FFS */
-	const struct profile_config *config;     /* CONFIG_*, OS_DESC_CONFIG */
-	int lun;                                 /* LUN_CREATE, ATTR_WRITE */
-	char *attr;  /* ATTR_WRITE: path relative to the function dir */
+	const struct profile_function
+		*function; /* FUNCTION_*, LUN, ATTR, FFS */
+	const struct profile_config *config; /* CONFIG_*, OS_DESC_CONFIG */
+	int lun; /* LUN_CREATE, ATTR_WRITE */
+	char *attr; /* ATTR_WRITE: path relative to the function dir */
 	char *value; /* ATTR_WRITE: the value written */
 	/* LUN_CREATE, ATTR_WRITE: the LUN's index in function->u.ms.luns.
 	 * `lun` is its number in configfs, lower when an optional LUN before
@@ -76,8 +77,8 @@ struct plan_function_identity {
 
 struct plan {
 	const struct profile *profile; /* borrowed; must outlive the plan */
-	char *gadget_name;             /* configfs directory name */
-	char *serial;                  /* resolved serial number string */
+	char *gadget_name; /* configfs directory name */
+	char *serial; /* resolved serial number string */
 	/* Indexed like profile->functions; only network functions use it. */
 	struct plan_function_identity *identities;
 	/* Mass-storage LUNs skipped because `optional` and absent:
@@ -123,12 +124,12 @@ char *plan_op_path(const struct plan *plan, const struct plan_op *op);
  * undo it backwards.
  */
 enum plan_step_kind {
-	PLAN_STEP_MKDIR,   /* path */
-	PLAN_STEP_WRITE,   /* value (value_len bytes, may be binary) > path */
+	PLAN_STEP_MKDIR, /* path */
+	PLAN_STEP_WRITE, /* value (value_len bytes, may be binary) > path */
 	PLAN_STEP_SYMLINK, /* path -> value (both relative to the gadget) */
-	PLAN_STEP_MOUNT,   /* functionfs value (instance) on path (absolute) */
-	PLAN_STEP_WAIT,    /* FunctionFS at path (absolute) ready, value s */
-	PLAN_STEP_BIND,    /* the UDC name > path ("UDC") */
+	PLAN_STEP_MOUNT, /* functionfs value (instance) on path (absolute) */
+	PLAN_STEP_WAIT, /* FunctionFS at path (absolute) ready, value s */
+	PLAN_STEP_BIND, /* the UDC name > path ("UDC") */
 };
 
 struct plan_step {

@@ -770,7 +770,7 @@ static int parse_address(const char *text, struct profile_address *a)
 {
 	const char *slash = strchr(text, '/');
 	char *addr;
-	long prefix;
+	long prefix = 0;
 	int r = 0;
 
 	if (!slash)
@@ -1212,7 +1212,7 @@ static void set_lun_key(struct key_ctx *k)
 	const char *s = k->key + strlen("lun.");
 	const char *dot = strchr(s, '.');
 	char *num;
-	long n;
+	long n = 0;
 	bool ok;
 
 	if (!dot) {

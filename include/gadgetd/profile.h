@@ -155,8 +155,8 @@ struct profile_function {
 	enum function_type type;
 	char *instance;
 	char *name; /* "TYPE.INSTANCE" as configfs names it, e.g. "geth.usb0" */
-	int line;   /* the section header */
-	bool used;  /* named by at least one config */
+	int line; /* the section header */
+	bool used; /* named by at least one config */
 	union {
 		struct profile_net net;
 		struct profile_mass_storage ms;
@@ -169,9 +169,9 @@ struct profile_function {
 };
 
 struct profile_config {
-	int id;        /* 1..255 */
-	int line;      /* the section header */
-	struct profile_str name;    /* configuration string */
+	int id; /* 1..255 */
+	int line; /* the section header */
+	struct profile_str name; /* configuration string */
 	struct profile_int max_power; /* mA, 0..500 (USB 2) */
 	struct profile_bool self_powered;
 	struct profile_bool remote_wakeup;
@@ -211,11 +211,11 @@ struct profile_os_desc {
 };
 
 struct profile {
-	char *name;   /* file name without extension */
-	char *path;   /* the file it was loaded from (used in FILE:LINE) */
+	char *name; /* file name without extension */
+	char *path; /* the file it was loaded from (used in FILE:LINE) */
 	struct profile_str description;
 	struct profile_gadget gadget;
-	struct profile_config *configs;   /* sorted by id after validation */
+	struct profile_config *configs; /* sorted by id after validation */
 	size_t n_configs;
 	struct profile_function *functions; /* in order of definition */
 	size_t n_functions;

@@ -103,6 +103,18 @@ static void test_fixture(void)
 	CHECK(s.file && ends_with(s.file, "/cycle"));
 	ifupdown_stanza_clear(&s);
 
+	/* Sourcing itself four times per level stops at the file budget. */
+	CHECK_INT_EQ(ifupdown_lookup("unit/fixtures/net-interfaces/fanout",
+				     "usb8", &s),
+		     0);
+	CHECK(s.found);
+	CHECK_INT_EQ(s.files_read, IFUPDOWN_MAX_FILES);
+	ifupdown_stanza_clear(&s);
+
+	/* A directory is not an interfaces file, and sourcing one is ignored. */
+	CHECK_INT_EQ(ifupdown_lookup("unit/fixtures", "usb0", &s), -EINVAL);
+	ifupdown_stanza_clear(&s);
+
 	/* No interfaces file: no ifupdown on this board. */
 	CHECK_INT_EQ(
 		ifupdown_lookup("unit/fixtures/net-nonexistent", "usb0", &s),
@@ -166,6 +178,11 @@ static void test_buffer(void)
 		CHECK(s.found);
 		ifupdown_stanza_clear(&s);
 	}
+
+	/* Sourcing a directory is ignored. */
+	lookup_text("source /\nsource .\niface usb0 inet manual\n", "usb0", &s);
+	CHECK(s.found);
+	ifupdown_stanza_clear(&s);
 
 	/* A source of a missing file is ignored. */
 	lookup_text("source /nonexistent/*\nsource-directory /nonexistent\n"

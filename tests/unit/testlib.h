@@ -17,30 +17,31 @@ void testlib_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int testlib_finish(const char *name);
 
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		testlib_checks++;                                          \
-		if (!(cond))                                               \
+#define CHECK(cond)                                                           \
+	do {                                                                  \
+		testlib_checks++;                                             \
+		if (!(cond))                                                  \
 			testlib_fail(__FILE__, __LINE__, "CHECK(%s)", #cond); \
 	} while (0)
 
-#define CHECK_INT_EQ(a, b)                                                 \
-	do {                                                               \
-		long long va_ = (long long)(a), vb_ = (long long)(b);      \
-		testlib_checks++;                                          \
-		if (va_ != vb_)                                            \
-			testlib_fail(__FILE__, __LINE__, "%s == %lld, want %lld", \
-				     #a, va_, vb_);                        \
+#define CHECK_INT_EQ(a, b)                                                   \
+	do {                                                                 \
+		long long va_ = (long long)(a), vb_ = (long long)(b);        \
+		testlib_checks++;                                            \
+		if (va_ != vb_)                                              \
+			testlib_fail(__FILE__, __LINE__,                     \
+				     "%s == %lld, want %lld", #a, va_, vb_); \
 	} while (0)
 
-#define CHECK_STR_EQ(a, b)                                                 \
-	do {                                                               \
-		const char *sa_ = (a), *sb_ = (b);                         \
-		testlib_checks++;                                          \
-		if (!sa_ || !sb_ || strcmp(sa_, sb_) != 0)                 \
-			testlib_fail(__FILE__, __LINE__,                   \
-				     "%s is \"%s\", want \"%s\"", #a,      \
-				     sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)"); \
+#define CHECK_STR_EQ(a, b)                                            \
+	do {                                                          \
+		const char *sa_ = (a), *sb_ = (b);                    \
+		testlib_checks++;                                     \
+		if (!sa_ || !sb_ || strcmp(sa_, sb_) != 0)            \
+			testlib_fail(__FILE__, __LINE__,              \
+				     "%s is \"%s\", want \"%s\"", #a, \
+				     sa_ ? sa_ : "(null)",            \
+				     sb_ ? sb_ : "(null)");           \
 	} while (0)
 
 /* Read a whole file into a NUL-terminated buffer (test fixtures). */

@@ -39,6 +39,7 @@ static int wait_answer(int fd, char *word, size_t size, int timeout_ms)
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char buf[CONTROL_RESPONSE_MAX];
 	ssize_t n;
+	size_t len;
 	char *nl;
 
 	if (poll(&pfd, 1, timeout_ms) != 1)
@@ -52,7 +53,10 @@ static int wait_answer(int fd, char *word, size_t size, int timeout_ms)
 	nl = strchr(buf, '\n');
 	if (nl)
 		*nl = '\0';
-	snprintf(word, size, "%s", buf);
+	/* The caller wants the first word only: cut it to fit. */
+	len = strnlen(buf, size - 1);
+	memcpy(word, buf, len);
+	word[len] = '\0';
 	return 1;
 }
 
