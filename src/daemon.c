@@ -33,6 +33,7 @@
 #include "hooks.h"
 #include "json.h"
 #include "log.h"
+#include "msd.h"
 #include "notify.h"
 #include "plan.h"
 #include "status.h"
@@ -1170,6 +1171,20 @@ static enum control_status daemon_down(struct daemon *d, FILE *out)
 	return CONTROL_OK;
 }
 
+static enum control_status
+daemon_msd(struct daemon *d, const struct control_request *req, FILE *out)
+{
+	if (!d->built || !d->profile) {
+		fprintf(out, "%s: no gadget is built\n",
+			control_verb_name(req->verb));
+		return CONTROL_FAILED;
+	}
+	if (req->verb == CONTROL_MSD_INSERT)
+		return msd_insert(d->gadget_dir, d->profile, req->lun,
+				  req->file, req->ro, out);
+	return msd_eject(d->gadget_dir, d->profile, req->lun, out);
+}
+
 static void daemon_handle_request(const struct control_request *req,
 				  const struct control_peer *peer,
 				  struct control_reply *reply, void *data)
@@ -1205,10 +1220,7 @@ static void daemon_handle_request(const struct control_request *req,
 		break;
 	case CONTROL_MSD_INSERT:
 	case CONTROL_MSD_EJECT:
-		fprintf(reply->body,
-			"%s: not supported yet by this gadgetd (mass-storage media change is not implemented)\n",
-			control_verb_name(req->verb));
-		reply->status = CONTROL_UNSUPPORTED;
+		reply->status = daemon_msd(d, req, reply->body);
 		break;
 	case CONTROL_LINK_EVENT:
 		fprintf(reply->body,

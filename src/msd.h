@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `gadgetd msd insert|eject`: change the medium of a mass-storage LUN of
+ * the running gadget at run time, through the LUN's configfs attributes
+ * (lun.N/file, lun.N/ro, lun.N/forced_eject).  The profile says which
+ * mass_storage function and LUNs exist; the kernel says whether the host
+ * lets go of the medium.
+ */
+#ifndef GADGETD_MSD_H
+#define GADGETD_MSD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "control.h"
+#include "gadgetd/profile.h"
+
+/*
+ * Put file (an absolute path) into LUN lun of the active profile's
+ * mass_storage function, read-only when ro.  gadget_dir is configfs
+ * usb_gadget/NAME of the built gadget.  Writes one line for the client
+ * to out: what changed, or what the kernel refused and why (errno text
+ * and configfs path); on refusal nothing is changed.
+ */
+enum control_status msd_insert(const char *gadget_dir, const struct profile *p,
+			       int lun, const char *file, bool ro, FILE *out);
+/* Eject the medium of LUN lun (forced_eject where the kernel has it). */
+enum control_status msd_eject(const char *gadget_dir, const struct profile *p,
+			      int lun, FILE *out);
+
+#endif
