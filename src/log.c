@@ -29,6 +29,9 @@ void log_set_syslog_prefix(int enabled)
 }
 
 static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
 	/* syslog priorities: err=3 warning=4 info=6 debug=7 */
 	static const int priority[] = { 3, 4, 6, 7 };
