@@ -5,36 +5,9 @@
 # profile_dirs.  Run by ctest from the source root with GADGETD_BIN set.
 set -u
 
-bin=${GADGETD_BIN:?GADGETD_BIN must name the gadgetd binary}
 cd "${SOURCE_DIR:-.}" || exit 1
-[ -x "$bin" ] || { echo "test-check: $bin is not executable" >&2; exit 1; }
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-checks=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run WANT_EXIT CMD...: output in $tmp/out and $tmp/err
-run() {
-	want=$1
-	shift
-	checks=$((checks + 1))
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	[ "$got" = "$want" ] || fail "$*: exit $got, want $want (stderr: $(cat "$tmp/err"))"
-}
-
-expect_file() { # expect_file FILE EXPECTED-TEXT
-	checks=$((checks + 1))
-	printf '%s\n' "$2" >"$tmp/want"
-	cmp -s "$1" "$tmp/want" || fail "$(basename "$1") differs:
-$(diff "$tmp/want" "$1")"
-}
+. tests/cli/lib.sh
+cli_begin test-check
 
 expect_empty() {
 	checks=$((checks + 1))
@@ -111,5 +84,4 @@ checks=$((checks + 1))
 grep -q '^usage: gadgetd .*check' "$tmp/out" || fail "check --help: $(cat "$tmp/out")"
 run 2 "$bin" check --bogus
 
-echo "test-check: $checks checks, $failures failed"
-[ "$failures" = 0 ]
+cli_end

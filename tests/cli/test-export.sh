@@ -6,39 +6,9 @@
 # error exits 2.  Run by ctest from the source root with GADGETD_BIN set.
 set -u
 
-bin=${GADGETD_BIN:?GADGETD_BIN must name the gadgetd binary}
 cd "${SOURCE_DIR:-.}" || exit 1
-[ -x "$bin" ] || { echo "test-export: $bin is not executable" >&2; exit 1; }
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-checks=0
-
-# A sanitized gadgetd must not fail on libusbgx 0.2.0's own leak.
-export LSAN_OPTIONS="suppressions=$PWD/tests/vm/lsan.supp:print_suppressions=0"
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run WANT_EXIT CMD...: output in $tmp/out and $tmp/err
-run() {
-	want=$1
-	shift
-	checks=$((checks + 1))
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	[ "$got" = "$want" ] || fail "$*: exit $got, want $want (stderr: $(cat "$tmp/err"))"
-}
-
-expect_file() { # expect_file FILE EXPECTED-TEXT
-	checks=$((checks + 1))
-	printf '%s\n' "$2" >"$tmp/want"
-	cmp -s "$1" "$tmp/want" || fail "$(basename "$1") differs:
-$(diff "$tmp/want" "$1")"
-}
+. tests/cli/lib.sh
+cli_begin test-export
 
 # w PATH VALUE: an attribute, as the kernel shows it
 w() {
@@ -155,5 +125,4 @@ run 0 "$bin" export --help
 checks=$((checks + 1))
 grep -q '^usage: gadgetd .*export' "$tmp/out" || fail "export --help: $(head -n 1 "$tmp/out")"
 
-echo "test-export: $checks checks, $failures failed"
-[ "$failures" = 0 ]
+cli_end

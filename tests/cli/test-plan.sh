@@ -7,29 +7,9 @@
 # from the source root with GADGETD_BIN set.
 set -u
 
-bin=${GADGETD_BIN:?GADGETD_BIN must name the gadgetd binary}
 cd "${SOURCE_DIR:-.}" || exit 1
-[ -x "$bin" ] || { echo "test-plan: $bin is not executable" >&2; exit 1; }
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-checks=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run WANT_EXIT CMD...: output in $tmp/out and $tmp/err
-run() {
-	want=$1
-	shift
-	checks=$((checks + 1))
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	[ "$got" = "$want" ] || fail "$*: exit $got, want $want (stderr: $(cat "$tmp/err"))"
-}
+. tests/cli/lib.sh
+cli_begin test-plan
 
 same() { # same WHAT WANT-FILE GOT-FILE
 	checks=$((checks + 1))
@@ -101,5 +81,4 @@ checks=$((checks + 1))
 grep -q '^no-such-profile: no such profile in ' "$tmp/err" ||
 	fail "unknown profile: $(cat "$tmp/err")"
 
-echo "test-plan.sh: $checks checks, $failures failed"
-[ "$failures" = 0 ]
+cli_end
