@@ -94,10 +94,6 @@ gadgetd daemon --background --pidfile "$VM_DAEMON_PIDFILE" 2>"$DEMO_LOG" ||
 VM_DAEMON_PID=$(cat "$VM_DAEMON_PIDFILE")
 vm_daemon_wait_state configured 20
 demo "    (returned once the gadget was applied; host configured it after $(vm__cs_to_s $(($(vm__now_cs) - start))) s)"
-demo_cmd board gadgetd status
-vm_expect_contains "status text" "configured" "$DEMO_OUT"
-vm_daemon_expect profile ecm-only
-
 vm_gadget_netdev "$VM_GADGETS/gadgetd/functions/ecm.usb0"
 gadget_if=$VM_GADGET_NETDEV
 # The daemon brings the link up itself (link = auto): that is what makes
@@ -109,6 +105,12 @@ until demo__gadget_link "$gadget_if"; do
 		vm_fail "gadget: $gadget_if not up with 192.168.7.2/24 10 s after configured (gadgetd brings it up, link = auto): $(ip -br addr show dev "$gadget_if")"
 	sleep 0.1
 done
+demo_cmd board gadgetd status
+vm_expect_contains "status text" "configured" "$DEMO_OUT"
+vm_daemon_status_json
+vm_expect_eq "status profile" ecm-only "$(vm_json profile)"
+vm_expect_contains "status functions" \
+	"{\"name\":\"ecm.usb0\",\"type\":\"ecm\",\"ifname\":\"$gadget_if\",\"link\":\"up\"" "$VM_STATUS"
 demo_cmd board ip -br addr show dev "$gadget_if"
 
 demo_section "2. The USB host's view"
