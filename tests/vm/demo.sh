@@ -102,7 +102,7 @@ n=0
 until demo__gadget_link "$gadget_if"; do
 	n=$((n + 1))
 	[ $n -le 100 ] ||
-		vm_fail "gadget: $gadget_if not up with 192.168.7.2/24 10 s after configured (gadgetd brings it up, link = auto): $(ip -br addr show dev "$gadget_if")"
+		vm_fail "gadget: $gadget_if not up with 192.168.7.2/24 10 s after configured (gadgetd brings it up, link = auto): $(ip -br addr show dev "$gadget_if" | tr -s " " | sed "s/ $//")"
 	sleep 0.1
 done
 demo_cmd board gadgetd status
