@@ -9,8 +9,9 @@
  *   floor build a|b          build without binding
  *   floor bind-when UDC      print "ready" once it listens to the kernel's
  *                            uevents, then bind the built gadget as soon as
- *                            /sys/class/udc/UDC exists: what a daemon must
- *                            do at the least when a UDC appears
+ *                            UDC can take it (its gadget device exists:
+ *                            src/udc.c): what a daemon must do at the
+ *                            least when a UDC appears
  *
  * Only the mkdir/write/symlink/rmdir/unlink syscalls the kernel needs, from
  * a table compiled in: no parsing, no library, no checks beyond each
@@ -19,6 +20,7 @@
  * cost).  The gadget directory is usb_gadget/gadgetd under
  * /sys/kernel/config, as gadgetd's, so that the trees compare.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
@@ -134,20 +136,34 @@ static int floor_up(unsigned gadget, const char *udc)
 	return floor_build(gadget) || floor_bind(udc);
 }
 
+static int floor_udc_ready(const char *path)
+{
+	struct dirent *e;
+	int ready = 0;
+	DIR *d = opendir(path);
+
+	if (!d)
+		return 0;
+	while (!ready && (e = readdir(d)))
+		ready = strncmp(e->d_name, "gadget", 6) == 0;
+	closedir(d);
+	return ready;
+}
+
 static int floor_bind_when(const char *udc)
 {
 	struct sockaddr_nl addr = { .nl_family = AF_NETLINK, .nl_groups = 1 };
 	char path[256], buf[8192];
 	struct pollfd p = { .events = POLLIN };
 
-	snprintf(path, sizeof(path), "/sys/class/udc/%s", udc);
+	snprintf(path, sizeof(path), "/sys/class/udc/%s/device", udc);
 	p.fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
 		      NETLINK_KOBJECT_UEVENT);
 	if (p.fd < 0 || bind(p.fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return floor_fail("listen to uevents for", path);
 	puts("ready");
 	fflush(stdout);
-	while (access(path, F_OK) < 0) {
+	while (!floor_udc_ready(path)) {
 		if (poll(&p, 1, -1) < 0)
 			return floor_fail("poll uevents for", path);
 		while (recv(p.fd, buf, sizeof(buf), MSG_DONTWAIT) > 0 ||

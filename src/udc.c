@@ -16,6 +16,38 @@ static int udc_compare(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * The kernel registers a UDC in two steps (usb_add_gadget()): the device in
+ * class udc first, then the gadget device on the gadget bus, a sibling of
+ * it under the controller (CONTROLLER/gadget.N; "gadget" before 5.19).
+ * Only the second makes it bindable: in between, writing its name to a
+ * gadget's UDC attribute fails with EBUSY ("couldn't find an available UDC
+ * or it's busy").  A daemon that reacts to the class device's uevent lands
+ * there (seen at `modprobe dummy_hcd` under 6.1: a refused bind, and no
+ * retry).  A class entry without a device link (a fake tree) counts as
+ * ready.
+ */
+static bool udc_ready(const char *class_dir, const char *udc)
+{
+	char *path = xasprintf("%s/%s/device", class_dir, udc);
+	struct dirent *e;
+	bool ready = false;
+	DIR *dir = opendir(path);
+
+	free(path);
+	if (!dir)
+		return errno == ENOENT;
+	while ((e = readdir(dir))) {
+		if (streq(e->d_name, "gadget") ||
+		    str_starts_with(e->d_name, "gadget.")) {
+			ready = true;
+			break;
+		}
+	}
+	closedir(dir);
+	return ready;
+}
+
 int udc_list(const char *class_dir, char ***out)
 {
 	struct dirent *e;
@@ -34,7 +66,7 @@ int udc_list(const char *class_dir, char ***out)
 		return -errno;
 	}
 	while ((e = readdir(dir))) {
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.' || !udc_ready(class_dir, e->d_name))
 			continue;
 		names = xreallocarray(names, n + 2, sizeof(*names));
 		names[n++] = xstrdup(e->d_name);
@@ -61,7 +93,7 @@ bool udc_exists(const char *class_dir, const char *udc)
 	bool exists = access(path, F_OK) == 0;
 
 	free(path);
-	return exists;
+	return exists && udc_ready(class_dir, udc);
 }
 
 int udc_holder(const char *gadgets_dir, const char *udc, const char *except,

@@ -21,6 +21,24 @@ static const char *uevent_value(const char *field, const char *key)
 	return NULL;
 }
 
+/* /devices/platform/dummy_udc.0/gadget.0 -> dummy_udc.0 */
+static void uevent_gadget_udc(struct uevent *ev)
+{
+	const char *last = strrchr(ev->devpath, '/'), *parent;
+	size_t n;
+
+	if (!last || last == ev->devpath)
+		return;
+	for (parent = last - 1; parent > ev->devpath && *parent != '/';)
+		parent--;
+	parent++;
+	n = (size_t)(last - parent);
+	if (n == 0 || n >= sizeof(ev->gadget_udc))
+		return;
+	memcpy(ev->gadget_udc, parent, n);
+	ev->gadget_udc[n] = '\0';
+}
+
 int uevent_parse(const char *buf, size_t len, struct uevent *out)
 {
 	const char *end = buf + len, *p, *at, *v;
@@ -62,6 +80,8 @@ int uevent_parse(const char *buf, size_t len, struct uevent *out)
 	    strncmp(buf, out->action, header_action_len) != 0 ||
 	    strcmp(at + 1, out->devpath) != 0)
 		return -EBADMSG;
+	if (strcmp(out->subsystem, "gadget") == 0)
+		uevent_gadget_udc(out);
 	return 0;
 }
 
@@ -69,6 +89,8 @@ const char *uevent_udc_name(const struct uevent *ev)
 {
 	const char *slash;
 
+	if (ev->subsystem && strcmp(ev->subsystem, "gadget") == 0)
+		return ev->gadget_udc[0] ? ev->gadget_udc : NULL;
 	if (!ev->subsystem || strcmp(ev->subsystem, "udc") != 0)
 		return NULL;
 	slash = strrchr(ev->devpath, '/');

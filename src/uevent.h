@@ -26,6 +26,9 @@ struct uevent {
 	const char *devtype;
 	const char *driver;
 	unsigned long long seqnum;
+	/* "gadget" subsystem: the UDC (the controller's name) the gadget
+	 * device belongs to, "" otherwise. */
+	char gadget_udc[128];
 };
 
 /*
@@ -38,7 +41,10 @@ struct uevent {
 int uevent_parse(const char *buf, size_t len, struct uevent *out);
 
 /* The UDC name a "udc" subsystem event is about (the devpath's last
- * component), or NULL for any other subsystem. */
+ * component), or for a "gadget" subsystem event the UDC whose gadget
+ * device it is (the component before: the controller, whose name the UDC
+ * takes); NULL for any other subsystem.  The gadget device is what makes a
+ * new UDC bindable (udc.h). */
 const char *uevent_udc_name(const struct uevent *ev);
 
 /* Open a non-blocking socket subscribed to the kernel's uevents. */
