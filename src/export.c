@@ -10,7 +10,8 @@
  *
  * Raw reads cover what libusbgx 0.2.0 gets wrong or lacks: MaxPower (its
  * config attrs hold it in a uint8_t, so 500 mA reads as 244), a LUN's
- * inquiry_string, and the order of a configuration's functions.
+ * inquiry_string, Loopback's bulk_buflen (libusbgx reads "buflen"), and
+ * the order of a configuration's functions.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,7 +26,6 @@
 #include <unistd.h>
 
 #include <usbg/function/hid.h>
-#include <usbg/function/loopback.h>
 #include <usbg/function/midi.h>
 #include <usbg/function/ms.h>
 #include <usbg/function/net.h>
@@ -440,24 +440,31 @@ static void export_midi(struct export_ctx *ctx, usbg_function *f,
 	usbg_f_midi_cleanup_attrs(&a);
 }
 
-static void export_loopback(struct export_ctx *ctx, usbg_function *f,
-			    const char *fdir)
+/* Raw reads: libusbgx 0.2.0 reads "buflen", which f_loopback calls
+ * bulk_buflen (the profile key keeps libusbgx's name). */
+static void export_loopback(struct export_ctx *ctx, const char *fdir)
 {
-	struct usbg_f_loopback_attrs a;
-	char *rel;
-	int r;
+	static const struct {
+		const char *attr, *key;
+	} attrs[] = {
+		{ "bulk_buflen", "buflen" },
+		{ "qlen", "qlen" },
+	};
 
-	r = usbg_f_loopback_get_attrs(usbg_to_loopback_function(f), &a);
-	if (r != USBG_SUCCESS) {
-		export_error(ctx, fdir, "%s", usbg_strerror(r));
-		return;
+	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
+		char *rel = xasprintf("%s/%s", fdir, attrs[i].attr);
+		char *path = export_path(ctx, rel);
+		char *value = NULL;
+		int r = read_file_string(path, &value);
+
+		if (r < 0)
+			export_error(ctx, rel, "%s", strerror(-r));
+		else
+			export_set(ctx, rel, attrs[i].key, "%s", value);
+		free(value);
+		free(path);
+		free(rel);
 	}
-	rel = xasprintf("%s/buflen", fdir);
-	export_set(ctx, rel, "buflen", "%u", a.buflen);
-	free(rel);
-	rel = xasprintf("%s/qlen", fdir);
-	export_set(ctx, rel, "qlen", "%u", a.qlen);
-	free(rel);
 }
 
 static void export_uac2(struct export_ctx *ctx, usbg_function *f,
@@ -571,7 +578,7 @@ static void export_function(struct export_ctx *ctx, usbg_function *f)
 		export_midi(ctx, f, fdir);
 		break;
 	case FUNCTION_LOOPBACK:
-		export_loopback(ctx, f, fdir);
+		export_loopback(ctx, fdir);
 		break;
 	case FUNCTION_UAC2:
 		export_uac2(ctx, f, fdir);

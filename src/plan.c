@@ -9,7 +9,8 @@
  *    be written before it is linked into a configuration), then a mass
  *    storage function's LUNs (lun.0 comes with the function, lun.N is
  *    mkdir'ed), then what libusbgx 0.2.0 has no call for
- *    (lun.N/inquiry_string);
+ *    (lun.N/inquiry_string) or writes under a name the kernel does not
+ *    have (Loopback's bulk_buflen);
  *  - RNDIS's interface OS descriptor (a default group of the function);
  *  - FunctionFS mounts: the mount source is the instance name, which exists
  *    only once functions/ffs.INSTANCE does;
@@ -163,6 +164,23 @@ static int plan_mass_storage(struct plan *plan,
 	return 0;
 }
 
+/*
+ * f_loopback calls its buffer length bulk_buflen; libusbgx 0.2.0 writes
+ * "buflen" (its usbg_f_loopback_attrs name, which the profile key keeps),
+ * a file the kernel does not have (ENOENT).  The plain write goes around it.
+ */
+static void plan_loopback(struct plan *plan, const struct profile_function *f)
+{
+	struct plan_op *op;
+
+	if (!f->u.loopback.buflen.line)
+		return;
+	op = plan_add(plan, PLAN_ATTR_WRITE);
+	op->function = f;
+	op->attr = xstrdup("bulk_buflen");
+	op->value = xasprintf("%ld", f->u.loopback.buflen.value);
+}
+
 static void plan_resolve_mac(struct plan *plan,
 			     const struct profile_function *f,
 			     const struct profile_mac *mac,
@@ -284,6 +302,8 @@ int plan_build(const struct profile *p, const struct plan_env *env,
 			if (r < 0)
 				goto fail;
 		}
+		if (f->type == FUNCTION_LOOPBACK)
+			plan_loopback(out, f);
 	}
 	for (size_t i = 0; i < p->n_functions; i++) {
 		const struct profile_function *f = &p->functions[i];
@@ -623,8 +643,7 @@ static void plan_function_steps(const struct plan *plan,
 		break;
 	}
 	case FUNCTION_LOOPBACK:
-		step_write_int(s, xasprintf("%s/buflen", dir),
-			       &f->u.loopback.buflen, PLAN_DEC);
+		/* buflen is a PLAN_ATTR_WRITE: see plan_loopback(). */
 		step_write_int(s, xasprintf("%s/qlen", dir),
 			       &f->u.loopback.qlen, PLAN_DEC);
 		break;
@@ -977,8 +996,10 @@ static void sh_describe(FILE *out, const struct plan *plan,
 		fputc('\n', out);
 		break;
 	case PLAN_ATTR_WRITE:
-		fprintf(out, "%s %s (libusbgx 0.2.0 has no call for it)\n",
-			f->name, op->attr);
+		fprintf(out, "%s %s (%s)\n", f->name, op->attr,
+			f->type == FUNCTION_LOOPBACK
+				? "libusbgx 0.2.0 names it buflen"
+				: "libusbgx 0.2.0 has no call for it");
 		break;
 	case PLAN_INTERFACE_OS_DESC:
 		fprintf(out, "%s: interface OS descriptor\n", f->name);

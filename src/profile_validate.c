@@ -197,6 +197,18 @@ int profile_validate(struct profile *p, struct diag_list *diags)
 			validate_net(p, f, diags);
 		else if (f->type == FUNCTION_HID)
 			validate_hid(p, f, diags);
+		/* f_obex deactivates the gadget at bind and activates it when
+		 * its tty is opened while the host has the data interface
+		 * selected, which cannot happen off the bus (Linux 6.1;
+		 * func-obex in the VM test bed). */
+		if (f->used && f->type == FUNCTION_OBEX)
+			diag_warning(diags, p->path, f->line,
+				     "%s keeps the whole gadget off the bus: "
+				     "the kernel's f_obex waits for an OBEX "
+				     "server the host must enumerate first "
+				     "(with Linux 6.1 the host never sees this "
+				     "gadget)",
+				     f->name);
 	}
 	validate_os_desc(p, diags);
 

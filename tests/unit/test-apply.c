@@ -260,7 +260,7 @@ static void fake_populate(const char *abs, const char *rel)
 			fake_file(abs, "buflen", "512");
 			fake_file(abs, "qlen", "32");
 		} else if (!strncmp(name, "Loopback.", 9)) {
-			fake_file(abs, "buflen", "4096");
+			fake_file(abs, "bulk_buflen", "4096");
 			fake_file(abs, "qlen", "32");
 		} else if (!strncmp(name, "uac2.", 5)) {
 			fake_file(abs, "c_chmask", "3");

@@ -165,6 +165,7 @@ static void test_composite(void)
 		PLAN_FUNCTION_CREATE, /* hid.kbd */
 		PLAN_FUNCTION_CREATE, /* midi.0 */
 		PLAN_FUNCTION_CREATE, /* Loopback.0 */
+		PLAN_ATTR_WRITE, /* its bulk_buflen */
 		PLAN_FUNCTION_CREATE, /* uac2.0 */
 		PLAN_FUNCTION_CREATE, /* ffs.adb */
 		PLAN_INTERFACE_OS_DESC,
@@ -244,6 +245,9 @@ static void test_composite(void)
 	CHECK_INT_EQ(plan.ops[8].profile_lun, 2);
 	CHECK_INT_EQ(plan.ops[9].lun, 2);
 	CHECK_INT_EQ(plan.ops[9].profile_lun, 3);
+	/* f_loopback's name, not libusbgx's "buflen". */
+	CHECK_STR_EQ(plan.ops[13].attr, "bulk_buflen");
+	CHECK_STR_EQ(plan.ops[13].value, "4096");
 	ms = (size_t)(plan.ops[5].function - p->functions);
 	CHECK_INT_EQ(plan.skipped_luns[ms], 1u << 1);
 	CHECK_INT_EQ(plan.empty_luns[ms], 1u << 3);
@@ -260,7 +264,7 @@ static void test_composite(void)
 		}
 		link++;
 	}
-	CHECK_INT_EQ(plan.ops[29].config->id, 1); /* os_desc -> c.1 */
+	CHECK_INT_EQ(plan.ops[30].config->id, 1); /* os_desc -> c.1 */
 
 	path = plan_op_path(&plan, &plan.ops[0]);
 	CHECK_STR_EQ(path, ".");
@@ -271,10 +275,10 @@ static void test_composite(void)
 	path = plan_op_path(&plan, &plan.ops[7]);
 	CHECK_STR_EQ(path, "functions/mass_storage.0/lun.0/inquiry_string");
 	free(path);
-	path = plan_op_path(&plan, &plan.ops[20]);
+	path = plan_op_path(&plan, &plan.ops[21]);
 	CHECK_STR_EQ(path, "configs/c.1/mass_storage.0");
 	free(path);
-	path = plan_op_path(&plan, &plan.ops[16]);
+	path = plan_op_path(&plan, &plan.ops[17]);
 	CHECK_STR_EQ(path, "/dev/usb-ffs/adb");
 	free(path);
 	path = plan_op_path(&plan, &plan.ops[plan.n_ops - 1]);

@@ -1,0 +1,48 @@
+# USB Audio Class 2 as far as this test bed goes.  apply.c (vm-apply,
+# without the daemon) builds a uac2 gadget from a profile and configfs
+# reads back every attribute the profile set.  dummy_hcd has no
+# isochronous endpoints, so the kernel's f_uac2 cannot bind (afunc_bind
+# finds no endpoint: ENODEV in the kernel log, EBUSY on the UDC write);
+# this scenario pins that down, so that it fails (and should then check
+# the host's view) on a kernel whose dummy_hcd can.  A real UDC (dwc2,
+# musb, ...) has the endpoints.
+# vm: timeout=60
+. "$VM_LIB/vm.sh"
+. "$VM_LIB/daemon.sh"
+
+vm_need_gadgetd
+vm_need_tool vm-apply
+vm_udc
+vm_daemon_config
+cat >/tmp/uac2.ini <<'INI'
+[profile]
+description = USB audio (UAC2): stereo from the host, mono to the host
+[gadget]
+vendor_id = 0x1d6b
+product_id = 0x0104
+product = gadgetd Audio
+[config 1]
+functions = uac2.0
+[function uac2.0]
+c_chmask = 0x3
+c_srate = 48000
+c_ssize = 2
+p_chmask = 0x1
+p_srate = 44100
+p_ssize = 4
+INI
+vm_run gadgetd check /tmp/uac2.ini
+vm_run vm-apply -c "$VM_GADGETD_CONF" build /tmp/uac2.ini
+g=$VM_GADGETS/gadgetd
+for kv in c_chmask=3 c_srate=48000 c_ssize=2 p_chmask=1 p_srate=44100 p_ssize=4; do
+	vm_expect_eq "configfs uac2.0/${kv%%=*}" "${kv#*=}" "$(cat $g/functions/uac2.0/${kv%%=*})"
+done
+vm_expect_file "config link" $g/configs/c.1/uac2.0
+
+vm_run_fails vm-apply -c "$VM_GADGETD_CONF" bind "$VM_UDC"
+vm_expect_contains "bind refusal" "Device or resource busy" "$VM_OUT"
+dmesg | grep -q 'afunc_bind:[0-9]* Error' ||
+	vm_fail "the bind failed, but not in f_uac2's endpoint search: $(dmesg | tail -n 3 | tr '\n' ' ')"
+vm_log "kernel: $(dmesg | grep 'afunc_bind' | tail -n 1)"
+vm_run vm-apply -c "$VM_GADGETD_CONF" remove /tmp/uac2.ini
+vm_expect_eq "gadgets after remove" "" "$(vm_gadgets)"
