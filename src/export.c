@@ -263,8 +263,10 @@ static void export_mac(struct export_ctx *ctx, const char *rel, const char *key,
 		   b[2], b[3], b[4], b[5]);
 }
 
+/* iface: the interface OS descriptor's name (RNDIS and NCM have one),
+ * or NULL. */
 static void export_net(struct export_ctx *ctx, usbg_function *f,
-		       const char *fdir, bool rndis)
+		       const char *fdir, const char *iface)
 {
 	struct usbg_f_net_attrs a;
 	struct usbg_function_os_desc od = { 0 };
@@ -288,14 +290,15 @@ static void export_net(struct export_ctx *ctx, usbg_function *f,
 	usbg_f_net_cleanup_attrs(&a);
 
 	/* Kernels without OS descriptor support have no os_desc/ here. */
-	if (!rndis || usbg_get_interf_os_desc(f, "rndis", &od) != USBG_SUCCESS)
+	if (!iface || usbg_get_interf_os_desc(f, iface, &od) != USBG_SUCCESS)
 		return;
-	rel = xasprintf("%s/os_desc/interface.rndis/compatible_id", fdir);
+	rel = xasprintf("%s/os_desc/interface.%s/compatible_id", fdir, iface);
 	if (od.compatible_id && od.compatible_id[0])
 		export_set(ctx, rel, "os_desc.compatible_id", "%s",
 			   od.compatible_id);
 	free(rel);
-	rel = xasprintf("%s/os_desc/interface.rndis/sub_compatible_id", fdir);
+	rel = xasprintf("%s/os_desc/interface.%s/sub_compatible_id", fdir,
+			iface);
 	if (od.sub_compatible_id && od.sub_compatible_id[0])
 		export_set(ctx, rel, "os_desc.sub_compatible_id", "%s",
 			   od.sub_compatible_id);
@@ -566,7 +569,10 @@ static void export_function(struct export_ctx *ctx, usbg_function *f)
 	case FUNCTION_EEM:
 	case FUNCTION_SUBSET:
 	case FUNCTION_RNDIS:
-		export_net(ctx, f, fdir, type == FUNCTION_RNDIS);
+		export_net(ctx, f, fdir,
+			   type == FUNCTION_RNDIS ? "rndis"
+			   : type == FUNCTION_NCM ? "ncm"
+						  : NULL);
 		break;
 	case FUNCTION_MASS_STORAGE:
 		export_mass_storage(ctx, f, fdir);

@@ -11,7 +11,8 @@
  *    mkdir'ed), then what libusbgx 0.2.0 has no call for
  *    (lun.N/inquiry_string) or writes under a name the kernel does not
  *    have (Loopback's bulk_buflen);
- *  - RNDIS's interface OS descriptor (a default group of the function);
+ *  - RNDIS's and NCM's interface OS descriptor (a default group of the
+ *    function);
  *  - FunctionFS mounts: the mount source is the instance name, which exists
  *    only once functions/ffs.INSTANCE does;
  *  - configurations, then the config -> function links in interface order
@@ -181,6 +182,32 @@ static void plan_loopback(struct plan *plan, const struct profile_function *f)
 	op->value = xasprintf("%ld", f->u.loopback.buflen.value);
 }
 
+/*
+ * NCM's interface OS descriptor (WINNCM makes Windows 10 load UsbNcm) as
+ * plain writes: PLAN_INTERFACE_OS_DESC is the libusbgx call for
+ * interface.rndis, the one the applier knows.
+ */
+static void plan_ncm_os_desc(struct plan *plan,
+			     const struct profile_function *f)
+{
+	const struct profile_str *ids[] = {
+		&f->u.net.os_desc_compatible_id,
+		&f->u.net.os_desc_sub_compatible_id,
+	};
+	const char *const names[] = { "compatible_id", "sub_compatible_id" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+		struct plan_op *op;
+
+		if (!ids[i]->value)
+			continue;
+		op = plan_add(plan, PLAN_ATTR_WRITE);
+		op->function = f;
+		op->attr = xasprintf("os_desc/interface.ncm/%s", names[i]);
+		op->value = xstrdup(ids[i]->value);
+	}
+}
+
 static void plan_resolve_mac(struct plan *plan,
 			     const struct profile_function *f,
 			     const struct profile_mac *mac,
@@ -308,11 +335,14 @@ int plan_build(const struct profile *p, const struct plan_env *env,
 	for (size_t i = 0; i < p->n_functions; i++) {
 		const struct profile_function *f = &p->functions[i];
 
-		if (f->used && f->type == FUNCTION_RNDIS &&
-		    (f->u.net.os_desc_compatible_id.value ||
-		     f->u.net.os_desc_sub_compatible_id.value)) {
+		if (!f->used || !(f->u.net.os_desc_compatible_id.value ||
+				  f->u.net.os_desc_sub_compatible_id.value))
+			continue;
+		if (f->type == FUNCTION_RNDIS) {
 			op = plan_add(out, PLAN_INTERFACE_OS_DESC);
 			op->function = f;
+		} else if (f->type == FUNCTION_NCM) {
+			plan_ncm_os_desc(out, f);
 		}
 	}
 	for (size_t i = 0; i < p->n_functions; i++) {
@@ -996,10 +1026,13 @@ static void sh_describe(FILE *out, const struct plan *plan,
 		fputc('\n', out);
 		break;
 	case PLAN_ATTR_WRITE:
-		fprintf(out, "%s %s (%s)\n", f->name, op->attr,
-			f->type == FUNCTION_LOOPBACK
-				? "libusbgx 0.2.0 names it buflen"
-				: "libusbgx 0.2.0 has no call for it");
+		if (f->type == FUNCTION_NCM)
+			fprintf(out, "%s: interface OS descriptor\n", f->name);
+		else
+			fprintf(out, "%s %s (%s)\n", f->name, op->attr,
+				f->type == FUNCTION_LOOPBACK
+					? "libusbgx 0.2.0 names it buflen"
+					: "libusbgx 0.2.0 has no call for it");
 		break;
 	case PLAN_INTERFACE_OS_DESC:
 		fprintf(out, "%s: interface OS descriptor\n", f->name);

@@ -1065,8 +1065,10 @@ static const struct key_def net_keys[] = {
 	{ NULL },
 };
 
-/* interface.rndis/{compatible,sub_compatible}_id hold 8 bytes each. */
-static const struct key_def rndis_keys[] = {
+/* The interface OS descriptor of RNDIS and NCM:
+ * os_desc/interface.{rndis,ncm}/{compatible,sub_compatible}_id, 8 bytes
+ * each. */
+static const struct key_def interface_os_desc_keys[] = {
 	{ "os_desc.compatible_id", KEY_STR,
 	  offsetof(struct profile_net, os_desc_compatible_id), 0, 8, KEY_ASCII,
 	  NULL },
@@ -1263,10 +1265,10 @@ static const struct key_def *function_keys(enum function_type type,
 	*extra = NULL;
 	switch (type) {
 	case FUNCTION_RNDIS:
-		*extra = rndis_keys;
+	case FUNCTION_NCM:
+		*extra = interface_os_desc_keys;
 		return net_keys;
 	case FUNCTION_ECM:
-	case FUNCTION_NCM:
 	case FUNCTION_EEM:
 	case FUNCTION_SUBSET:
 		return net_keys;

@@ -596,11 +596,21 @@ static void lc_function_attrs(struct lc_ctx *ctx, enum function_type type,
 }
 
 /* Interface OS descriptors: libusbgx writes a list of groups, one per
- * interface; RNDIS has one, named "rndis". */
+ * interface; RNDIS and NCM have one each, named "rndis" and "ncm". */
+/* The name of a function type's interface OS descriptor, or NULL. */
+static const char *lc_os_desc_interface(enum function_type type)
+{
+	return type == FUNCTION_RNDIS ? "rndis"
+	       : type == FUNCTION_NCM ? "ncm"
+				      : NULL;
+}
+
 static void lc_function_os_descs(struct lc_ctx *ctx,
 				 const config_setting_t *list,
-				 const char *fname)
+				 const char *fname, enum function_type type)
 {
+	const char *iface = lc_os_desc_interface(type);
+
 	int n;
 
 	if (!lc_expect(ctx, list, CONFIG_TYPE_LIST, "os_descs"))
@@ -621,14 +631,15 @@ static void lc_function_os_descs(struct lc_ctx *ctx,
 			const char *name = lc_name(s);
 
 			if (streq(name, "interface")) {
-				if (config_setting_type(s) !=
+				if (!iface ||
+				    config_setting_type(s) !=
 					    CONFIG_TYPE_STRING ||
-				    !streq(config_setting_get_string(s),
-					   "rndis"))
+				    !streq(config_setting_get_string(s), iface))
 					lc_error(ctx, s,
 						 "function %s: only the "
-						 "interface \"rndis\" has OS "
-						 "descriptors",
+						 "interfaces \"rndis\" (of "
+						 "rndis) and \"ncm\" (of ncm) "
+						 "have OS descriptors",
 						 fname);
 			} else if (streq(name, "compatible_id")) {
 				lc_set(ctx, s, "os_desc.compatible_id");
@@ -706,7 +717,7 @@ static void lc_function(struct lc_ctx *ctx, const config_setting_t *def,
 	if (attrs || extra_luns)
 		lc_function_attrs(ctx, type, attrs, extra_luns, name);
 	if (os_descs)
-		lc_function_os_descs(ctx, os_descs, name);
+		lc_function_os_descs(ctx, os_descs, name, type);
 	if (extra)
 		lc_extra_keys(ctx, extra);
 out:

@@ -235,11 +235,14 @@ static void fake_populate(const char *abs, const char *rel)
 			fake_file(abs, "qmult", "5");
 			fake_file(abs, "ifname", "usb0");
 		}
-		if (!strncmp(name, "rndis.", 6)) {
+		if (!strncmp(name, "rndis.", 6) || !strncmp(name, "ncm.", 4)) {
 			char iface[PATH_MAX];
 
 			fake_group(abs, "os_desc", sub);
-			fake_group(sub, "interface.rndis", iface);
+			fake_group(sub,
+				   name[0] == 'r' ? "interface.rndis"
+						  : "interface.ncm",
+				   iface);
 			fake_file(iface, "compatible_id", "");
 			fake_file(iface, "sub_compatible_id", "");
 		} else if (!strncmp(name, "mass_storage.", 13)) {

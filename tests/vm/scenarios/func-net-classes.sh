@@ -1,14 +1,17 @@
 # The network functions besides ECM and RNDIS, one profile each, through
 # `gadgetd daemon` and `gadgetd switch`: CDC-EEM (cdc_eem), the CDC
 # subset (configfs geth, cdc_subset on the host for the ID it knows,
-# 0525:a4a2) and CDC-NCM (cdc_ncm).  For each the host shows the class
-# codes, binds its driver and pings the board across USB.  Links are
-# `manual` and the scenario addresses both ends itself: it tests the
-# functions, not gadgetd's link policy.
+# 0525:a4a2) and CDC-NCM (cdc_ncm, the shipped ncm profile, whose OS
+# descriptors give Windows 10 the compatible ID WINNCM).  For each the
+# host shows the class codes, binds its driver and pings the board across
+# USB.  Links are `manual` and the scenario addresses both ends itself:
+# it tests the functions, not gadgetd's link policy.
 # vm: timeout=120
 . "$VM_LIB/vm.sh"
 . "$VM_LIB/daemon.sh"
 . "$VM_LIB/usbhost.sh"
+
+vm_need_tool vm-usbctl
 
 vm_need_gadgetd
 vm_udc
@@ -29,9 +32,8 @@ link = manual
 INI
 	vm_run gadgetd check /tmp/$1.ini
 }
-profile eem eem.usb0 0x1d6b 0x0104
+profile eem eem.usb0 0x1d6b 0x0106
 profile subset subset.usb0 0x0525 0xa4a2
-profile ncm ncm.usb0 0x1d6b 0x0105
 
 # ping_across FUNCTION_DIR: address both ends, host in its namespace, ping.
 ping_across() {
@@ -45,9 +47,13 @@ ping_across() {
 }
 g=$VM_GADGETS/gadgetd
 
+vm_daemon_config
+sed -e 's/^link = auto/link = manual/' -e '/^address = /d' \
+	"$(sed -n 's/^profile_dirs = //p' $VM_GADGETD_CONF)/ncm.ini" >/tmp/ncm.ini
+vm_run gadgetd check /tmp/ncm.ini
 vm_daemon_config profile=/tmp/eem.ini
 vm_daemon_start
-vm_wait_host_device 0x1d6b 0x0104 10
+vm_wait_host_device 0x1d6b 0x0106 10
 vm_host_expect_interface 0 02 0c 07 cdc_eem 10
 vm_daemon_wait_state configured 5
 ping_across $g/functions/eem.usb0
@@ -63,10 +69,16 @@ vm_expect_file "configfs calls it geth" $g/functions/geth.usb0
 ping_across $g/functions/geth.usb0
 
 vm_run vm_gadgetd switch /tmp/ncm.ini
-vm_wait_host_device 0x1d6b 0x0105 10
+vm_wait_host_device 0x1d6b 0x0104 10
+vm_host_expect_attr bDeviceClass ef
 vm_host_expect_interface 0 02 0d 00 cdc_ncm 10
 vm_host_expect_interface 1 0a 00 01 cdc_ncm
 vm_daemon_wait_state configured 5
+vm_host_os_string
+vm_expect_eq "OS string" "MSFT100 0xcd" "$VM_OS_SIGNATURE $VM_OS_VENDOR_CODE"
+vm_host_compat_ids "$VM_OS_VENDOR_CODE"
+vm_expect_eq "extended compat ID" \
+	"interface=0 compatible_id=WINNCM sub_compatible_id=" "$VM_COMPAT_IDS"
 ping_across $g/functions/ncm.usb0
 
 vm_daemon_stop
