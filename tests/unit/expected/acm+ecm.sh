@@ -13,6 +13,9 @@ echo 0x1d6b > "$G/idVendor"
 echo 0x104 > "$G/idProduct"
 echo 0x103 > "$G/bcdDevice"
 echo 0x200 > "$G/bcdUSB"
+echo 0xef > "$G/bDeviceClass"
+echo 0x2 > "$G/bDeviceSubClass"
+echo 0x1 > "$G/bDeviceProtocol"
 
 # gadget strings, language 0x0409
 mkdir "$G/strings/0x409"

@@ -8,6 +8,9 @@ G="$CONFIGFS/usb_gadget/gadgetd"
 # unbind from the UDC
 [ -z "$(cat "$G/UDC")" ] || echo '' > "$G/UDC"
 
+# Microsoft OS descriptors: configuration c.1
+rm "$G/os_desc/c.1"
+
 # c.1: ncm.usb0
 rm "$G/configs/c.1/ncm.usb0"
 
