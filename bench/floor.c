@@ -2,16 +2,17 @@
 /*
  * floor: the least work that builds the bench gadget, for comparison.
  *
- *   floor up a|b UDC         build gadget A (bench.ini) or B (bench-b.ini)
- *                            and bind it
+ *   floor up a|b|c UDC       build gadget A (bench.ini), B (bench-b.ini) or
+ *                            C (bench-c.ini) and bind it
  *   floor down               unbind and remove whatever of A or B is there
  *   floor switch a|b UDC     down, then up
  *   floor build a|b          build without binding
  *   floor bind-when UDC      print "ready" once it listens to the kernel's
  *                            uevents, then bind the built gadget as soon as
- *                            UDC can take it (its gadget device exists:
- *                            src/udc.c): what a daemon must do at the
- *                            least when a UDC appears
+ *                            UDC can take it (its gadget device is on the
+ *                            gadget bus and its driver's module is live:
+ *                            src/udc.c): what a daemon must do at the least
+ *                            when a UDC appears
  *
  * Only the mkdir/write/symlink/rmdir/unlink syscalls the kernel needs, from
  * a table compiled in: no parsing, no library, no checks beyond each
@@ -39,47 +40,54 @@ struct floor_op {
 	enum floor_kind kind;
 	const char *path;
 	const char *value; /* write: the text; link: the target */
-	unsigned gadgets; /* 1: A, 2: B */
+	unsigned gadgets; /* A, B, C */
 };
 
 #define A 1u
 #define B 2u
+#define C 4u
 
 static const struct floor_op floor_ops[] = {
-	{ FLOOR_MKDIR, G, NULL, A | B },
-	{ FLOOR_WRITE, G "/idVendor", "0x1d6b", A | B },
+	{ FLOOR_MKDIR, G, NULL, A | B | C },
+	{ FLOOR_WRITE, G "/idVendor", "0x1d6b", A | B | C },
 	{ FLOOR_WRITE, G "/idProduct", "0x0104", A },
 	{ FLOOR_WRITE, G "/idProduct", "0x0105", B },
-	{ FLOOR_WRITE, G "/bcdDevice", "0x0100", A | B },
-	{ FLOOR_WRITE, G "/bcdUSB", "0x0200", A | B },
-	{ FLOOR_MKDIR, G "/strings/0x409", NULL, A | B },
-	{ FLOOR_WRITE, G "/strings/0x409/manufacturer", "gadgetd", A | B },
+	{ FLOOR_WRITE, G "/idProduct", "0x0106", C },
+	{ FLOOR_WRITE, G "/bcdDevice", "0x0100", A | B | C },
+	{ FLOOR_WRITE, G "/bcdUSB", "0x0200", A | B | C },
+	{ FLOOR_MKDIR, G "/strings/0x409", NULL, A | B | C },
+	{ FLOOR_WRITE, G "/strings/0x409/manufacturer", "gadgetd", A | B | C },
 	{ FLOOR_WRITE, G "/strings/0x409/product", "gadgetd bench", A },
 	{ FLOOR_WRITE, G "/strings/0x409/product", "gadgetd bench B", B },
-	{ FLOOR_WRITE, G "/strings/0x409/serialnumber", "BENCH0001", A | B },
+	{ FLOOR_WRITE, G "/strings/0x409/product", "gadgetd bench C", C },
+	{ FLOOR_WRITE, G "/strings/0x409/serialnumber", "BENCH0001",
+	  A | B | C },
 	{ FLOOR_MKDIR, G "/functions/ecm.usb0", NULL, A | B },
 	{ FLOOR_WRITE, G "/functions/ecm.usb0/dev_addr", "02:00:00:00:00:01",
 	  A | B },
 	{ FLOOR_WRITE, G "/functions/ecm.usb0/host_addr", "02:00:00:00:00:02",
 	  A | B },
-	{ FLOOR_MKDIR, G "/functions/acm.GS0", NULL, A | B },
-	{ FLOOR_MKDIR, G "/functions/mass_storage.0", NULL, A },
+	{ FLOOR_MKDIR, G "/functions/acm.GS0", NULL, A | B | C },
+	{ FLOOR_MKDIR, G "/functions/mass_storage.0", NULL, A | C },
 	/* This kernel's default is 0. */
-	{ FLOOR_WRITE, G "/functions/mass_storage.0/stall", "1", A },
+	{ FLOOR_WRITE, G "/functions/mass_storage.0/stall", "1", A | C },
 	{ FLOOR_WRITE, G "/functions/mass_storage.0/lun.0/file",
-	  "/tmp/bench-msd.img", A },
-	{ FLOOR_MKDIR, G "/configs/c.1", NULL, A | B },
-	{ FLOOR_WRITE, G "/configs/c.1/MaxPower", "250", A | B },
-	{ FLOOR_MKDIR, G "/configs/c.1/strings/0x409", NULL, A | B },
+	  "/tmp/bench-msd.img", A | C },
+	{ FLOOR_MKDIR, G "/configs/c.1", NULL, A | B | C },
+	{ FLOOR_WRITE, G "/configs/c.1/MaxPower", "250", A | B | C },
+	{ FLOOR_MKDIR, G "/configs/c.1/strings/0x409", NULL, A | B | C },
 	{ FLOOR_WRITE, G "/configs/c.1/strings/0x409/configuration",
 	  "ECM + ACM + MSD", A },
 	{ FLOOR_WRITE, G "/configs/c.1/strings/0x409/configuration",
 	  "ECM + ACM", B },
+	{ FLOOR_WRITE, G "/configs/c.1/strings/0x409/configuration",
+	  "ACM + MSD", C },
 	{ FLOOR_LINK, G "/configs/c.1/ecm.usb0", G "/functions/ecm.usb0",
 	  A | B },
-	{ FLOOR_LINK, G "/configs/c.1/acm.GS0", G "/functions/acm.GS0", A | B },
+	{ FLOOR_LINK, G "/configs/c.1/acm.GS0", G "/functions/acm.GS0",
+	  A | B | C },
 	{ FLOOR_LINK, G "/configs/c.1/mass_storage.0",
-	  G "/functions/mass_storage.0", A },
+	  G "/functions/mass_storage.0", A | C },
 };
 
 #define FLOOR_N_OPS (sizeof(floor_ops) / sizeof(floor_ops[0]))
@@ -144,9 +152,30 @@ static int floor_udc_ready(const char *path)
 
 	if (!d)
 		return 0;
-	while (!ready && (e = readdir(d)))
-		ready = strncmp(e->d_name, "gadget", 6) == 0;
+	while (!ready && (e = readdir(d))) {
+		char link[1024];
+
+		if (strncmp(e->d_name, "gadget", 6) != 0)
+			continue;
+		snprintf(link, sizeof(link), "%s/%s/subsystem", path,
+			 e->d_name);
+		ready = access(link, F_OK) == 0;
+	}
 	closedir(d);
+	if (ready) {
+		char link[1024], state[16] = "";
+		ssize_t n = 0;
+		int fd;
+
+		snprintf(link, sizeof(link), "%s/driver/module/initstate",
+			 path);
+		fd = open(link, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			n = read(fd, state, sizeof(state) - 1);
+			close(fd);
+			ready = n > 0 && strncmp(state, "live", 4) == 0;
+		}
+	}
 	return ready;
 }
 
@@ -199,6 +228,8 @@ static unsigned floor_gadget(const char *name)
 		return A;
 	if (strcmp(name, "b") == 0)
 		return B;
+	if (strcmp(name, "c") == 0)
+		return C;
 	return 0;
 }
 
@@ -217,7 +248,7 @@ int main(int argc, char **argv)
 		return floor_up(gadget, argv[3]);
 	if (gadget && strcmp(argv[1], "switch") == 0)
 		return floor_down() || floor_up(gadget, argv[3]);
-	fputs("usage: floor up|switch a|b UDC | floor build a|b | floor down\n"
+	fputs("usage: floor up|switch a|b|c UDC | floor build a|b|c | floor down\n"
 	      "       floor bind-when UDC\n",
 	      stderr);
 	return 2;

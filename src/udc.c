@@ -17,34 +17,66 @@ static int udc_compare(const void *a, const void *b)
 }
 
 /*
- * The kernel registers a UDC in two steps (usb_add_gadget()): the device in
- * class udc first, then the gadget device on the gadget bus, a sibling of
- * it under the controller (CONTROLLER/gadget.N; "gadget" before 5.19).
- * Only the second makes it bindable: in between, writing its name to a
- * gadget's UDC attribute fails with EBUSY ("couldn't find an available UDC
- * or it's busy").  A daemon that reacts to the class device's uevent lands
- * there (seen at `modprobe dummy_hcd` under 6.1: a refused bind, and no
- * retry).  A class entry without a device link (a fake tree) counts as
- * ready.
+ * When a UDC can be bound.  Writing its name to a gadget's UDC attribute
+ * fails with EBUSY ("couldn't find an available UDC or it's busy") until
+ * both of these hold; a daemon that reacts to the UDC's first uevent lands
+ * before them (seen at `modprobe dummy_hcd` under 6.1: a refused bind, and
+ * no retry):
+ *  - the gadget device is on the gadget bus: usb_add_gadget() adds it a
+ *    little after the udc class device, as a sibling under the controller
+ *    (CONTROLLER/gadget.N, "gadget" before 5.19).  Its directory appears
+ *    before it joins the bus; the `subsystem` link comes as it joins.
+ *  - the controller driver's module has finished its init (initstate
+ *    "live"): the UDC is registered from inside that init, and binding
+ *    fails while the module is still "coming".  The kernel sends the
+ *    module's "add" uevent only then (uevent.h).
+ * A class entry without a device link (a fake tree) counts as ready; so
+ * does a built-in driver (no module link).
  */
-static bool udc_ready(const char *class_dir, const char *udc)
+static bool udc_gadget_on_bus(const char *device)
 {
-	char *path = xasprintf("%s/%s/device", class_dir, udc);
 	struct dirent *e;
 	bool ready = false;
-	DIR *dir = opendir(path);
+	DIR *dir = opendir(device);
 
-	free(path);
 	if (!dir)
 		return errno == ENOENT;
-	while ((e = readdir(dir))) {
-		if (streq(e->d_name, "gadget") ||
-		    str_starts_with(e->d_name, "gadget.")) {
-			ready = true;
-			break;
-		}
+	while (!ready && (e = readdir(dir))) {
+		char *link;
+
+		if (!streq(e->d_name, "gadget") &&
+		    !str_starts_with(e->d_name, "gadget."))
+			continue;
+		link = xasprintf("%s/%s/subsystem", device, e->d_name);
+		ready = access(link, F_OK) == 0;
+		free(link);
 	}
 	closedir(dir);
+	return ready;
+}
+
+static bool udc_module_live(const char *device)
+{
+	char *path = xasprintf("%s/driver/module/initstate", device);
+	char *state = NULL;
+	bool live;
+	int r;
+
+	r = read_file_string(path, &state);
+	free(path);
+	if (r < 0)
+		return r == -ENOENT;
+	live = streq(str_strip(state), "live");
+	free(state);
+	return live;
+}
+
+static bool udc_ready(const char *class_dir, const char *udc)
+{
+	char *device = xasprintf("%s/%s/device", class_dir, udc);
+	bool ready = udc_gadget_on_bus(device) && udc_module_live(device);
+
+	free(device);
 	return ready;
 }
 

@@ -20,7 +20,8 @@
 /* The UDCs in class_dir, sorted by name, NULL-terminated.  A missing
  * class_dir (no UDC driver loaded yet) is an empty list.  Here and in
  * udc_exists() a UDC counts only once the kernel can bind to it: its gadget
- * device is registered too, a few milliseconds after the class device. */
+ * device is on the gadget bus and its driver's module has finished loading,
+ * a few milliseconds after the class device appears (udc.c). */
 int udc_list(const char *class_dir, char ***names);
 void udc_list_free(char **names);
 bool udc_exists(const char *class_dir, const char *udc);

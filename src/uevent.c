@@ -91,6 +91,12 @@ const char *uevent_udc_name(const struct uevent *ev)
 
 	if (ev->subsystem && strcmp(ev->subsystem, "gadget") == 0)
 		return ev->gadget_udc[0] ? ev->gadget_udc : NULL;
+	if (ev->subsystem && strcmp(ev->subsystem, "module") == 0) {
+		if (strcmp(ev->action, "add") != 0)
+			return NULL;
+		slash = strrchr(ev->devpath, '/');
+		return slash && slash[1] ? slash + 1 : NULL;
+	}
 	if (!ev->subsystem || strcmp(ev->subsystem, "udc") != 0)
 		return NULL;
 	slash = strrchr(ev->devpath, '/');

@@ -40,11 +40,15 @@ struct uevent {
  */
 int uevent_parse(const char *buf, size_t len, struct uevent *out);
 
-/* The UDC name a "udc" subsystem event is about (the devpath's last
- * component), or for a "gadget" subsystem event the UDC whose gadget
- * device it is (the component before: the controller, whose name the UDC
- * takes); NULL for any other subsystem.  The gadget device is what makes a
- * new UDC bindable (udc.h). */
+/*
+ * What a UDC-related event is about, for the daemon's rescan: the UDC name
+ * of a "udc" subsystem event (the devpath's last component); for a
+ * "gadget" subsystem event the UDC whose gadget device it is (the component
+ * before: the controller, whose name the UDC takes); for a "module" "add"
+ * the module's name, because the kernel sends it once the module's init is
+ * done, and a UDC its driver registered can be bound only from then on
+ * (udc.h).  NULL for anything else.
+ */
 const char *uevent_udc_name(const struct uevent *ev);
 
 /* Open a non-blocking socket subscribed to the kernel's uevents. */

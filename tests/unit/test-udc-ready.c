@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A UDC that is arriving: its class device exists before its gadget device
- * (usb_add_gadget() registers them in that order), and binding to it in
- * between fails with EBUSY.  udc.c must not offer it until the gadget
- * device is there, and uevent.c must name the UDC in the gadget device's
- * own "add", which is the event that makes it usable.
+ * is on the gadget bus and before its driver's module is live, and binding
+ * to it in between fails with EBUSY (seen in the VM at modprobe dummy_hcd).
+ * udc.c must not offer it until both hold, and uevent.c must report the
+ * events that end the wait: the gadget device's and the module's "add".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -37,6 +37,28 @@ static void mkdir_in(const char *top, const char *rel)
 	free(path);
 }
 
+/* top/rel, in a buffer that lives until the next call. */
+static const char *xbuf(const char *top, const char *rel)
+{
+	static char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s/%s", top, rel);
+	return buf;
+}
+
+static void put_text(const char *top, const char *rel, const char *text)
+{
+	FILE *f = fopen(xbuf(top, rel), "w");
+
+	if (!f) {
+		testlib_fail(__FILE__, __LINE__, "%s: %s", xbuf(top, rel),
+			     strerror(errno));
+		return;
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
 static void test_arriving(const char *top)
 {
 	char *class_dir = xasprintf("%s/class/udc", top);
@@ -65,8 +87,27 @@ static void test_arriving(const char *top)
 		-ENODEV);
 	CHECK(udc == NULL && busy == NULL && holder == NULL);
 
-	/* The gadget device (6.1 names it gadget.N). */
+	/* The gadget device's directory (6.1 names it gadget.N), before
+	 * the device has joined the gadget bus: still not there. */
 	mkdir_in(top, "devices/dummy_udc.0/gadget.0");
+	CHECK(!udc_exists(class_dir, "dummy_udc.0"));
+	/* On the bus (its subsystem link), but the driver's module is still
+	 * in its init. */
+	mkdir_in(top, "devices/dummy_udc.0/gadget.0/subsystem");
+	mkdir_in(top, "module");
+	mkdir_in(top, "module/dummy_hcd");
+	mkdir_in(top, "devices/dummy_udc.0/driver");
+	CHECK_INT_EQ(symlink("../../../module/dummy_hcd",
+			     xbuf(top, "devices/dummy_udc.0/driver/module")),
+		     0);
+	put_text(top, "module/dummy_hcd/initstate", "coming\n");
+	CHECK(!udc_exists(class_dir, "dummy_udc.0"));
+	CHECK_INT_EQ(udc_list(class_dir, &names), 0);
+	CHECK(names[0] == NULL);
+	udc_list_free(names);
+
+	/* Module live: bindable. */
+	put_text(top, "module/dummy_hcd/initstate", "live\n");
 	CHECK(udc_exists(class_dir, "dummy_udc.0"));
 	CHECK_INT_EQ(udc_list(class_dir, &names), 0);
 	CHECK_STR_EQ(names[0], "dummy_udc.0");
@@ -127,6 +168,25 @@ static void test_gadget_uevent(void)
 			  "SEQNUM=2413\0"),
 		      &ev, buf),
 		0);
+	CHECK(uevent_udc_name(&ev) == NULL);
+
+	/* A module done with its init; its removal and other objects are
+	 * nothing to rescan for. */
+	CHECK_INT_EQ(parse(MSG("add@/module/dummy_hcd\0"
+			       "ACTION=add\0"
+			       "DEVPATH=/module/dummy_hcd\0"
+			       "SUBSYSTEM=module\0"
+			       "SEQNUM=2420\0"),
+			   &ev, buf),
+		     0);
+	CHECK_STR_EQ(uevent_udc_name(&ev), "dummy_hcd");
+	CHECK_INT_EQ(parse(MSG("remove@/module/dummy_hcd\0"
+			       "ACTION=remove\0"
+			       "DEVPATH=/module/dummy_hcd\0"
+			       "SUBSYSTEM=module\0"
+			       "SEQNUM=2421\0"),
+			   &ev, buf),
+		     0);
 	CHECK(uevent_udc_name(&ev) == NULL);
 
 	/* A gadget devpath without a parent names nothing. */
