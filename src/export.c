@@ -397,7 +397,15 @@ static void export_hid(struct export_ctx *ctx, usbg_function *f,
 	rel = xasprintf("%s/report_length", fdir);
 	export_set(ctx, rel, "report_length", "%u", a.report_length);
 	free(rel);
-	if (a.report_desc.len > 0) {
+	if (a.report_desc.len > PROFILE_REPORT_DESC_HEX_MAX) {
+		rel = xasprintf("%s/report_desc", fdir);
+		export_error(ctx, rel,
+			     "%u bytes do not fit on one INI line (at most %d "
+			     "in hex): copy the file and name the copy in "
+			     "report_desc_file",
+			     a.report_desc.len, PROFILE_REPORT_DESC_HEX_MAX);
+		free(rel);
+	} else if (a.report_desc.len > 0) {
 		hex = xcalloc(a.report_desc.len, 3);
 		for (unsigned i = 0; i < a.report_desc.len; i++)
 			sprintf(hex + 3 * i,

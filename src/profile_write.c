@@ -248,9 +248,17 @@ static void write_hid(struct writer *w, const struct profile_hid *h)
 	if (h->report_desc_file) {
 		write_line(w, "report_desc_file", h->report_desc_file);
 	} else if (h->report_desc && h->report_desc_len > 0) {
-		fputs("report_desc =", w->out);
+		/* Bytes apart while that fits on one INI line, else
+		 * packed; longer than PROFILE_REPORT_DESC_HEX_MAX, the
+		 * caller must use report_desc_file. */
+		bool spaced =
+			sizeof("report_desc =") - 1 + 3 * h->report_desc_len <=
+			PROFILE_INI_LINE_MAX;
+
+		fputs(spaced ? "report_desc =" : "report_desc = ", w->out);
 		for (size_t i = 0; i < h->report_desc_len; i++)
-			fprintf(w->out, " %02x", h->report_desc[i]);
+			fprintf(w->out, spaced ? " %02x" : "%02x",
+				h->report_desc[i]);
 		fputc('\n', w->out);
 	}
 }

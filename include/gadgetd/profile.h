@@ -22,6 +22,12 @@
 #define PROFILE_MAX_LUNS 8
 #define PROFILE_MAX_ADDRESSES 4
 #define PROFILE_MAX_CONFIG_FUNCTIONS 32
+/* The longest line the INI loader takes (inih's INI_MAX_LINE, 200 in
+ * Debian's libinih, less the NUL), so the longest report_desc an INI
+ * profile holds: "report_desc = " and two hex digits per byte. */
+#define PROFILE_INI_LINE_MAX 199
+#define PROFILE_REPORT_DESC_HEX_MAX \
+	((PROFILE_INI_LINE_MAX - (int)sizeof("report_desc = ") + 1) / 2)
 
 /* A value that may be unset; `line` is where it was set (0 = not set). */
 struct profile_int {

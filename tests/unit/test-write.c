@@ -223,10 +223,56 @@ static void test_refused_value(void)
 	profile_free(p);
 }
 
+/* A report descriptor is written bytes apart while that fits on an INI
+ * line, packed up to PROFILE_REPORT_DESC_HEX_MAX bytes, and reads back
+ * the same either way (spaced, 63 bytes made a 202-character line). */
+static void test_report_desc_lines(void)
+{
+	static const size_t sizes[] = { 62, 63, PROFILE_REPORT_DESC_HEX_MAX };
+
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		char *hex = xcalloc(sizes[i], 3), *input, *text, *line;
+		struct profile *p, *q = NULL;
+		int r;
+
+		/* The input packed, as a spaced line would be too long. */
+		for (size_t j = 0; j < sizes[i]; j++)
+			sprintf(hex + 2 * j, "%02zx", j);
+		input = xasprintf("[config 1]\nfunctions = hid.a\n"
+				  "[function hid.a]\nreport_length = 8\n"
+				  "report_desc = %s\n",
+				  hex);
+		p = load_text("desc.ini", input);
+		text = p ? write_to_string(p, &r) : xstrdup("");
+		line = strstr(text, "report_desc = ");
+		CHECK(line != NULL);
+		if (line)
+			CHECK(strcspn(line, "\n") <= PROFILE_INI_LINE_MAX);
+		CHECK(strstr(text, sizes[i] == 62 ? "= 00 01 02"
+						  : "= 000102") != NULL);
+		if (p)
+			q = load_text("desc-written.ini", text);
+		CHECK(q != NULL);
+		if (p && q) {
+			CHECK_INT_EQ(q->functions[0].u.hid.report_desc_len,
+				     sizes[i]);
+			CHECK(memcmp(q->functions[0].u.hid.report_desc,
+				     p->functions[0].u.hid.report_desc,
+				     sizes[i]) == 0);
+		}
+		profile_free(p);
+		profile_free(q);
+		free(text);
+		free(input);
+		free(hex);
+	}
+}
+
 int main(void)
 {
 	test_canonical();
 	test_only_set_keys();
 	test_refused_value();
+	test_report_desc_lines();
 	return testlib_finish("test-write");
 }
