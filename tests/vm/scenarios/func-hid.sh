@@ -91,5 +91,14 @@ printf '\000to-board' >/dev/$hidraw || vm_fail "write to /dev/$hidraw failed"
 wait $reader
 vm_expect_eq "report host -> board" "to-board" "$(cat /tmp/hid/out.bin)"
 
+# export reads both descriptors back as hex, and the result is a profile.
+vm_run vm_gadgetd export
+printf '%s\n' "$VM_OUT" >/tmp/hid/exported.ini
+# 63 bytes spaced out would not fit on an INI line: export packs them.
+vm_expect_contains "export: keyboard descriptor" \
+	"report_desc = $(printf %s "$keyboard" | tr -d ' ')" "$VM_OUT"
+vm_expect_contains "export: vendor descriptor" "report_desc = $vendor" "$VM_OUT"
+vm_run gadgetd check /tmp/hid/exported.ini
+
 vm_daemon_stop
 vm_expect_eq "gadgets after SIGTERM" "" "$(vm_gadgets)"

@@ -74,5 +74,8 @@ printf '\200\074\000' >/dev/snd/midiC${host}D0 || vm_fail "write to the host's r
 wait $reader
 vm_expect_eq "MIDI host -> board" "80 3c 00" "$(hex /tmp/midi.out)"
 
+vm_run vm_gadgetd export
+vm_expect_contains "export: midi" "$(printf 'id = gadgetmidi\nin_ports = 1\nout_ports = 1\nbuflen = 256\nqlen = 16')" "$VM_OUT"
+
 vm_daemon_stop
 vm_expect_eq "gadgets after SIGTERM" "" "$(vm_gadgets)"

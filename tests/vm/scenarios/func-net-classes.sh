@@ -79,6 +79,9 @@ vm_expect_eq "OS string" "MSFT100 0xcd" "$VM_OS_SIGNATURE $VM_OS_VENDOR_CODE"
 vm_host_compat_ids "$VM_OS_VENDOR_CODE"
 vm_expect_eq "extended compat ID" \
 	"interface=0 compatible_id=WINNCM sub_compatible_id=" "$VM_COMPAT_IDS"
+vm_run vm_gadgetd export
+vm_expect_contains "export: ncm's compatible ID" \
+	"os_desc.compatible_id = WINNCM" "$VM_OUT"
 ping_across $g/functions/ncm.usb0
 
 vm_daemon_stop

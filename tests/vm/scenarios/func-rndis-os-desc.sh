@@ -39,6 +39,7 @@ vm_expect_eq "first function of c.1" rndis.usb0 "$(ls $g/configs/c.1 | grep '\.'
 
 vm_wait_host_device 0x1d6b 0x0104 10
 vm_host_expect_attr bNumConfigurations 2
+vm_host_expect_attr bDeviceClass ef
 # Linux passes over a configuration whose first interface is RNDIS.
 vm_host_expect_attr bConfigurationValue 2
 vm_host_expect_interface 0 02 06 00 cdc_ether 10
