@@ -202,6 +202,36 @@ static void test_errors(void)
 		"  attrs = { report_desc = ( 5, 1, 256 ); }; }; };\n",
 		"t.cfg:2: report_desc: element 3 is not a byte (0 to "
 		"0xff)");
+	/* Interface OS descriptors: "rndis" for rndis, "ncm" for ncm. */
+	check_error("functions = {\n"
+		    "  ncm_usb0 = { instance = \"usb0\"; type = \"ncm\";\n"
+		    "    os_descs = ( { interface = \"rndis\";\n"
+		    "      compatible_id = \"WINNCM\"; } ); };\n};\n",
+		    "t.cfg:3: function ncm.usb0: only the interfaces "
+		    "\"rndis\" (of rndis) and \"ncm\" (of ncm) have OS "
+		    "descriptors");
+	{
+		static const char ok[] =
+			"functions = { ncm_usb0 = { instance = \"usb0\";\n"
+			"  type = \"ncm\"; os_descs = ( { interface = \"ncm\";\n"
+			"  compatible_id = \"WINNCM\"; } ); }; };\n"
+			"configs = ( { id = 1; functions = ( \"ncm_usb0\" ); } "
+			");\n";
+		struct diag_list d;
+		struct profile *p = NULL;
+
+		diag_init(&d);
+		CHECK_INT_EQ(profile_load_libconfig_buffer("t.cfg", ok,
+							   strlen(ok), &p, &d),
+			     0);
+		CHECK_INT_EQ(d.n, 0);
+		if (p && p->n_functions == 1)
+			CHECK_STR_EQ(p->functions[0]
+					     .u.net.os_desc_compatible_id.value,
+				     "WINNCM");
+		profile_free(p);
+		diag_clear(&d);
+	}
 
 	/* Value checks are profile_set_key()'s: the message is shared with
 	 * INI, the place is the .cfg file's. */
