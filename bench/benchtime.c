@@ -4,10 +4,13 @@
  * one-second resolution).  Times are CLOCK_MONOTONIC milliseconds from
  * just before the command is started.
  *
- *   benchtime run [--ready VID:PID] [--deadline S] CMD [ARG...]
- *       cmd=MS: CMD exited (its status is benchtime's); with --ready also
- *       ready=MS: the host has configured device VID:PID and a driver is
- *       bound to every interface of its configuration.
+ *   benchtime run [--bound UDC GADGET] [--ready VID:PID] [--deadline S]
+ *                 CMD [ARG...]
+ *       cmd=MS: CMD exited (its status is benchtime's); with --bound also
+ *       bound=MS: UDC runs configfs gadget GADGET (the UDC core sends a
+ *       change uevent as the write to the gadget's UDC attribute returns);
+ *       with --ready also ready=MS: the host has configured device VID:PID
+ *       and a driver is bound to every interface of its configuration.
  *   benchtime term PID [--deadline S]
  *       cmd=MS: SIGTERM to PID until PID has exited (any process).
  *   benchtime reaction UDC GADGET [--deadline S] CMD [ARG...]
@@ -256,10 +259,18 @@ static int bench_start(struct bench_wait *w, char **argv)
 
 static int bench_run(int argc, char **argv)
 {
-	char vid[16] = "", pid[16] = "";
-	double deadline, ready_ms = -1;
+	char vid[16] = "", pid[16] = "", udc_dir[300] = "";
+	double deadline, ready_ms = -1, bound_ms = -1;
+	const char *gadget = NULL;
 	struct bench_wait w;
 
+	if (argc >= 3 && strcmp(argv[0], "--bound") == 0) {
+		snprintf(udc_dir, sizeof(udc_dir), "/sys/class/udc/%s",
+			 argv[1]);
+		gadget = argv[2];
+		argc -= 3;
+		argv += 3;
+	}
 	if (argc >= 2 && strcmp(argv[0], "--ready") == 0) {
 		if (sscanf(argv[1], "%15[0-9a-f]:%15[0-9a-f]", vid, pid) != 2)
 			return BENCH_USAGE;
@@ -271,23 +282,36 @@ static int bench_run(int argc, char **argv)
 		return BENCH_USAGE;
 	if (bench_start(&w, argv) < 0)
 		return 1;
-	while (w.pid_fd >= 0 || (vid[0] && ready_ms < 0)) {
+	for (;;) {
+		bool waiting = w.pid_fd >= 0 || (vid[0] && ready_ms < 0) ||
+			       (gadget && bound_ms < 0);
+
+		if (!waiting)
+			break;
 		if (bench_now_ms() - w.t0 > deadline) {
 			fprintf(stderr, "benchtime: %s: not %s after %.0f ms\n",
 				argv[0],
-				w.pid_fd >= 0 ? "exited" : "ready on the host",
+				w.pid_fd >= 0		 ? "exited"
+				: bound_ms < 0 && gadget ? "bound to the UDC"
+							 : "ready on the host",
 				deadline);
 			return 1;
 		}
+		if (gadget && bound_ms < 0 &&
+		    bench_attr_is(udc_dir, "function", gadget))
+			bound_ms = bench_now_ms() - w.t0;
 		if (vid[0] && ready_ms < 0 && bench_host_ready(vid, pid))
 			ready_ms = bench_now_ms() - w.t0;
-		if (w.pid_fd >= 0 || (vid[0] && ready_ms < 0))
+		if (w.pid_fd >= 0 || (vid[0] && ready_ms < 0) ||
+		    (gadget && bound_ms < 0))
 			bench_wait_once(&w);
 	}
+	printf("cmd=%.3f", w.cmd_ms);
+	if (gadget)
+		printf(" bound=%.3f", bound_ms);
 	if (vid[0])
-		printf("cmd=%.3f ready=%.3f\n", w.cmd_ms, ready_ms);
-	else
-		printf("cmd=%.3f\n", w.cmd_ms);
+		printf(" ready=%.3f", ready_ms);
+	putchar('\n');
 	return bench_status(&w);
 }
 
@@ -377,8 +401,8 @@ int main(int argc, char **argv)
 	else if (argc >= 2 && strcmp(argv[1], "reaction") == 0)
 		r = bench_reaction(argc - 2, argv + 2);
 	if (r == BENCH_USAGE) {
-		fputs("usage: benchtime run [--ready VID:PID] [--deadline S] "
-		      "CMD...\n"
+		fputs("usage: benchtime run [--bound UDC GADGET] [--ready VID:PID] "
+		      "[--deadline S] CMD...\n"
 		      "       benchtime term PID [--deadline S]\n"
 		      "       benchtime reaction UDC GADGET [--deadline S] "
 		      "CMD...\n",

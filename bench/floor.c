@@ -7,6 +7,7 @@
  *   floor down               unbind and remove whatever of A or B is there
  *   floor switch a|b UDC     down, then up
  *   floor build a|b          build without binding
+ *   floor --version          nothing: the cost of starting it
  *   floor bind-when UDC      print "ready" once it listens to the kernel's
  *                            uevents, then bind the built gadget as soon as
  *                            UDC can take it (its gadget device is on the
@@ -239,6 +240,8 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "down") == 0)
 		return floor_down();
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return 0;
 	if (argc == 3 && strcmp(argv[1], "bind-when") == 0)
 		return floor_bind_when(argv[2]);
 	gadget = argc == 3 ? floor_gadget(argv[2]) : gadget;
