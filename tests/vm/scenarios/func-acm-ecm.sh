@@ -42,7 +42,7 @@ vm_gadget_netdev $g/functions/ecm.usb0
 vm_gadget_net_up "$VM_GADGET_NETDEV" 192.168.7.2/24
 vm_host_netdev
 vm_host_netns_add "$VM_HOST_NETDEV" 192.168.7.1/24
-vm_host_wait_carrier "$VM_HOST_NETDEV" 10 "$VM_GADGET_NETDEV"
+vm_host_wait_carrier "$VM_HOST_NETDEV" 3 "$VM_GADGET_NETDEV"
 vm_host_netns_ping 192.168.7.2
 
 vm_daemon_stop
