@@ -42,10 +42,38 @@ static const struct {
 	{ "down", "down",
 	  "Unbind the gadget from the UDC; the profile stays loaded.\n" },
 	{ "msd", "msd insert LUN FILE [--ro] | msd eject LUN",
-	  "Change or eject the medium of a mass-storage LUN.\n" },
+	  "Put FILE (an image or a block device) into LUN of the profile's\n"
+	  "first mass_storage function, read-only with --ro, or eject the\n"
+	  "medium.  eject forces the medium out even while the host holds it\n"
+	  "(forced_eject); insert is refused while the host holds the old\n"
+	  "one.  A relative FILE is taken from the current directory.\n" },
 	{ "link-event", "link-event up|down IFACE",
 	  "Report that a network interface went up or down (ifupdown hooks).\n" },
 };
+
+/*
+ * The daemon has another working directory: a relative FILE of `msd
+ * insert` becomes absolute here, in argv; *owned is the new string.
+ */
+static int client_absolute_file(int argc, char **argv,
+				const struct control_request *req, char **owned)
+{
+	char cwd[4096];
+
+	if (req->verb != CONTROL_MSD_INSERT || req->file[0] == '/')
+		return 0;
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -errno;
+	for (int i = 0; i < argc; i++) {
+		if (argv[i] != req->file)
+			continue;
+		*owned = xasprintf("%s%s%s", cwd, streq(cwd, "/") ? "" : "/",
+				   req->file);
+		argv[i] = *owned;
+		return 0;
+	}
+	return 0;
+}
 
 static int client_usage(const char *verb, FILE *out)
 {
@@ -95,7 +123,7 @@ int cli_client(const struct cli_options *opts, int argc, char **argv)
 {
 	struct control_request req;
 	enum control_status status;
-	char err[256], *body = NULL, *path;
+	char err[256], *body = NULL, *path, *file = NULL;
 	int fd, r, code;
 
 	if (client_wants_help(argc, argv)) {
@@ -107,12 +135,20 @@ int cli_client(const struct cli_options *opts, int argc, char **argv)
 		client_usage(argv[0], stderr);
 		return EXIT_USAGE;
 	}
+	r = client_absolute_file(argc, argv, &req, &file);
+	if (r < 0) {
+		fprintf(stderr,
+			"gadgetd: %s: cannot get the current directory: %s\n",
+			req.file, strerror(-r));
+		return EXIT_FAILED;
+	}
 	path = client_socket_path(opts);
 	fd = control_connect(path);
 	if (fd < 0) {
 		fprintf(stderr, "gadgetd: cannot reach the daemon at %s: %s\n",
 			path, strerror(-fd));
 		free(path);
+		free(file);
 		return EXIT_UNREACHABLE;
 	}
 	r = control_transact(fd, argc, argv, CONTROL_CLIENT_TIMEOUT_MS, &status,
@@ -122,6 +158,7 @@ int cli_client(const struct cli_options *opts, int argc, char **argv)
 		fprintf(stderr, "gadgetd: %s: request too large or not text\n",
 			argv[0]);
 		free(path);
+		free(file);
 		return EXIT_USAGE;
 	}
 	if (r < 0) {
@@ -129,6 +166,7 @@ int cli_client(const struct cli_options *opts, int argc, char **argv)
 			"gadgetd: no answer from the daemon at %s: %s\n", path,
 			strerror(-r));
 		free(path);
+		free(file);
 		return EXIT_UNREACHABLE;
 	}
 	free(path);
@@ -143,5 +181,6 @@ int cli_client(const struct cli_options *opts, int argc, char **argv)
 			fputc('\n', stderr);
 	}
 	free(body);
+	free(file);
 	return code;
 }

@@ -24,8 +24,19 @@
  */
 enum control_status msd_insert(const char *gadget_dir, const struct profile *p,
 			       int lun, const char *file, bool ro, FILE *out);
-/* Eject the medium of LUN lun (forced_eject where the kernel has it). */
+/*
+ * Eject the medium of LUN lun: forced_eject where the kernel has it (the
+ * host cannot refuse it), else an empty file (the host can: EBUSY).
+ */
 enum control_status msd_eject(const char *gadget_dir, const struct profile *p,
 			      int lun, FILE *out);
+
+/*
+ * How attributes are written (write_file_string: a negative errno).  Unit
+ * tests put in a recorder that can play the kernel's refusals; NULL puts
+ * back the default.
+ */
+typedef int (*msd_write_fn)(const char *path, const char *value);
+void msd_set_write_fn(msd_write_fn fn);
 
 #endif
