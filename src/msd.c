@@ -65,6 +65,17 @@ static char *msd_lun_dir(const char *verb, const char *gadget_dir,
 	return dir;
 }
 
+/*
+ * The kernel's own errno for a file too small to be a medium (ETOOSMALL,
+ * 525) leaks to user space, where libc has no text for it.
+ */
+static const char *msd_strerror(int r)
+{
+	if (r == -525)
+		return "too small to be a medium (ETOOSMALL)";
+	return strerror(-r);
+}
+
 static int msd_read(const char *verb, const char *dir, const char *attr,
 		    char **value, FILE *out)
 {
@@ -136,7 +147,7 @@ enum control_status msd_insert(const char *gadget_dir, const struct profile *p,
 				verb, file_path, strerror(-r), lun);
 		else
 			fprintf(out, "%s: %s: %s\n", verb, file_path,
-				strerror(-r));
+				msd_strerror(r));
 		/* Change nothing: ro goes back to what it was. */
 		if (ro_written) {
 			int r2 = msd_write(ro_path, old_ro);

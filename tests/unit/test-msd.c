@@ -167,6 +167,14 @@ static void test_insert(const struct profile *p, const char *img)
 	free(v);
 	free(body);
 
+	/* The kernel's ETOOSMALL (525) has no libc text: say it. */
+	fail_errno = 525;
+	CHECK_INT_EQ(run(true, p, 0, img, false, &body), CONTROL_FAILED);
+	CHECK(strstr(body,
+		     "/lun.0/file: too small to be a medium (ETOOSMALL)\n") !=
+	      NULL);
+	free(body);
+
 	/* ro to change while a medium is in: EBUSY on ro, file untouched. */
 	fresh_lun("/old.img", "1", true);
 	fail_attr = "ro";
