@@ -71,3 +71,16 @@ vm_host_block_check() {
 	vm_expect_eq "host read of $dev after the gadget wrote $backing (sha256 of $kib KiB)" "$want" "$got"
 	rm -f /tmp/vm-pattern /tmp/vm-dd.err
 }
+
+# vm_host_scsi_attr LUN ATTR: the host's SCSI device attribute (vendor,
+# model, type, ...) of LUN of VM_HOST_DEV, blanks squeezed; fails when the
+# host has no such LUN.
+vm_host_scsi_attr() {
+	local d
+	for d in "$VM_HOST_DEV"/"${VM_HOST_DEV##*/}":*/host*/target*/*:*:*:"$1"; do
+		[ -e "$d/$2" ] || continue
+		tr -s ' ' <"$d/$2" | sed 's/ $//'
+		return 0
+	done
+	return 1
+}
