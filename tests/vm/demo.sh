@@ -88,12 +88,13 @@ demo "the USB host is the same kernel's host controller on the other end."
 demo_sh board "grep -E '^(profile|udc) ' /etc/gadgetd/gadgetd.conf"
 start=$(vm__now_cs)
 mkdir -p "${DEMO_LOG%/*}"
-demo "board# gadgetd daemon --background --pidfile $VM_DAEMON_PIDFILE 2>$DEMO_LOG"
-gadgetd daemon --background --pidfile "$VM_DAEMON_PIDFILE" 2>"$DEMO_LOG" ||
-	vm_fail "gadgetd daemon --background exited with status $?: $(tail -n 1 "$DEMO_LOG")"
-VM_DAEMON_PID=$(cat "$VM_DAEMON_PIDFILE")
+# In the foreground as a job of this shell, as a supervisor would run it:
+# its log stays on stderr whatever --background does with it.
+demo "board# gadgetd daemon 2>$DEMO_LOG &"
+gadgetd daemon 2>"$DEMO_LOG" &
+VM_DAEMON_PID=$!
 vm_daemon_wait_state configured 20
-demo "    (returned once the gadget was applied; host configured it after $(vm__cs_to_s $(($(vm__now_cs) - start))) s)"
+demo "    (the host configured the device $(vm__cs_to_s $(($(vm__now_cs) - start))) s later)"
 vm_gadget_netdev "$VM_GADGETS/gadgetd/functions/ecm.usb0"
 gadget_if=$VM_GADGET_NETDEV
 # The daemon brings the link up itself (link = auto): that is what makes
@@ -172,8 +173,12 @@ demo_sh host "dd if=/dev/$VM_HOST_BLOCK bs=1 skip=71 count=11 2>/dev/null; echo"
 vm_expect_match "volume label the host reads" "GADGETD*" "$DEMO_OUT"
 
 demo_section "4. Stop the daemon: the gadget is gone"
-demo "board# kill -TERM \$(cat $VM_DAEMON_PIDFILE)"
+demo "board# kill -TERM %1"
 vm_daemon_stop
+wait "$VM_DAEMON_PID"
+rc=$?
+demo "    (gadgetd exited with status $rc)"
+vm_expect_eq "gadgetd's exit status after SIGTERM" 0 "$rc"
 vm_wait_host_gone 10
 demo_cmd board ls "$VM_GADGETS"
 vm_expect_eq "gadgets after SIGTERM" "" "$DEMO_OUT"
