@@ -31,9 +31,11 @@
 #include "daemon.h"
 #include "event_loop.h"
 #include "hooks.h"
+#include "ifupdown.h"
 #include "json.h"
 #include "log.h"
 #include "msd.h"
+#include "net.h"
 #include "notify.h"
 #include "plan.h"
 #include "status.h"
@@ -88,6 +90,10 @@ struct daemon {
 	struct plan plan;
 	bool built;
 	bool admin_down;
+	/* Links of `link = auto` functions set up for this run on the UDC. */
+	bool net_up;
+	/* Last `link-event` from the ifupdown hook: "up IFACE"/"down IFACE". */
+	char *link_event;
 	/* The kernel refused our last bind: retry on a uevent or a command,
 	 * not on the state changes the refusal itself may cause. */
 	bool bind_refused;
@@ -643,6 +649,15 @@ static void daemon_sync(struct daemon *d, const char *event)
 	f.bound_udc = d->bound_udc;
 	f.udc_present = daemon_udc_runs_us(d);
 	f.udc_state = f.udc_present && d->udc_state_fresh ? d->udc_state : NULL;
+	/* The netdevs exist once the functions are bound to a UDC; set them
+	 * up once per run so a working link is never bounced. */
+	if (f.udc_present && d->profile && !d->net_up) {
+		d->net_up = true;
+		net_links_set(d->profile, d->gadget_dir,
+			      IFUPDOWN_INTERFACES_PATH, true);
+	} else if (!f.udc_present) {
+		d->net_up = false;
+	}
 	daemon_set_state(d, daemon_state_from_facts(&f), event);
 }
 
@@ -1223,9 +1238,17 @@ static void daemon_handle_request(const struct control_request *req,
 		reply->status = daemon_msd(d, req, reply->body);
 		break;
 	case CONTROL_LINK_EVENT:
-		fprintf(reply->body,
-			"link-event: not supported yet by this gadgetd (the link policy is not implemented)\n");
-		reply->status = CONTROL_UNSUPPORTED;
+		if (!req->iface || !*req->iface) {
+			fprintf(reply->body, "link-event: no interface\n");
+			reply->status = CONTROL_USAGE;
+			break;
+		}
+		log_info("link-event: %s %s", req->up ? "up" : "down",
+			 req->iface);
+		free(d->link_event);
+		d->link_event =
+			xasprintf("%s %s", req->up ? "up" : "down", req->iface);
+		reply->status = CONTROL_OK;
 		break;
 	}
 }
@@ -1432,6 +1455,7 @@ static void daemon_free(struct daemon *d)
 	free(d->announced_udc);
 	free(d->error);
 	free(d->notice);
+	free(d->link_event);
 }
 
 /* The first apply: the configured profile, after cleaning a leftover. */
