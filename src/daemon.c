@@ -1018,6 +1018,7 @@ static void daemon_status(struct daemon *d, bool json, FILE *out)
 			       ? d->udc_state
 			       : NULL;
 	st.error = d->error ? d->error : d->notice;
+	st.link_event = d->link_event;
 	if (d->built)
 		status_read_gadget(&st, d->profile, d->gadget_dir,
 				   STATUS_NET_DIR);
@@ -1632,6 +1633,30 @@ static int daemon_background(const char *pidfile)
 	return pipefd[1];
 }
 
+/*
+ * --background, once ready: let go of the caller's terminal or pipe, so
+ * that `$(gadgetd daemon --background)` or a boot script's pipe does not
+ * wait for the daemon to exit.  Startup errors have been seen by then.  A
+ * regular file (a log an init script redirected us to) is kept: log.c
+ * writes to stderr only.
+ */
+static void daemon_detach_output(void)
+{
+	static const int fds[] = { STDOUT_FILENO, STDERR_FILENO };
+	struct stat sb;
+	int null_fd;
+
+	fflush(stdout);
+	fflush(stderr);
+	null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null_fd < 0)
+		return;
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fstat(fds[i], &sb) == 0 && !S_ISREG(sb.st_mode))
+			dup2(null_fd, fds[i]);
+	close(null_fd);
+}
+
 int cli_daemon(const struct cli_options *opts, int argc, char **argv)
 {
 	struct daemon_args args = { 0 };
@@ -1754,6 +1779,7 @@ int cli_daemon(const struct cli_options *opts, int argc, char **argv)
 			log_warning("--background: %s", strerror(errno));
 		close(ready_fd);
 		ready_fd = -1;
+		daemon_detach_output();
 	}
 
 	r = event_loop_run(d.loop);

@@ -129,6 +129,20 @@ static void status_json_key(FILE *out, const char *key, const char *value,
 	json_write_string(out, value);
 }
 
+/* What ifup/ifdown last did to f's interface: "up", "down" or NULL. */
+static const char *status_host_link(const struct status *st,
+				    const struct status_function *f)
+{
+	const char *sp;
+
+	if (!st->link_event || !f->ifname)
+		return NULL;
+	sp = strchr(st->link_event, ' ');
+	if (!sp || strcmp(sp + 1, f->ifname) != 0)
+		return NULL;
+	return strncmp(st->link_event, "up ", 3) == 0 ? "up" : "down";
+}
+
 void status_print_json(const struct status *st, FILE *out)
 {
 	fputc('{', out);
@@ -150,6 +164,10 @@ void status_print_json(const struct status *st, FILE *out)
 			status_json_key(out, "link", f->link_up ? "up" : "down",
 					true);
 			status_json_key(out, "operstate", f->operstate, true);
+			/* Only once the ifupdown hook said something. */
+			if (status_host_link(st, f))
+				status_json_key(out, "host_link",
+						status_host_link(st, f), true);
 		}
 		fputc('}', out);
 	}
@@ -194,6 +212,9 @@ void status_print_text(const struct status *st, FILE *out)
 					f->link_up ? "up" : "down");
 			else
 				fputs(" (no interface)", out);
+			if (status_host_link(st, f))
+				fprintf(out, " (ifupdown: %s)",
+					status_host_link(st, f));
 		}
 		fputc('\n', out);
 	}

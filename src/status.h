@@ -41,6 +41,9 @@ struct status {
 	const char *udc_state;
 	const char *error;
 	const char *gadget;
+	/* Last `link-event` from the ifupdown hook, "up IFACE" or "down
+	 * IFACE" (NULL: none): shown as host_link on that interface. */
+	const char *link_event;
 	/* The kernel's side, from status_read_gadget(). */
 	struct status_function *functions;
 	size_t n_functions;
