@@ -92,6 +92,11 @@ struct daemon {
 	bool admin_down;
 	/* Links of `link = auto` functions set up for this run on the UDC. */
 	bool net_up;
+	/* Host-carrier check after "configured" (once per host session). */
+	struct event_source *net_timer;
+	bool net_checked;
+	unsigned long long net_rx;
+	unsigned int net_bounces; /* links re-asserted, for status */
 	/* Last `link-event` from the ifupdown hook: "up IFACE"/"down IFACE". */
 	char *link_event;
 	/* The kernel refused our last bind: retry on a uevent or a command,
@@ -623,6 +628,63 @@ static bool daemon_udc_runs_us(const struct daemon *d)
 	       udc_runs_gadget(d->udc_class_dir, d->bound_udc, d->cfg.gadget);
 }
 
+/* ---- the host's view of the network links ---- */
+
+static void daemon_net_stop(struct daemon *d)
+{
+	event_source_free(d->net_timer);
+	d->net_timer = NULL;
+}
+
+/*
+ * DAEMON_NET_CHECK_S after the host configured the device, a link the
+ * host has sent nothing on is set down and up once: f_ecm sends its
+ * NetworkConnection notification once per open/set_alt, and a host that
+ * was not polling the interrupt endpoint then (its netdev closed, e.g.
+ * while being moved to another namespace) keeps NO-CARRIER for good.  A
+ * link the host uses is never touched.
+ */
+#define DAEMON_NET_CHECK_S 3
+
+static void daemon_net_due(struct event_source *source, void *data)
+{
+	struct daemon *d = data;
+	unsigned long long rx;
+
+	event_source_free(source);
+	d->net_timer = NULL;
+	d->net_checked = true;
+	if (!d->profile || !d->net_up)
+		return;
+	rx = net_links_rx(d->profile, d->gadget_dir, IFUPDOWN_INTERFACES_PATH);
+	if (rx != d->net_rx)
+		return;
+	log_info(
+		"network: nothing from the host %d s after it configured the device; re-asserting the link once",
+		DAEMON_NET_CHECK_S);
+	d->net_bounces++;
+	net_links_set(d->profile, d->gadget_dir, IFUPDOWN_INTERFACES_PATH,
+		      false);
+	net_links_set(d->profile, d->gadget_dir, IFUPDOWN_INTERFACES_PATH,
+		      true);
+}
+
+static void daemon_net_watch(struct daemon *d, bool configured)
+{
+	if (!configured || !d->net_up) {
+		daemon_net_stop(d);
+		d->net_checked = false;
+		return;
+	}
+	if (d->net_checked || d->net_timer)
+		return;
+	d->net_rx = net_links_rx(d->profile, d->gadget_dir,
+				 IFUPDOWN_INTERFACES_PATH);
+	if (event_loop_add_timer(d->loop, DAEMON_NET_CHECK_S * 1000000ULL,
+				 false, daemon_net_due, d, &d->net_timer) < 0)
+		d->net_timer = NULL;
+}
+
 /* Read the facts back, bind when we should, and derive the state. */
 static void daemon_sync(struct daemon *d, const char *event)
 {
@@ -658,6 +720,7 @@ static void daemon_sync(struct daemon *d, const char *event)
 	} else if (!f.udc_present) {
 		d->net_up = false;
 	}
+	daemon_net_watch(d, f.udc_state && streq(f.udc_state, "configured"));
 	daemon_set_state(d, daemon_state_from_facts(&f), event);
 }
 
@@ -1436,6 +1499,7 @@ static void daemon_free(struct daemon *d)
 	event_source_free(d->watchdog);
 	daemon_ffs_stop(d);
 	daemon_kernel_bind_stop(d);
+	daemon_net_stop(d);
 	if (d->signal_fd >= 0)
 		close(d->signal_fd);
 	if (d->uevent_fd >= 0)
@@ -1634,11 +1698,11 @@ static int daemon_background(const char *pidfile)
 }
 
 /*
- * --background, once ready: let go of the caller's terminal or pipe, so
- * that `$(gadgetd daemon --background)` or a boot script's pipe does not
- * wait for the daemon to exit.  Startup errors have been seen by then.  A
- * regular file (a log an init script redirected us to) is kept: log.c
- * writes to stderr only.
+ * --background, once ready: let go of a pipe or socket on stdout and
+ * stderr, so that `$(gadgetd daemon --background)` or a boot script reading
+ * our output does not wait for the daemon to exit.  Startup errors have
+ * been seen by then.  A terminal (the console) or a regular file (the init
+ * script's log) is kept: log.c writes to stderr only, there is no syslog.
  */
 static void daemon_detach_output(void)
 {
@@ -1652,7 +1716,8 @@ static void daemon_detach_output(void)
 	if (null_fd < 0)
 		return;
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (fstat(fds[i], &sb) == 0 && !S_ISREG(sb.st_mode))
+		if (fstat(fds[i], &sb) == 0 &&
+		    (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode)))
 			dup2(null_fd, fds[i]);
 	close(null_fd);
 }

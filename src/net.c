@@ -79,3 +79,37 @@ int net_links_set(const struct profile *p, const char *gadget_dir,
 	netlink_close(nl);
 	return first < 0 ? first : n;
 }
+
+unsigned long long net_links_rx(const struct profile *p, const char *gadget_dir,
+				const char *interfaces_path)
+{
+	unsigned long long sum = 0;
+
+	for (size_t i = 0; i < p->n_functions; i++) {
+		const struct profile_function *fn = &p->functions[i];
+		char *path, *ifname = NULL, *rx = NULL;
+
+		if (!function_type_is_network(fn->type))
+			continue;
+		path = xasprintf("%s/functions/%s/ifname", gadget_dir,
+				 fn->name);
+		if (read_file_string(path, &ifname) < 0) {
+			free(path);
+			continue;
+		}
+		free(path);
+		str_strip(ifname);
+		if (net_function_managed(fn, ifname, interfaces_path) &&
+		    !strchr(ifname, ' ')) {
+			path = xasprintf(
+				"/sys/class/net/%s/statistics/rx_packets",
+				ifname);
+			if (read_file_string(path, &rx) == 0)
+				sum += strtoull(rx, NULL, 10);
+			free(rx);
+			free(path);
+		}
+		free(ifname);
+	}
+	return sum;
+}

@@ -16,3 +16,13 @@
  */
 int net_links_set(const struct profile *p, const char *gadget_dir,
 		  const char *interfaces_path, bool up);
+
+/*
+ * Packets received so far on the managed links (see net_links_set), summed;
+ * 0 when there are none.  The host sends something (IPv6 neighbour
+ * discovery, DHCP, ARP) soon after it sees carrier, so no growth after
+ * the host configured the device means it probably missed f_ecm's
+ * NetworkConnection notification.
+ */
+unsigned long long net_links_rx(const struct profile *p, const char *gadget_dir,
+				const char *interfaces_path);
