@@ -97,6 +97,9 @@ struct daemon {
 	bool net_checked;
 	unsigned long long net_rx;
 	unsigned int net_bounces; /* links re-asserted, for status */
+	/* Outcome of that check for status: NULL (none this session),
+	 * "pending", "host-active" or "reasserted". */
+	const char *net_check;
 	/* Last `link-event` from the ifupdown hook: "up IFACE"/"down IFACE". */
 	char *link_event;
 	/* The kernel refused our last bind: retry on a uevent or a command,
@@ -654,11 +657,15 @@ static void daemon_net_due(struct event_source *source, void *data)
 	event_source_free(source);
 	d->net_timer = NULL;
 	d->net_checked = true;
+	d->net_check = NULL;
 	if (!d->profile || !d->net_up)
 		return;
 	rx = net_links_rx(d->profile, d->gadget_dir, IFUPDOWN_INTERFACES_PATH);
-	if (rx != d->net_rx)
+	if (rx != d->net_rx) {
+		d->net_check = "host-active";
 		return;
+	}
+	d->net_check = "reasserted";
 	log_info(
 		"network: nothing from the host %d s after it configured the device; re-asserting the link once",
 		DAEMON_NET_CHECK_S);
@@ -674,6 +681,7 @@ static void daemon_net_watch(struct daemon *d, bool configured)
 	if (!configured || !d->net_up) {
 		daemon_net_stop(d);
 		d->net_checked = false;
+		d->net_check = NULL;
 		return;
 	}
 	if (d->net_checked || d->net_timer)
@@ -681,8 +689,11 @@ static void daemon_net_watch(struct daemon *d, bool configured)
 	d->net_rx = net_links_rx(d->profile, d->gadget_dir,
 				 IFUPDOWN_INTERFACES_PATH);
 	if (event_loop_add_timer(d->loop, DAEMON_NET_CHECK_S * 1000000ULL,
-				 false, daemon_net_due, d, &d->net_timer) < 0)
+				 false, daemon_net_due, d, &d->net_timer) < 0) {
 		d->net_timer = NULL;
+		return;
+	}
+	d->net_check = "pending";
 }
 
 /* Read the facts back, bind when we should, and derive the state. */
@@ -1082,6 +1093,7 @@ static void daemon_status(struct daemon *d, bool json, FILE *out)
 			       : NULL;
 	st.error = d->error ? d->error : d->notice;
 	st.link_event = d->link_event;
+	st.link_check = d->net_check;
 	if (d->built)
 		status_read_gadget(&st, d->profile, d->gadget_dir,
 				   STATUS_NET_DIR);

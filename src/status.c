@@ -183,6 +183,7 @@ void status_print_json(const struct status *st, FILE *out)
 		fputc('}', out);
 	}
 	fputc(']', out);
+	status_json_key(out, "link_check", st->link_check, true);
 	status_json_key(out, "error", st->error, true);
 	fputs("}\n", out);
 }
@@ -225,6 +226,8 @@ void status_print_text(const struct status *st, FILE *out)
 			status_or(l->file, "(no medium)"),
 			l->ro ? " (ro)" : "");
 	}
+	if (st->link_check)
+		fprintf(out, "links:     %s\n", st->link_check);
 	if (st->error)
 		fprintf(out, "error:     %s\n", st->error);
 }

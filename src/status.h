@@ -44,6 +44,10 @@ struct status {
 	/* Last `link-event` from the ifupdown hook, "up IFACE" or "down
 	 * IFACE" (NULL: none): shown as host_link on that interface. */
 	const char *link_event;
+	/* The daemon's host-carrier check on the network links after the
+	 * host configured the device: "pending", "host-active",
+	 * "reasserted" or NULL (none this host session). */
+	const char *link_check;
 	/* The kernel's side, from status_read_gadget(). */
 	struct status_function *functions;
 	size_t n_functions;

@@ -109,6 +109,7 @@ int main(void)
 	st.state = "configured";
 	st.udc = "dummy_udc.0";
 	st.udc_state = "configured";
+	st.link_check = "host-active";
 	status_read_gadget(&st, p, gadget, net);
 	CHECK_INT_EQ(st.n_functions, 4);
 	CHECK_INT_EQ(st.n_luns, 2);
@@ -125,7 +126,7 @@ int main(void)
 		"{\"name\":\"mass_storage.0\",\"type\":\"mass_storage\"}],"
 		"\"luns\":[{\"function\":\"mass_storage.0\",\"lun\":0,\"file\":\"/dev/mmcblk0\",\"ro\":false},"
 		"{\"function\":\"mass_storage.0\",\"lun\":1,\"file\":null,\"ro\":true}],"
-		"\"error\":null}\n");
+		"\"link_check\":\"host-active\",\"error\":null}\n");
 	free(text);
 
 	/* The link follows IFF_UP of the interface. */
@@ -135,6 +136,7 @@ int main(void)
 	st.state = "waiting-udc";
 	st.udc = NULL;
 	st.udc_state = NULL;
+	st.link_check = "reasserted";
 	status_read_gadget(&st, p, gadget, net);
 	text = render(&st, false);
 	CHECK_STR_EQ(text,
@@ -147,6 +149,7 @@ int main(void)
 		     "function:  mass_storage.0\n"
 		     "lun:       mass_storage.0 lun.0 /dev/mmcblk0\n"
 		     "lun:       mass_storage.0 lun.1 (no medium) (ro)\n"
+		     "links:     reasserted\n"
 		     "error:     udc dummy_udc.0: held by gadget \"g1\"\n");
 	free(text);
 	text = render(&st, true);
@@ -165,7 +168,7 @@ int main(void)
 	CHECK_STR_EQ(text,
 		     "{\"profile\":null,\"profile_path\":null,\"gadget\":null,"
 		     "\"state\":\"error\",\"udc\":null,\"udc_state\":null,"
-		     "\"functions\":[],\"luns\":[],"
+		     "\"functions\":[],\"luns\":[],\"link_check\":null,"
 		     "\"error\":\"profile x: No such file or directory\"}\n");
 	free(text);
 

@@ -130,6 +130,23 @@ vm_daemon_wait_state() {
 	vm_fail "gadgetd state $1: not after $2 s (status: $(gadgetd ${VM_GADGETD_GLOBAL-} status --json 2>&1))"
 }
 
+vm__daemon_link_checked() {
+	local s c
+	# shellcheck disable=SC2086
+	s=$(gadgetd ${VM_GADGETD_GLOBAL-} status --json 2>/dev/null) || return 1
+	c=$(vm_json link_check "$s")
+	[ "$c" = host-active ] || [ "$c" = reasserted ]
+}
+
+# vm_daemon_wait_link_checked DEADLINE: wait until the daemon's carrier
+# check after "configured" is over (status link_check host-active or
+# reasserted), so that its one-shot timer no longer holds an fd.
+vm_daemon_wait_link_checked() {
+	vm_wait "$1" "gadgetd link check done" vm__daemon_link_checked
+	vm_daemon_status_json
+	vm_log "gadgetd: link check $(vm_json link_check) after $VM_WAITED s"
+}
+
 # vm_daemon_fds / vm_daemon_rss: the daemon's open fds and VmRSS (kB).
 vm_daemon_fds() {
 	ls "/proc/$VM_DAEMON_PID/fd" | wc -l
