@@ -51,12 +51,18 @@ vm_expect_contains "list marks the active profile" "* ecm-only" "$VM_OUT"
 vm_run vm_gadgetd list --json
 vm_expect_contains "list --json" '"name":"ecm-only","path":"'"$(sed -n "s/^profile_dirs = //p" $VM_GADGETD_CONF)"'/ecm-only.ini","active":true,"valid":true,"error":null' "$VM_OUT"
 
-# Not implemented yet: said so, not faked.
+# A verb the active profile cannot serve is refused with the reason.
 vm_run_fails vm_gadgetd msd eject 0
 vm_expect_eq "msd eject exit status" 1 "$VM_RC"
-vm_expect_contains "msd eject answer" "not supported yet" "$VM_OUT"
-vm_run_fails vm_gadgetd link-event up usb0
-vm_expect_contains "link-event answer" "not supported yet" "$VM_OUT"
+vm_expect_eq "msd eject answer" \
+	"msd eject: profile ecm-only has no mass_storage function" "$VM_OUT"
+# What the ifupdown hook says is recorded and shown, not acted on.
+vm_run vm_gadgetd link-event down usb0
+vm_run vm_gadgetd status
+vm_expect_contains "status after link-event down" "(ifupdown: down)" "$VM_OUT"
+vm_run vm_gadgetd link-event up usb0
+vm_run vm_gadgetd status --json
+vm_expect_contains "status --json after link-event up" '"host_link":"up"' "$VM_OUT"
 vm_run_fails vm_gadgetd switch
 vm_expect_eq "switch without a profile: usage" 2 "$VM_RC"
 
