@@ -22,8 +22,8 @@ GADGETD_CONF_OPTS = \
 	-DGADGETD_FUZZ=OFF \
 	-DGADGETD_WERROR=OFF
 
+# sd_notify is spoken natively: no dependency on systemd's libraries.
 ifeq ($(BR2_PACKAGE_GADGETD_SYSTEMD),y)
-GADGETD_DEPENDENCIES += systemd
 GADGETD_CONF_OPTS += -DGADGETD_SYSTEMD=on
 else
 GADGETD_CONF_OPTS += -DGADGETD_SYSTEMD=off
