@@ -717,7 +717,10 @@ static void plan_lun_steps(const struct plan *plan, const struct plan_op *op,
 		step_mkdir(s, xstrdup(dir));
 	step_write(s, xasprintf("%s/cdrom", dir), "%s",
 		   plan_bool(lun->cdrom.value));
-	step_write(s, xasprintf("%s/ro", dir), "%s", plan_bool(lun->ro.value));
+	/* cdrom = 1 makes the kernel set ro, and ro = 0 written after it
+	 * would clear it again: a cdrom LUN is read-only. */
+	step_write(s, xasprintf("%s/ro", dir), "%s",
+		   plan_bool(lun->ro.value || lun->cdrom.value));
 	step_write(s, xasprintf("%s/nofua", dir), "%s",
 		   plan_bool(lun->nofua.value));
 	step_write(

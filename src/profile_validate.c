@@ -171,6 +171,25 @@ static void validate_hid(struct profile *p, const struct profile_function *f,
 			   "[function %s] needs report_length", f->name);
 }
 
+/* The kernel's f_mass_storage sets ro when cdrom is set, and a later
+ * ro = 0 clears it again; plan.c writes ro = 1 for a cdrom LUN, so an
+ * explicit ro = no there is ignored, and said so. */
+static void validate_mass_storage(const struct profile *p,
+				  const struct profile_function *f,
+				  struct diag_list *diags)
+{
+	for (int i = 0; i < f->u.ms.n_luns; i++) {
+		const struct profile_lun *lun = &f->u.ms.luns[i];
+
+		if (lun->defined && lun->cdrom.value && lun->ro.line &&
+		    !lun->ro.value)
+			diag_warning(diags, p->path, lun->ro.line,
+				     "lun.%d.ro = no is ignored: a cdrom LUN "
+				     "is read-only",
+				     i);
+	}
+}
+
 int profile_validate(struct profile *p, struct diag_list *diags)
 {
 	size_t errors = diags->n_errors;
@@ -197,6 +216,8 @@ int profile_validate(struct profile *p, struct diag_list *diags)
 			validate_net(p, f, diags);
 		else if (f->type == FUNCTION_HID)
 			validate_hid(p, f, diags);
+		else if (f->type == FUNCTION_MASS_STORAGE)
+			validate_mass_storage(p, f, diags);
 		/* f_obex deactivates the gadget at bind and activates it when
 		 * its tty is opened while the host has the data interface
 		 * selected, which cannot happen off the bus (Linux 6.1;

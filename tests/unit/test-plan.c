@@ -481,6 +481,60 @@ out:
 	fake_configfs_free(root);
 }
 
+/* The kernel sets ro when cdrom is written and clears it again on a later
+ * ro = 0 (Linux 6.1, msd-lun-attrs in the VM): a cdrom LUN gets ro = 1
+ * whether or not the profile says ro. */
+static void test_cdrom_read_only(void)
+{
+	static const char text[] = "[config 1]\n"
+				   "functions = mass_storage.0\n"
+				   "[function mass_storage.0]\n"
+				   "lun.0.file = /dev/null\n"
+				   "lun.0.cdrom = yes\n"
+				   "lun.1.file = /dev/null\n"
+				   "lun.1.cdrom = yes\n"
+				   "lun.1.ro = no\n"
+				   "lun.2.file = /dev/null\n";
+	static const char *const want[] = { "1", "1", "0" };
+	char *root = fake_configfs_new();
+	struct plan_env env = { .board_id = BOARD, .root = root };
+	struct diag_list diags;
+	struct profile *p = load_text(text, &diags);
+	struct plan plan;
+	int found = 0;
+
+	if (!p)
+		goto out;
+	CHECK_DIAGS(&diags, "t.ini:8: warning: lun.1.ro = no is ignored: a "
+			    "cdrom LUN is read-only");
+	diag_clear(&diags);
+	CHECK_INT_EQ(plan_build(p, &env, &plan, &diags), 0);
+	for (size_t i = 0; i < plan.n_ops; i++) {
+		struct plan_steps steps;
+
+		plan_op_steps(&plan, &plan.ops[i], &steps);
+		for (int lun = 0; lun < 3; lun++) {
+			char path[64];
+			const struct plan_step *st;
+
+			snprintf(path, sizeof(path),
+				 "functions/mass_storage.0/lun.%d/ro", lun);
+			st = find_step(&steps, path);
+			if (st) {
+				CHECK_STR_EQ(st->value, want[lun]);
+				found++;
+			}
+		}
+		plan_steps_free(&steps);
+	}
+	CHECK_INT_EQ(found, 3);
+	plan_free(&plan);
+out:
+	profile_free(p);
+	diag_clear(&diags);
+	fake_configfs_free(root);
+}
+
 /* The board id read below root: the values identity.c derives. */
 static void test_board_id_from_root(void)
 {
@@ -612,5 +666,6 @@ int main(void)
 	test_no_board_id();
 	test_board_id_from_root();
 	test_defaults();
+	test_cdrom_read_only();
 	return testlib_finish("test-plan");
 }
