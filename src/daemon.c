@@ -803,16 +803,21 @@ static int daemon_remove(struct daemon *d, char **msg)
 	return 0;
 }
 
+/* The log's level label says error or warning already: the lines carry
+ * FILE:LINE without diag_format's "warning: ". */
 static void daemon_log_diags(const struct diag_list *diags)
 {
-	char line[1024];
-
 	for (size_t i = 0; i < diags->n; i++) {
-		diag_format(&diags->items[i], line, sizeof(line));
-		if (diags->items[i].severity == DIAG_ERROR)
-			log_error("%s", line);
+		const struct diag *item = &diags->items[i];
+		enum log_level level = item->severity == DIAG_ERROR
+					       ? LOG_LEVEL_ERROR
+					       : LOG_LEVEL_WARNING;
+
+		if (item->line > 0)
+			log_msg(level, "%s:%d: %s", item->file, item->line,
+				item->message);
 		else
-			log_warning("%s", line);
+			log_msg(level, "%s: %s", item->file, item->message);
 	}
 }
 

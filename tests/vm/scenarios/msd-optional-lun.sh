@@ -23,6 +23,10 @@ sed 's/^/    | /' /tmp/daemon.log
 vm_expect_contains "daemon log says why lun.1 is missing" \
 	"lun.1 of mass_storage.0 skipped: /dev/nvme0n1 does not exist" \
 	"$(cat /tmp/daemon.log)"
+# One severity label per line: the log's, not diag's a second time.
+vm_expect_match "the skip's log line" \
+	"gadgetd: warning: */msd.ini:[0-9]*: lun.1 of mass_storage.0 skipped: *" \
+	"$(grep 'lun.1 of mass_storage.0 skipped' /tmp/daemon.log)"
 vm_expect_file "configfs lun.0" $ms/lun.0
 vm_expect_no_file "configfs lun.1" $ms/lun.1
 
