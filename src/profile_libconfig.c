@@ -50,11 +50,14 @@ struct lc_ctx {
 	long language; /* gadget string language, -1 until seen */
 };
 
-/* Gadget attributes of the scheme and their INI keys. */
-static const struct {
+/* A scheme setting's name and the INI key it becomes. */
+struct lc_key {
 	const char *scheme;
 	const char *key;
-} lc_gadget_attrs[] = {
+};
+
+/* Gadget attributes of the scheme and their INI keys. */
+static const struct lc_key lc_gadget_attrs[] = {
 	{ "bcdUSB", "usb_version" },
 	{ "bDeviceClass", "device_class" },
 	{ "bDeviceSubClass", "device_subclass" },
@@ -65,23 +68,22 @@ static const struct {
 	{ "bcdDevice", "device_version" },
 };
 
-static const struct {
-	const char *scheme;
-	const char *key;
-} lc_gadget_strings[] = {
+static const struct lc_key lc_gadget_strings[] = {
 	{ "manufacturer", "manufacturer" },
 	{ "product", "product" },
 	{ "serialnumber", "serial" },
 };
 
-static const struct {
-	const char *scheme;
-	const char *key;
-} lc_os_desc_attrs[] = {
+static const struct lc_key lc_os_desc_attrs[] = {
 	{ "use", "use" },
 	{ "b_vendor_code", "vendor_code" },
 	{ "qw_sign", "signature" },
 	{ "config_id", "config" },
+};
+
+/* A configuration's strings. */
+static const struct lc_key lc_config_string_keys[] = {
+	{ "configuration", "name" },
 };
 
 /*
@@ -817,7 +819,30 @@ static bool lc_language(struct lc_ctx *ctx, const config_setting_t *lang)
 	return true;
 }
 
-static void lc_config_strings(struct lc_ctx *ctx, const config_setting_t *list)
+/* Setting s under the key map says; anything else is unknown in where. */
+static void lc_set_mapped(struct lc_ctx *ctx, const config_setting_t *s,
+			  const struct lc_key *map, size_t n_map,
+			  const char *where)
+{
+	const char *name = lc_name(s);
+
+	for (size_t k = 0; k < n_map; k++) {
+		if (streq(map[k].scheme, name)) {
+			lc_set(ctx, s, map[k].key);
+			return;
+		}
+	}
+	lc_error(ctx, s, "unknown key '%s' in %s", name, where);
+}
+
+/*
+ * A scheme `strings` list: groups of one language each (`lang`) whose
+ * other settings map through map.  The gadget's strings also give the
+ * profile's language key (set_language).
+ */
+static void lc_strings(struct lc_ctx *ctx, const config_setting_t *list,
+		       const struct lc_key *map, size_t n_map,
+		       const char *where, bool set_language)
 {
 	int n;
 
@@ -840,21 +865,15 @@ static void lc_config_strings(struct lc_ctx *ctx, const config_setting_t *list)
 		}
 		if (!lc_language(ctx, lang))
 			continue;
+		if (set_language)
+			lc_set(ctx, lang, "language");
 		m = config_setting_length(g);
 		for (int j = 0; j < m; j++) {
 			const config_setting_t *s =
 				config_setting_get_elem(g, (unsigned)j);
-			const char *name = lc_name(s);
 
-			if (streq(name, "lang"))
-				continue;
-			if (streq(name, "configuration"))
-				lc_set(ctx, s, "name");
-			else
-				lc_error(ctx, s,
-					 "unknown key '%s' in strings of a "
-					 "configuration",
-					 name);
+			if (!streq(lc_name(s), "lang"))
+				lc_set_mapped(ctx, s, map, n_map, where);
 		}
 	}
 }
@@ -1015,7 +1034,9 @@ static void lc_config(struct lc_ctx *ctx, const config_setting_t *c)
 		if (attrs)
 			lc_config_attrs(ctx, attrs);
 		if (strings)
-			lc_config_strings(ctx, strings);
+			lc_strings(ctx, strings, lc_config_string_keys,
+				   ARRAY_SIZE(lc_config_string_keys),
+				   "strings of a configuration", false);
 		if (functions)
 			lc_config_functions(ctx, functions, &inline_defs,
 					    &n_inline);
@@ -1060,70 +1081,17 @@ static void lc_gadget(struct lc_ctx *ctx, const config_setting_t *attrs,
 	if (attrs && lc_expect(ctx, attrs, CONFIG_TYPE_GROUP, "attrs")) {
 		int n = config_setting_length(attrs);
 
-		for (int i = 0; i < n; i++) {
-			const config_setting_t *s =
-				config_setting_get_elem(attrs, (unsigned)i);
-			const char *name = lc_name(s);
-			size_t k;
-
-			for (k = 0; k < ARRAY_SIZE(lc_gadget_attrs); k++)
-				if (streq(lc_gadget_attrs[k].scheme, name))
-					break;
-			if (k == ARRAY_SIZE(lc_gadget_attrs))
-				lc_error(ctx, s,
-					 "unknown key '%s' in attrs of the "
-					 "gadget",
-					 name);
-			else
-				lc_set(ctx, s, lc_gadget_attrs[k].key);
-		}
+		for (int i = 0; i < n; i++)
+			lc_set_mapped(
+				ctx,
+				config_setting_get_elem(attrs, (unsigned)i),
+				lc_gadget_attrs, ARRAY_SIZE(lc_gadget_attrs),
+				"attrs of the gadget");
 	}
-
-	if (strings && lc_expect(ctx, strings, CONFIG_TYPE_LIST, "strings")) {
-		int n = config_setting_length(strings);
-
-		for (int i = 0; i < n; i++) {
-			const config_setting_t *g =
-				config_setting_get_elem(strings, (unsigned)i);
-			const config_setting_t *lang;
-			int m;
-
-			if (!lc_expect(ctx, g, CONFIG_TYPE_GROUP,
-				       "an element of strings"))
-				continue;
-			lang = config_setting_get_member(g, "lang");
-			if (!lang) {
-				lc_error(ctx, g, "strings have no 'lang'");
-				continue;
-			}
-			if (!lc_language(ctx, lang))
-				continue;
-			lc_set(ctx, lang, "language");
-			m = config_setting_length(g);
-			for (int j = 0; j < m; j++) {
-				const config_setting_t *s =
-					config_setting_get_elem(g, (unsigned)j);
-				const char *name = lc_name(s);
-				size_t k;
-
-				if (streq(name, "lang"))
-					continue;
-				for (k = 0; k < ARRAY_SIZE(lc_gadget_strings);
-				     k++)
-					if (streq(lc_gadget_strings[k].scheme,
-						  name))
-						break;
-				if (k == ARRAY_SIZE(lc_gadget_strings))
-					lc_error(ctx, s,
-						 "unknown key '%s' in strings "
-						 "of the gadget",
-						 name);
-				else
-					lc_set(ctx, s,
-					       lc_gadget_strings[k].key);
-			}
-		}
-	}
+	if (strings)
+		lc_strings(ctx, strings, lc_gadget_strings,
+			   ARRAY_SIZE(lc_gadget_strings),
+			   "strings of the gadget", true);
 }
 
 static void lc_os_descs(struct lc_ctx *ctx, const config_setting_t *group)
@@ -1135,20 +1103,10 @@ static void lc_os_descs(struct lc_ctx *ctx, const config_setting_t *group)
 	if (!lc_begin(ctx, group, "os_desc"))
 		return;
 	n = config_setting_length(group);
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *s =
-			config_setting_get_elem(group, (unsigned)i);
-		const char *name = lc_name(s);
-		size_t k;
-
-		for (k = 0; k < ARRAY_SIZE(lc_os_desc_attrs); k++)
-			if (streq(lc_os_desc_attrs[k].scheme, name))
-				break;
-		if (k == ARRAY_SIZE(lc_os_desc_attrs))
-			lc_error(ctx, s, "unknown key '%s' in os_descs", name);
-		else
-			lc_set(ctx, s, lc_os_desc_attrs[k].key);
-	}
+	for (int i = 0; i < n; i++)
+		lc_set_mapped(ctx, config_setting_get_elem(group, (unsigned)i),
+			      lc_os_desc_attrs, ARRAY_SIZE(lc_os_desc_attrs),
+			      "os_descs");
 }
 
 /* The gadgetd group: `description` and `functions`; the function

@@ -168,6 +168,17 @@ static void test_errors(void)
 		    "t.cfg:3: unknown key 'udc'");
 	check_error("attrs = {\n  idVendr = 0x1d6b;\n};\n",
 		    "t.cfg:2: unknown key 'idVendr' in attrs of the gadget");
+	check_error(BASE "strings = ( { lang = 0x409;\n"
+			 "  produkt = \"x\"; } );\n",
+		    "t.cfg:4: unknown key 'produkt' in strings of the gadget");
+	check_error(BASE "configs = ( { id = 1;\n"
+			 "  strings = ( { lang = 0x409;\n"
+			 "    configuratoin = \"c\"; } );\n"
+			 "  functions = ( \"acm_GS0\" ); } );\n",
+		    "t.cfg:5: unknown key 'configuratoin' in strings of a "
+		    "configuration");
+	check_error(BASE "os_descs = {\n  b_vendor = 1;\n};\n",
+		    "t.cfg:4: unknown key 'b_vendor' in os_descs");
 	check_error(BASE "configs = ( { id = 1;\n"
 			 "  functions = ( \"acm_GS1\" ); } );\n",
 		    "t.cfg:4: no function labelled 'acm_GS1'");
