@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `gadgetd export [GADGET]`: print a live configfs gadget as an INI profile. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +75,9 @@ int cli_export(const struct cli_options *opts, int argc, char **argv)
 		goto out;
 	fprintf(mem, "; exported by gadgetd from configfs gadget %s\n", gadget);
 	r = profile_write_ini(p, mem);
-	fclose(mem);
+	/* A memory stream that failed to grow has lost text. */
+	if (fclose(mem) != 0 && r >= 0)
+		r = -errno;
 	if (r < 0)
 		goto out;
 	fwrite(text, 1, len, stdout);

@@ -279,7 +279,7 @@ int config_load(const char *path, bool must_exist, struct gadgetd_config *cfg,
 	if (r == -ENOENT && !must_exist)
 		return 0;
 	if (r == -EFBIG) {
-		diag_error(diags, path, 0, "file too large: at most %d bytes",
+		diag_error(diags, path, 0, "file too large: at most %zu bytes",
 			   INI_READER_MAX_FILE);
 		return r;
 	}

@@ -412,6 +412,8 @@ static void control_client_send(struct control_client *c,
 		body_len = strlen(body);
 	}
 	msg = xmalloc(word_len + 1 + body_len);
+	/* A counted message, not a C string. */
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(msg, word, word_len);
 	msg[word_len] = '\n';
 	memcpy(msg + word_len + 1, body, body_len);
@@ -479,7 +481,12 @@ static void control_client_handle(struct control_client *c, char *buf,
 		return;
 	}
 	s->fn(&req, &c->peer, &reply, s->data);
-	fclose(reply.body);
+	/* A memory stream that failed to grow has lost part of the answer. */
+	if (fclose(reply.body) != 0) {
+		free(body);
+		control_client_reply_text(c, CONTROL_FAILED, strerror(errno));
+		return;
+	}
 	control_client_send(c, reply.status, body, body_len);
 	free(body);
 }

@@ -406,11 +406,8 @@ static void export_hid(struct export_ctx *ctx, usbg_function *f,
 			     a.report_desc.len, PROFILE_REPORT_DESC_HEX_MAX);
 		free(rel);
 	} else if (a.report_desc.len > 0) {
-		hex = xcalloc(a.report_desc.len, 3);
-		for (unsigned i = 0; i < a.report_desc.len; i++)
-			sprintf(hex + 3 * i,
-				i + 1 < a.report_desc.len ? "%02x " : "%02x",
-				(unsigned char)a.report_desc.desc[i]);
+		hex = hex_bytes_text((const uint8_t *)a.report_desc.desc,
+				     a.report_desc.len);
 		rel = xasprintf("%s/report_desc", fdir);
 		export_set(ctx, rel, "report_desc", "%s", hex);
 		free(rel);
@@ -547,7 +544,7 @@ static void export_ffs(struct export_ctx *ctx, const char *instance,
 		export_set(ctx, fdir, "mountpoint", "%s", target);
 		break;
 	}
-	fclose(f);
+	(void)fclose(f); /* read only: nothing to lose */
 }
 
 static void export_function(struct export_ctx *ctx, usbg_function *f)
@@ -842,13 +839,13 @@ static int export_usbg_init(const char *configfs, usbg_state **s,
 		return r;
 	}
 
-	fflush(stderr);
+	(void)fflush(stderr);
 	saved = dup(STDERR_FILENO);
 	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (saved >= 0 && devnull >= 0)
 		dup2(devnull, STDERR_FILENO);
 	r = usbg_init(configfs, s);
-	fflush(stderr);
+	(void)fflush(stderr);
 	if (saved >= 0 && devnull >= 0)
 		dup2(saved, STDERR_FILENO);
 	if (saved >= 0)

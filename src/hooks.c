@@ -211,7 +211,7 @@ static int hooks_spawn(struct hooks *h, const char *path)
 
 		/* The daemon blocks the signals its signalfd reads and ignores
 		 * SIGPIPE; a hook starts with the defaults. */
-		signal(SIGPIPE, SIG_DFL);
+		(void)signal(SIGPIPE, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		setpgid(0, 0);
 		null_fd = open("/dev/null", O_RDONLY);

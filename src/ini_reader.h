@@ -19,7 +19,7 @@
 #include "gadgetd/diag.h"
 
 /* Files larger than this are refused: a profile is a few kB. */
-#define INI_READER_MAX_FILE (1024 * 1024)
+#define INI_READER_MAX_FILE ((size_t)1024 * 1024)
 
 struct ini_reader_ops {
 	/* A section header; name is the text between the brackets, stripped. */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,20 @@ static void usage(FILE *out)
 	      out);
 }
 
+/*
+ * Output to stdout is checked once, here, not at every fprintf: a verb
+ * whose output did not all arrive (a full disk, a closed pipe) fails.
+ */
+static int main_finish_stdout(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "gadgetd: writing the output: %s\n",
+			strerror(errno ? errno : EIO));
+		return status == EXIT_OK ? EXIT_FAILED : status;
+	}
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -115,7 +130,8 @@ int main(int argc, char **argv)
 
 			/* Each verb parses its own options from a fresh start. */
 			optind = 1;
-			return verbs[i].run(&opts, verb_argc, verb_argv);
+			return main_finish_stdout(
+				verbs[i].run(&opts, verb_argc, verb_argv));
 		}
 	}
 

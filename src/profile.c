@@ -1016,7 +1016,7 @@ out:
 
 static const struct key_def profile_keys[] = {
 	STR_KEY(struct profile, description, 0, 0),
-	{ NULL },
+	{ 0 },
 };
 
 static const struct key_def gadget_keys[] = {
@@ -1032,7 +1032,7 @@ static const struct key_def gadget_keys[] = {
 	STR_KEY(struct profile_gadget, manufacturer, PROFILE_USB_STRING_MAX, 0),
 	STR_KEY(struct profile_gadget, product, PROFILE_USB_STRING_MAX, 0),
 	STR_KEY(struct profile_gadget, serial, PROFILE_USB_STRING_MAX, 0),
-	{ NULL },
+	{ 0 },
 };
 
 static const struct key_def config_keys[] = {
@@ -1042,7 +1042,7 @@ static const struct key_def config_keys[] = {
 	BOOL_KEY(struct profile_config, self_powered),
 	BOOL_KEY(struct profile_config, remote_wakeup),
 	SPECIAL_KEY("functions", set_functions),
-	{ NULL },
+	{ 0 },
 };
 
 static const struct key_def os_desc_keys[] = {
@@ -1051,7 +1051,7 @@ static const struct key_def os_desc_keys[] = {
 	/* qwSignature is 7 UTF-16 characters ("MSFT100"). */
 	STR_KEY(struct profile_os_desc, signature, 7, KEY_ASCII),
 	INT_KEY(struct profile_os_desc, config, 1, 255, 0),
-	{ NULL },
+	{ 0 },
 };
 
 static const struct key_def net_keys[] = {
@@ -1062,7 +1062,7 @@ static const struct key_def net_keys[] = {
 	SPECIAL_KEY("link", set_link),
 	SPECIAL_KEY("ifupdown", set_ifupdown),
 	BOOL_KEY(struct profile_net, dhcp),
-	{ NULL },
+	{ 0 },
 };
 
 /* The interface OS descriptor of RNDIS and NCM:
@@ -1075,12 +1075,12 @@ static const struct key_def interface_os_desc_keys[] = {
 	{ "os_desc.sub_compatible_id", KEY_STR,
 	  offsetof(struct profile_net, os_desc_sub_compatible_id), 0, 8,
 	  KEY_ASCII, NULL },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct key_def mass_storage_keys[] = {
 	BOOL_KEY(struct profile_mass_storage, stall),
-	{ NULL },
+	{ 0 },
 };
 
 static const struct key_def lun_keys[] = {
@@ -1094,7 +1094,7 @@ static const struct key_def lun_keys[] = {
 	  offsetof(struct profile_lun, inquiry_string), 0, PROFILE_INQUIRY_MAX,
 	  0, NULL },
 	BOOL_KEY(struct profile_lun, optional),
-	{ NULL },
+	{ 0 },
 };
 
 static const struct key_def hid_keys[] = {
@@ -1104,7 +1104,7 @@ static const struct key_def hid_keys[] = {
 	INT_KEY(struct profile_hid, report_length, 1, 1024, 0),
 	SPECIAL_KEY("report_desc", set_report_desc),
 	SPECIAL_KEY("report_desc_file", set_report_desc_file),
-	{ NULL },
+	{ 0 },
 };
 
 static const struct key_def midi_keys[] = {
@@ -1117,13 +1117,13 @@ static const struct key_def midi_keys[] = {
 	INT_KEY(struct profile_midi, out_ports, 0, 16, 0),
 	INT_KEY(struct profile_midi, buflen, 1, 65536, 0),
 	INT_KEY(struct profile_midi, qlen, 1, 1024, 0),
-	{ NULL },
+	{ 0 },
 };
 
 static const struct key_def loopback_keys[] = {
 	INT_KEY(struct profile_loopback, buflen, 1, 65536, 0),
 	INT_KEY(struct profile_loopback, qlen, 1, 1024, 0),
-	{ NULL },
+	{ 0 },
 };
 
 static const struct key_def uac2_keys[] = {
@@ -1134,13 +1134,13 @@ static const struct key_def uac2_keys[] = {
 	INT_KEY(struct profile_uac2, p_chmask, 0, 0xffffffff, KEY_HEX),
 	INT_KEY(struct profile_uac2, p_srate, 1, 768000, 0),
 	INT_KEY(struct profile_uac2, p_ssize, 1, 4, 0),
-	{ NULL },
+	{ 0 },
 };
 
 static const struct key_def ffs_keys[] = {
 	STR_KEY(struct profile_ffs, mountpoint, PROFILE_PATH_MAX, KEY_ABSPATH),
 	INT_KEY(struct profile_ffs, ready_timeout, 1, 600, 0),
-	{ NULL },
+	{ 0 },
 };
 
 static const struct key_def *find_key(const struct key_def *table,

@@ -78,7 +78,7 @@ static int profile_read(const char *path, char **data, size_t *len,
 	int r = ini_reader_read_file(path, data, len);
 
 	if (r == -EFBIG)
-		diag_error(diags, path, 0, "file too large: at most %d bytes",
+		diag_error(diags, path, 0, "file too large: at most %zu bytes",
 			   INI_READER_MAX_FILE);
 	else if (r < 0)
 		diag_error(diags, path, 0, "%s", strerror(-r));

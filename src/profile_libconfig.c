@@ -492,6 +492,7 @@ static void lc_extra_keys(struct lc_ctx *ctx, const config_setting_t *extra)
 /* HID report descriptor: libusbgx writes a list of byte values. */
 static void lc_report_desc(struct lc_ctx *ctx, const config_setting_t *s)
 {
+	uint8_t *bytes;
 	char *text;
 	int n;
 
@@ -502,7 +503,7 @@ static void lc_report_desc(struct lc_ctx *ctx, const config_setting_t *s)
 	if (!lc_expect(ctx, s, CONFIG_TYPE_LIST, "report_desc"))
 		return;
 	n = config_setting_length(s);
-	text = xcalloc((size_t)n + 1, 3);
+	bytes = xcalloc((size_t)n + 1, 1);
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *e =
 			config_setting_get_elem(s, (unsigned)i);
@@ -513,13 +514,15 @@ static void lc_report_desc(struct lc_ctx *ctx, const config_setting_t *s)
 				 "report_desc: element %d is not a byte "
 				 "(0 to 0xff)",
 				 i + 1);
-			free(text);
+			free(bytes);
 			return;
 		}
-		sprintf(text + 3 * i, i + 1 < n ? "%02llx " : "%02llx", byte);
+		bytes[i] = (uint8_t)byte;
 	}
+	text = hex_bytes_text(bytes, (size_t)n);
 	lc_set_text(ctx, s, "report_desc", text);
 	free(text);
+	free(bytes);
 }
 
 static void lc_function_attrs(struct lc_ctx *ctx, enum function_type type,
@@ -927,7 +930,7 @@ static char *lc_binding(struct lc_ctx *ctx, const config_setting_t *b,
 		/* Its section is opened once the configuration's is
 		 * complete. */
 		*inline_defs = xreallocarray(*inline_defs, *n_inline + 1,
-					     sizeof(**inline_defs));
+					     sizeof(const config_setting_t *));
 		(*inline_defs)[(*n_inline)++] = fn;
 		name = xasprintf("%s.%s", type, inst);
 	} else if (config_setting_type(fn) == CONFIG_TYPE_STRING) {

@@ -146,3 +146,19 @@ int write_file_string(const char *path, const char *value)
 		r = -errno;
 	return r;
 }
+
+char *hex_bytes_text(const uint8_t *bytes, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *text = xmalloc(n ? 3 * n : 1);
+	char *p = text;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ' ';
+		*p++ = digits[bytes[i] >> 4];
+		*p++ = digits[bytes[i] & 0xf];
+	}
+	*p = '\0';
+	return text;
+}

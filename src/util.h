@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -26,6 +27,8 @@ bool streq(const char *a, const char *b);
 bool str_starts_with(const char *s, const char *prefix);
 /* Strip leading and trailing white space in place; returns s. */
 char *str_strip(char *s);
+/* n bytes as lowercase hex pairs separated by one space ("05 01 09"). */
+char *hex_bytes_text(const uint8_t *bytes, size_t n);
 
 /*
  * Read a whole small file (sysfs/configfs attribute, machine-id).  Strips one

@@ -81,4 +81,17 @@ checks=$((checks + 1))
 grep -q '^no-such-profile: no such profile in ' "$tmp/err" ||
 	fail "unknown profile: $(cat "$tmp/err")"
 
+# Output that cannot be written fails the verb, with the reason.
+if [ -w /dev/full ]; then
+	checks=$((checks + 1))
+	"$bin" -c "$tmp/gadgetd.conf" plan profiles/ecm-only.ini >/dev/full 2>"$tmp/err"
+	got=$?
+	[ "$got" = 1 ] || fail "plan >/dev/full: exit $got, want 1"
+	expect_contains "$tmp/err" "gadgetd: writing the output: No space left on device"
+	checks=$((checks + 1))
+	"$bin" -c "$tmp/gadgetd.conf" check profiles/ecm-only.ini >/dev/full 2>"$tmp/err"
+	got=$?
+	[ "$got" = 1 ] || fail "check >/dev/full: exit $got, want 1"
+fi
+
 cli_end
