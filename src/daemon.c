@@ -1197,11 +1197,17 @@ static void daemon_list(struct daemon *d, bool json, FILE *out)
 				active ? "true" : "false",
 				r < 0 ? "false" : "true");
 			json_write_string(out, err);
+			fputs(",\"description\":", out);
+			json_write_string(out, p ? p->description.value : NULL);
 			fputc('}', out);
 		} else {
 			fprintf(out, "%c %-20s %s%s%s\n", active ? '*' : ' ',
 				items[i].name, items[i].path,
 				err ? "  invalid: " : "", err ? err : "");
+			/* Which host a profile is for, at the console. */
+			if (p && p->description.value)
+				fprintf(out, "  %-20s %s\n", "",
+					p->description.value);
 		}
 		free(err);
 		profile_free(p);

@@ -68,8 +68,9 @@ run 0 $g list
 expect_contains "$tmp/out" "  ecm-only "
 expect_contains "$tmp/out" "  broken "
 expect_contains "$tmp/out" "invalid: $tmp/profiles/broken.ini:3:"
+expect_contains "$tmp/out" "                       CDC-ECM Ethernet for macOS and Linux hosts"
 run 0 $g list --json
-expect_contains "$tmp/out" "{\"name\":\"ncm\",\"path\":\"$tmp/profiles/ncm.ini\",\"active\":false,\"valid\":true,\"error\":null}"
+expect_contains "$tmp/out" "{\"name\":\"ncm\",\"path\":\"$tmp/profiles/ncm.ini\",\"active\":false,\"valid\":true,\"error\":null,\"description\":\"CDC-NCM Ethernet for Linux, macOS"
 expect_contains "$tmp/out" "\"name\":\"broken\",\"path\":\"$tmp/profiles/broken.ini\",\"active\":false,\"valid\":false,\"error\":\"$tmp/profiles/broken.ini:3:"
 
 # An invalid profile: every FILE:LINE line, exit 1, configfs untouched.

@@ -48,8 +48,10 @@ vm_run vm_gadgetd status
 vm_expect_contains "status text" "state:     configured" "$VM_OUT"
 vm_run vm_gadgetd list
 vm_expect_contains "list marks the active profile" "* ecm-only" "$VM_OUT"
+vm_expect_contains "list says what a profile is for" \
+	"CDC-ECM Ethernet for macOS and Linux hosts" "$VM_OUT"
 vm_run vm_gadgetd list --json
-vm_expect_contains "list --json" '"name":"ecm-only","path":"'"$(sed -n "s/^profile_dirs = //p" $VM_GADGETD_CONF)"'/ecm-only.ini","active":true,"valid":true,"error":null' "$VM_OUT"
+vm_expect_contains "list --json" '"name":"ecm-only","path":"'"$(sed -n "s/^profile_dirs = //p" $VM_GADGETD_CONF)"'/ecm-only.ini","active":true,"valid":true,"error":null,"description":"CDC-ECM Ethernet for macOS' "$VM_OUT"
 
 # A verb the active profile cannot serve is refused with the reason.
 vm_run_fails vm_gadgetd msd eject 0
