@@ -90,8 +90,8 @@ struct daemon {
 	struct plan plan;
 	bool built;
 	bool admin_down;
-	/* Links of `link = auto` functions set up for this run on the UDC. */
-	bool net_up;
+	/* The network functions' links, DHCP servers and ifup/ifdown. */
+	struct net *net;
 	/* Host-carrier check after "configured" (once per host session). */
 	struct event_source *net_timer;
 	bool net_checked;
@@ -658,9 +658,9 @@ static void daemon_net_due(struct event_source *source, void *data)
 	d->net_timer = NULL;
 	d->net_checked = true;
 	d->net_check = NULL;
-	if (!d->profile || !d->net_up)
+	if (!d->profile || !net_n_asserted(d->net))
 		return;
-	rx = net_links_rx(d->profile, d->gadget_dir, IFUPDOWN_INTERFACES_PATH);
+	rx = net_rx(d->net);
 	if (rx != d->net_rx) {
 		d->net_check = "host-active";
 		return;
@@ -670,15 +670,12 @@ static void daemon_net_due(struct event_source *source, void *data)
 		"network: nothing from the host %d s after it configured the device; re-asserting the link once",
 		DAEMON_NET_CHECK_S);
 	d->net_bounces++;
-	net_links_set(d->profile, d->gadget_dir, IFUPDOWN_INTERFACES_PATH,
-		      false);
-	net_links_set(d->profile, d->gadget_dir, IFUPDOWN_INTERFACES_PATH,
-		      true);
+	net_reassert(d->net);
 }
 
 static void daemon_net_watch(struct daemon *d, bool configured)
 {
-	if (!configured || !d->net_up) {
+	if (!configured || !net_n_asserted(d->net)) {
 		daemon_net_stop(d);
 		d->net_checked = false;
 		d->net_check = NULL;
@@ -686,8 +683,7 @@ static void daemon_net_watch(struct daemon *d, bool configured)
 	}
 	if (d->net_checked || d->net_timer)
 		return;
-	d->net_rx = net_links_rx(d->profile, d->gadget_dir,
-				 IFUPDOWN_INTERFACES_PATH);
+	d->net_rx = net_rx(d->net);
 	if (event_loop_add_timer(d->loop, DAEMON_NET_CHECK_S * 1000000ULL,
 				 false, daemon_net_due, d, &d->net_timer) < 0) {
 		d->net_timer = NULL;
@@ -724,13 +720,10 @@ static void daemon_sync(struct daemon *d, const char *event)
 	f.udc_state = f.udc_present && d->udc_state_fresh ? d->udc_state : NULL;
 	/* The netdevs exist once the functions are bound to a UDC; set them
 	 * up once per run so a working link is never bounced. */
-	if (f.udc_present && d->profile && !d->net_up) {
-		d->net_up = true;
-		net_links_set(d->profile, d->gadget_dir,
-			      IFUPDOWN_INTERFACES_PATH, true);
-	} else if (!f.udc_present) {
-		d->net_up = false;
-	}
+	if (f.udc_present && d->profile && !net_started(d->net))
+		net_start(d->net, d->profile, d->gadget_dir);
+	else if (!f.udc_present)
+		net_stop(d->net);
 	daemon_net_watch(d, f.udc_state && streq(f.udc_state, "configured"));
 	daemon_set_state(d, daemon_state_from_facts(&f), event);
 }
@@ -782,6 +775,8 @@ static void daemon_drop_profile(struct daemon *d)
 {
 	if (!d->profile)
 		return;
+	/* The links point into the profile. */
+	net_stop(d->net);
 	plan_free(&d->plan);
 	memset(&d->plan, 0, sizeof(d->plan));
 	profile_free(d->profile);
@@ -794,6 +789,8 @@ static int daemon_remove(struct daemon *d, char **msg)
 	struct apply_error err = { 0 };
 	int r;
 
+	/* DHCP servers, ifdown and link down before the netdevs go. */
+	net_stop(d->net);
 	r = applier_remove(d->applier, d->profile ? &d->plan : NULL, &err);
 	if (r < 0) {
 		*msg = daemon_apply_error_text(&err, r);
@@ -1102,6 +1099,13 @@ static void daemon_status(struct daemon *d, bool json, FILE *out)
 	if (d->built)
 		status_read_gadget(&st, d->profile, d->gadget_dir,
 				   STATUS_NET_DIR);
+	/* status_read_gadget() lists the profile's functions in order. */
+	for (size_t i = 0; d->profile && i < st.n_functions; i++) {
+		const char *dhcp =
+			net_dhcp_status(d->net, &d->profile->functions[i]);
+
+		st.functions[i].dhcp = dhcp ? xstrdup(dhcp) : NULL;
+	}
 	if (json)
 		status_print_json(&st, out);
 	else
@@ -1257,6 +1261,7 @@ static enum control_status daemon_down(struct daemon *d, FILE *out)
 			daemon_state_name(d->state));
 		return CONTROL_FAILED;
 	}
+	net_stop(d->net);
 	r = applier_unbind(d->applier, &err);
 	if (r < 0) {
 		char *msg = daemon_apply_error_text(&err, r);
@@ -1335,6 +1340,7 @@ static void daemon_handle_request(const struct control_request *req,
 		free(d->link_event);
 		d->link_event =
 			xasprintf("%s %s", req->up ? "up" : "down", req->iface);
+		net_link_event(d->net, req->iface, req->up);
 		reply->status = CONTROL_OK;
 		break;
 	}
@@ -1368,7 +1374,8 @@ static void daemon_reap_children(struct daemon *d)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (!hooks_child_exited(d->hooks, pid, status))
+		if (!hooks_child_exited(d->hooks, pid, status) &&
+		    !net_child_exited(d->net, pid, status))
 			log_debug("child %d exited (status 0x%x)", (int)pid,
 				  status);
 	}
@@ -1516,6 +1523,9 @@ static void daemon_free(struct daemon *d)
 {
 	daemon_unwatch_udc(d);
 	control_server_free(d->control);
+	/* After the socket: an ifdown it finishes calls link-event. */
+	net_free(d->net);
+	d->net = NULL;
 	hooks_free(d->hooks);
 	event_source_free(d->signal_source);
 	event_source_free(d->uevent_source);
@@ -1814,6 +1824,7 @@ int cli_daemon(const struct cli_options *opts, int argc, char **argv)
 		log_errno(r, "signalfd");
 		goto out;
 	}
+	d.net = net_new(d.loop, NULL);
 	d.hooks = hooks_new(d.loop, d.cfg.hooks_dir, HOOKS_TIMEOUT_MS);
 	r = control_server_new(d.loop, d.socket_path, d.cfg.socket_group,
 			       daemon_handle_request, &d, &d.control);

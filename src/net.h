@@ -1,28 +1,99 @@
 /* SPDX-License-Identifier: MIT */
-#pragma once
+/*
+ * The gadget's network links while it runs on a UDC: for each network
+ * function, the netdev named by its configfs `ifname` is configured once the
+ * gadget is bound (net_start) and released before it is unbound or removed
+ * (net_stop).
+ *
+ * - `link = auto`: the profile's addresses, then IFF_UP, through rtnetlink;
+ *   before unbind IFF_UP is cleared and the addresses gadgetd added are
+ *   removed.
+ * - `ifupdown = auto` and an `iface` stanza for the interface: `ifup IFACE`
+ *   after bind and `ifdown -f IFACE` before unbind instead, as children of
+ *   the event loop (one at a time, in order, with a time limit, their output
+ *   logged): their if-up.d hook calls `gadgetd link-event` on the daemon's
+ *   own socket, so the daemon must never wait for them.
+ * - `link = manual`: left alone.
+ * - `dhcp = yes`: the board's DHCP server (dhcp.c) for the interface, once
+ *   the link is up with its address (after ifup exited 0 with ifupdown),
+ *   supervised: restarted with a back-off when it dies, stopped with SIGTERM
+ *   (and a bounded wait) in net_stop.
+ *
+ * The daemon reaps children on its signalfd and hands each exit to
+ * net_child_exited().
+ */
+#ifndef GADGETD_NET_H
+#define GADGETD_NET_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
+#include "event_loop.h"
 #include "gadgetd/profile.h"
 
-/*
- * The gadget's network links, for `link = auto`: once the gadget runs on
- * a UDC, each network function's netdev (named by its configfs `ifname`)
- * gets the profile's addresses and IFF_UP through rtnetlink.  Functions
- * with `link = manual`, or with `ifupdown = auto` and a stanza in
- * interfaces_path (left to ifup), are not touched.  Returns the number
- * of links configured, or a negative errno of the first failure (the
- * others are still tried).
- */
-int net_links_set(const struct profile *p, const char *gadget_dir,
-		  const char *interfaces_path, bool up);
+/* ifup/ifdown that run longer are killed with their process group. */
+#define NET_IFUPDOWN_TIMEOUT_MS 30000
+/* How long net_stop() waits for a DHCP server after SIGTERM (then SIGKILL). */
+#define NET_STOP_WAIT_MS 2000
+
+struct net;
+
+/* interfaces_path: NULL for /etc/network/interfaces. */
+struct net *net_new(struct event_loop *loop, const char *interfaces_path);
+/* Stops the DHCP servers; running ifup/ifdown are left to finish. */
+void net_free(struct net *n);
 
 /*
- * Packets received so far on the managed links (see net_links_set), summed;
- * 0 when there are none.  The host sends something (IPv6 neighbour
- * discovery, DHCP, ARP) soon after it sees carrier, so no growth after
- * the host configured the device means it probably missed f_ecm's
- * NetworkConnection notification.
+ * Configure the links of p's network functions (gadget_dir: the configfs
+ * gadget, bound).  p must stay valid until net_stop().  Returns the number
+ * of links configured, or the first negative errno (the others are still
+ * tried).
  */
-unsigned long long net_links_rx(const struct profile *p, const char *gadget_dir,
-				const char *interfaces_path);
+int net_start(struct net *n, const struct profile *p, const char *gadget_dir);
+/* Release the links before unbind or removal; nothing when not started. */
+void net_stop(struct net *n);
+bool net_started(const struct net *n);
+
+/* A child exited (from waitpid): true when it was one of ours. */
+bool net_child_exited(struct net *n, pid_t pid, int status);
+
+/*
+ * Links whose carrier the daemon asserts itself (`link = auto` through
+ * rtnetlink, and up): the only ones net_rx() and net_reassert() look at.
+ */
+unsigned int net_n_asserted(const struct net *n);
+/*
+ * Packets received so far on those links, summed.  The host sends
+ * something (IPv6 neighbour discovery, DHCP, ARP) soon after it sees
+ * carrier, so no growth after the host configured the device means it
+ * probably missed f_ecm's NetworkConnection notification.
+ */
+unsigned long long net_rx(const struct net *n);
+/* Set those links down and up once (a new NetworkConnection). */
+int net_reassert(struct net *n);
+
+/*
+ * `gadgetd link-event up|down IFACE`.  For a link gadgetd sets through
+ * rtnetlink, down clears IFF_UP (the host loses carrier) and stops its DHCP
+ * server, up sets it again; for a link ifupdown owns, ifup/ifdown already
+ * did that, so only the DHCP server follows.  Returns false when IFACE is
+ * not one of the gadget's links.
+ */
+bool net_link_event(struct net *n, const char *ifname, bool up);
+
+/*
+ * The DHCP server of function fn for status: NULL when fn has no
+ * `dhcp = yes`, else "running pid N (udhcpd)", "stopped", "starting after
+ * ifup", "restarting ...", "failed: ...".
+ */
+const char *net_dhcp_status(const struct net *n,
+			    const struct profile_function *fn);
+
+/*
+ * /proc/sys/net/ipv{4,6}/conf/IFNAME/ignore_routes_with_linkdown = 1 below
+ * proc_sys ("/proc/sys" when NULL).  0, or the first negative errno (a
+ * missing ipv6 directory is not one).
+ */
+int net_ignore_linkdown_routes(const char *proc_sys, const char *ifname);
+
+#endif

@@ -106,6 +106,7 @@ void status_clear(struct status *st)
 		free(st->functions[i].type);
 		free(st->functions[i].ifname);
 		free(st->functions[i].operstate);
+		free(st->functions[i].dhcp);
 	}
 	free(st->functions);
 	for (size_t i = 0; i < st->n_luns; i++) {
@@ -168,6 +169,8 @@ void status_print_json(const struct status *st, FILE *out)
 			if (status_host_link(st, f))
 				status_json_key(out, "host_link",
 						status_host_link(st, f), true);
+			if (f->dhcp)
+				status_json_key(out, "dhcp", f->dhcp, true);
 		}
 		fputc('}', out);
 	}
@@ -216,6 +219,8 @@ void status_print_text(const struct status *st, FILE *out)
 			if (status_host_link(st, f))
 				fprintf(out, " (ifupdown: %s)",
 					status_host_link(st, f));
+			if (f->dhcp)
+				fprintf(out, " dhcp %s", f->dhcp);
 		}
 		fputc('\n', out);
 	}

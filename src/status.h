@@ -23,6 +23,9 @@ struct status_function {
 	char *ifname; /* NULL until the kernel made the interface */
 	bool link_up; /* IFF_UP on ifname */
 	char *operstate;
+	/* The DHCP server of a `dhcp = yes` function (net_dhcp_status()),
+	 * else NULL. */
+	char *dhcp;
 };
 
 struct status_lun {

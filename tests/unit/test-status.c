@@ -152,6 +152,17 @@ int main(void)
 		     "links:     reasserted\n"
 		     "error:     udc dummy_udc.0: held by gadget \"g1\"\n");
 	free(text);
+	/* A `dhcp = yes` function shows its server. */
+	st.functions[0].dhcp = xstrdup("running pid 42");
+	text = render(&st, false);
+	CHECK(strstr(text, "function:  ecm.usb0 usb0 link down dhcp running "
+			   "pid 42\n") != NULL);
+	free(text);
+	text = render(&st, true);
+	CHECK(strstr(text,
+		     "\"operstate\":\"up\",\"dhcp\":\"running pid 42\"}") !=
+	      NULL);
+	free(text);
 	text = render(&st, true);
 	CHECK(strstr(text, "\"link\":\"down\"") != NULL);
 	CHECK(strstr(text,
