@@ -1,7 +1,8 @@
 # The daemon sets the gadget's link itself (issue 5): ecm-only with
 # `address = 192.168.7.2/24` and `link = auto`; the host's netdev, in its
 # own namespace, gets carrier and pings 192.168.7.2 with no `ip` command
-# run on the gadget side.
+# run on the gadget side; `gadgetd down` takes the link down and the
+# address off before unbind.
 # vm: timeout=120
 . "$VM_LIB/vm.sh"
 . "$VM_LIB/daemon.sh"
@@ -34,5 +35,13 @@ vm_host_netns_add "$VM_HOST_NETDEV" 192.168.7.1/24
 vm_host_wait_carrier "$VM_HOST_NETDEV" 10
 vm_host_netns_ping 192.168.7.2
 
-vm_daemon_stop
+# Before unbind the daemon sets the link down and removes the address it
+# added (the netdev stays with the function).
+vm_run vm_gadgetd down
 vm_wait_host_gone 5
+vm_run "$VM_IP" -o link show dev "$VM_GADGET_NETDEV"
+vm_expect_eq "gadget link UP flag after down" "" \
+	"$(printf '%s' "$VM_OUT" | grep '[<,]UP[,>]')"
+vm_run "$VM_IP" -o -4 addr show dev "$VM_GADGET_NETDEV"
+vm_expect_eq "gadget address after down" "" "$VM_OUT"
+vm_daemon_stop

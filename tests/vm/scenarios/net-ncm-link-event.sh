@@ -1,6 +1,8 @@
 # ncm profile: the daemon sets address and link (no `ip` on the gadget),
 # the host in its own namespace pings it; `link-event` from the ifupdown
-# hook is accepted and shown as host_link on that interface.
+# hook is shown as host_link on that interface, and on a link the daemon
+# sets it takes the link down and up: the host's carrier follows (issue
+# 5, scenario 3 with link-event).
 # vm: timeout=120
 . "$VM_LIB/vm.sh"
 . "$VM_LIB/daemon.sh"
@@ -26,15 +28,24 @@ vm_host_netns_ping 192.168.7.2
 vm_daemon_status_json
 vm_expect_eq "no host_link before any link-event" "" \
 	"$(printf '%s' "$VM_STATUS" | grep -o host_link)"
+no_carrier() { ! vm__host_carrier "$VM_HOST_NETDEV"; }
+# link-event down on a link the daemon sets: it takes the link down, and
+# the host loses carrier; up gives it back.
 vm_run vm_gadgetd link-event down "$VM_GADGET_NETDEV"
+vm_wait 5 "host: $VM_HOST_NETDEV loses carrier after link-event down" no_carrier
+vm_log "host: carrier gone $VM_WAITED s after link-event down"
 vm_daemon_status_json
 vm_log "status --json: $VM_STATUS"
 vm_expect_contains "status after link-event down" \
-	"\"ifname\":\"$VM_GADGET_NETDEV\",\"link\":\"up\"" "$VM_STATUS"
+	"\"ifname\":\"$VM_GADGET_NETDEV\",\"link\":\"down\"" "$VM_STATUS"
 vm_expect_contains "host_link down" '"host_link":"down"' "$VM_STATUS"
 vm_run vm_gadgetd link-event up "$VM_GADGET_NETDEV"
+vm_host_wait_carrier "$VM_HOST_NETDEV" 5
+vm_host_netns_ping 192.168.7.2
 vm_daemon_status_json
 vm_expect_contains "host_link up" '"host_link":"up"' "$VM_STATUS"
+vm_expect_contains "status after link-event up" \
+	"\"ifname\":\"$VM_GADGET_NETDEV\",\"link\":\"up\"" "$VM_STATUS"
 
 vm_daemon_stop
 vm_wait_host_gone 5
