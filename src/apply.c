@@ -145,15 +145,15 @@ out:
 	return r;
 }
 
-/* One write(): a configfs or sysfs store gets the whole value at once.
- * O_TRUNC as sh's `>` and fopen(3)'s "w": the kernel ignores it, a plain
- * file standing for an attribute (tests) needs it. */
+/* One write(): a configfs or sysfs store gets the whole value at once,
+ * and replaces the old one (no O_TRUNC, which would only add a setattr
+ * call in the kernel). */
 static int apply_write(const char *path, const void *value, size_t len)
 {
 	ssize_t n;
 	int fd, r = 0;
 
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, value, len);

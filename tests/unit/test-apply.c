@@ -281,23 +281,27 @@ static void fake_populate(const char *abs, const char *rel)
 	}
 }
 
-/* A write to a file named UDC fails while fake_udc_busy: what the UDC
- * core answers when a function's bind() fails. */
+/* A write at the start of a file in the fake tree replaces its content,
+ * as a configfs store does (the applier does not open with O_TRUNC).  A
+ * write to a file named UDC fails while fake_udc_busy: what the UDC core
+ * answers when a function's bind() fails. */
 ssize_t write(int fd, const void *buf, size_t len)
 {
 	char link[64], path[PATH_MAX];
+	size_t root_len = strlen(fake_root);
 	ssize_t n;
 
-	if (fake_udc_busy) {
-		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-		n = readlink(link, path, sizeof(path) - 1);
-		if (n > 4) {
-			path[n] = '\0';
-			if (strcmp(path + n - 4, "/UDC") == 0) {
-				errno = EBUSY;
-				return -1;
-			}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = root_len ? readlink(link, path, sizeof(path) - 1) : -1;
+	if (n > (ssize_t)root_len && !strncmp(path, fake_root, root_len) &&
+	    path[root_len] == '/') {
+		path[n] = '\0';
+		if (fake_udc_busy && strcmp(path + n - 4, "/UDC") == 0) {
+			errno = EBUSY;
+			return -1;
 		}
+		if (lseek(fd, 0, SEEK_CUR) == 0 && ftruncate(fd, 0) < 0)
+			return -1;
 	}
 	return syscall(SYS_write, fd, buf, len);
 }
