@@ -20,6 +20,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
+#include "net.h"
 #include "netlink.h"
 #include "testlib.h"
 
@@ -653,8 +654,37 @@ static void test_live(void)
 	netlink_close(nl);
 }
 
+/* net.c's sysctl for the links it manages, on a fake /proc/sys. */
+static void test_ignore_linkdown(void)
+{
+	char dir[] = "/tmp/test-netlink.XXXXXX", cmd[256], *text;
+
+	if (!mkdtemp(dir)) {
+		testlib_fail(__FILE__, __LINE__, "mkdtemp: %s",
+			     strerror(errno));
+		return;
+	}
+	snprintf(
+		cmd, sizeof(cmd),
+		"mkdir -p %s/net/ipv4/conf/usb0 && echo 0 >%s/net/ipv4/conf/usb0/ignore_routes_with_linkdown",
+		dir, dir);
+	CHECK_INT_EQ(system(cmd), 0);
+	/* No ipv6 directory: a kernel without IPv6 is fine. */
+	CHECK_INT_EQ(net_ignore_linkdown_routes(dir, "usb0"), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "%s/net/ipv4/conf/usb0/ignore_routes_with_linkdown", dir);
+	text = testlib_read_file(cmd, NULL);
+	CHECK_STR_EQ(text, "1\n");
+	free(text);
+	/* An interface the kernel does not know is an error. */
+	CHECK_INT_EQ(net_ignore_linkdown_routes(dir, "usb9"), -ENOENT);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK_INT_EQ(system(cmd), 0);
+}
+
 int main(void)
 {
+	test_ignore_linkdown();
 	test_msg_link_set_up();
 	test_msg_link_get();
 	test_msg_address();
