@@ -838,22 +838,27 @@ unsigned int net_n_asserted(const struct net *n)
 	return count;
 }
 
-unsigned long long net_rx(const struct net *n)
+unsigned long long net_packets(const struct net *n)
 {
+	static const char *const counters[] = { "rx_packets", "tx_packets" };
 	unsigned long long sum = 0;
 
 	for (size_t i = 0; i < n->n_links; i++) {
 		const struct net_link *l = &n->links[i];
-		char *path, *rx = NULL;
 
 		if (l->mode != NET_NETLINK || l->admin_down)
 			continue;
-		path = xasprintf("/sys/class/net/%s/statistics/rx_packets",
-				 l->ifname);
-		if (read_file_string(path, &rx) == 0)
-			sum += strtoull(rx, NULL, 10);
-		free(rx);
-		free(path);
+		for (size_t k = 0; k < ARRAY_SIZE(counters); k++) {
+			char *path =
+				xasprintf("/sys/class/net/%s/statistics/%s",
+					  l->ifname, counters[k]);
+			char *value = NULL;
+
+			if (read_file_string(path, &value) == 0)
+				sum += strtoull(value, NULL, 10);
+			free(value);
+			free(path);
+		}
 	}
 	return sum;
 }

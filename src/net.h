@@ -59,16 +59,18 @@ bool net_child_exited(struct net *n, pid_t pid, int status);
 
 /*
  * Links whose carrier the daemon asserts itself (`link = auto` through
- * rtnetlink, and up): the only ones net_rx() and net_reassert() look at.
+ * rtnetlink, and up): the only ones net_packets() and net_reassert() look at.
  */
 unsigned int net_n_asserted(const struct net *n);
 /*
- * Packets received so far on those links, summed.  The host sends
- * something (IPv6 neighbour discovery, DHCP, ARP) soon after it sees
- * carrier, so no growth after the host configured the device means it
- * probably missed f_ecm's NetworkConnection notification.
+ * Packets received and sent so far on those links, summed.  Both need a
+ * host with carrier: it sends (IPv6 neighbour discovery, MLD, DHCP, ARP)
+ * soon after it sees carrier, and a frame the gadget queued completes only
+ * when the host reads the bulk IN endpoint, which usbnet does only while
+ * it has carrier.  No growth after the host configured the device means
+ * it probably missed f_ecm's NetworkConnection notification.
  */
-unsigned long long net_rx(const struct net *n);
+unsigned long long net_packets(const struct net *n);
 /* Set those links down and up once (a new NetworkConnection). */
 int net_reassert(struct net *n);
 
