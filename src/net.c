@@ -199,7 +199,7 @@ static pid_t net_spawn(struct net *n, char *const *argv, const char *tag)
 
 		/* The daemon blocks the signals its signalfd reads and
 		 * ignores SIGPIPE; a server starts with the defaults. */
-		signal(SIGPIPE, SIG_DFL);
+		(void)signal(SIGPIPE, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		setpgid(0, 0);
 		if (null_fd >= 0) {
