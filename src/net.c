@@ -319,6 +319,55 @@ static void net_dhcp_restart_due(struct event_source *source, void *data)
 }
 
 /*
+ * A server left running by a daemon that was killed holds the DHCP port on
+ * the interface, so the new one would exit at once: stop it, if its pid
+ * file names a process started with our config file.
+ */
+static void net_dhcp_stop_leftover(const struct net_link *l)
+{
+	char *text = NULL, *path, *cmdline = NULL;
+	size_t size = 0;
+	ssize_t len;
+	pid_t pid;
+	FILE *f;
+	int pidfd;
+
+	if (read_file_string(l->dhcp.pid_path, &text) < 0)
+		return;
+	pid = (pid_t)strtol(text, NULL, 10);
+	free(text);
+	if (pid <= 1)
+		return;
+	path = xasprintf("/proc/%d/cmdline", (int)pid);
+	f = fopen(path, "re");
+	free(path);
+	if (!f)
+		return;
+	/* The whole of it: NUL-separated arguments, no \1 in them. */
+	len = getdelim(&cmdline, &size, '\1', f);
+	(void)fclose(f);
+	for (char *p = cmdline; len > 0 && p < cmdline + len && *p;
+	     p += strlen(p) + 1) {
+		if (!strstr(p, l->dhcp.config_path))
+			continue;
+		log_warning(
+			"%s: dhcp: stopping pid %d, a server left by an earlier run",
+			l->ifname, (int)pid);
+		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		kill(pid, SIGTERM);
+		if (pidfd >= 0) {
+			struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+			if (poll(&pfd, 1, NET_STOP_WAIT_MS) <= 0)
+				kill(pid, SIGKILL);
+			close(pidfd);
+		}
+		break;
+	}
+	free(cmdline);
+}
+
+/*
  * Start the server for l with addrs (the profile's, or what ifup put on
  * the interface).
  */
@@ -356,6 +405,7 @@ static void net_dhcp_start(struct net *n, struct net_link *l,
 			net_dhcp_set_state(l, "failed: %s", strerror(-r));
 			return;
 		}
+		net_dhcp_stop_leftover(l);
 	}
 	memset(&l->supervisor, 0, sizeof(l->supervisor));
 	net_dhcp_spawn(n, l);

@@ -3,7 +3,8 @@
 # server (busybox udhcpd here) for it; busybox udhcpc in the host's
 # namespace gets the host's fixed lease from that subnet and pings the
 # gadget.  A server killed behind the daemon's back is started again; after
-# `gadgetd down` it is gone and status says "stopped".
+# `gadgetd down` it is gone and status says "stopped".  A daemon killed
+# with -9 and started again ends with one server, its own.
 # vm: timeout=120
 . "$VM_LIB/vm.sh"
 . "$VM_LIB/daemon.sh"
@@ -61,6 +62,29 @@ vm_log "dhcp server restarted as pid $pid after $VM_WAITED s"
 "$VM_IP" -n $VM_NETNS addr flush dev "$h"
 vm_host_dhcp "$h"
 vm_expect_eq "host lease address from the restarted server" 192.168.7.1 "$VM_LEASE_IP"
+
+# A daemon killed with -9 leaves its server behind (unless the server
+# dies of the closed log pipe first); the next daemon stops a leftover
+# before it starts its own, and the host gets its lease again.
+old=$pid
+kill -9 "$VM_DAEMON_PID"
+vm_wait 5 "killed daemon gone" sh -c "! kill -0 $VM_DAEMON_PID 2>/dev/null"
+vm_run "$VM_IP" netns del $VM_NETNS
+vm_daemon_start --profile /tmp/ecm-dhcp.ini
+vm_wait_host_device 0x1d6b 0x0104 10
+vm_wait_host_drivers 10 cdc_ether
+vm_wait 5 "status: dhcp running after the restart (saw '$(dhcp_status)')" newpid_running
+pid=$(dhcp_status | sed 's/^running pid \([0-9]*\).*/\1/')
+[ ! -e /proc/$old ] || vm_fail "server pid $old of the killed daemon still running"
+vm_host_netdev 5
+h=$VM_HOST_NETDEV
+vm_run "$VM_IP" netns add $VM_NETNS
+vm_run "$VM_IP" link set "$h" netns $VM_NETNS
+vm_run "$VM_IP" -n $VM_NETNS link set "$h" up
+vm_host_wait_carrier "$h" 10
+vm_host_dhcp "$h"
+vm_expect_eq "host lease address after a daemon restart" 192.168.7.1 "$VM_LEASE_IP"
+vm_host_netns_ping 192.168.7.2
 
 vm_run vm_gadgetd down
 [ ! -e /proc/$pid ] || vm_fail "dhcp server pid $pid still running after gadgetd down: $(tr '\0' ' ' </proc/$pid/cmdline)"
