@@ -1,46 +1,66 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Applying a plan to configfs, all or nothing, and removing our gadget.
+ * Applying a plan through libusbgx, all or nothing, and removing our
+ * gadget.
  *
- * Each op is carried out as its steps (plan_op_steps()) with plain
- * syscalls: mkdir, one write() per attribute, symlink, mount.  What apply
- * does is therefore exactly what `gadgetd plan` prints, and a refusal
- * names the kernel's own errno and the path of the step it refused.
- * Undoing (rollback, removal) runs steps backwards, also with plain
- * syscalls, in the kernel's reverse order.
+ * Each op is carried out with the libusbgx call that does it, its
+ * arguments taken from the op's steps (plan_op_steps()), so what apply
+ * writes is what `gadgetd plan` prints.  Undoing (rollback, removal) uses
+ * plain syscalls in the kernel's reverse order.
  *
- * Ops used to be libusbgx calls (one call per op).  What libusbgx 0.2.0
- * cost, and why the steps are carried out directly instead:
+ * What libusbgx 0.2.0 made us work around:
  *
  *  1. usbg_init() parses every gadget under usb_gadget/ and fails as a
  *     whole (USBG_ERROR_NOT_SUPPORTED) when any of them has a function type
- *     it does not know (uvc, printer, uac1, ...), so it had to be opened on
- *     a private view: a temporary directory holding only a symlink to our
- *     gadget.
- *  2. It reads the tree, the UDC list included, only in usbg_init(): the
- *     view had to be re-read (usbg_cleanup() + usbg_init(), about 35
- *     syscalls) after making the gadget directory, after every rollback and
- *     whenever a UDC came or went, and each usbg_init() leaked its config
- *     labels.
- *  3. It loses errno (anything but ENOMEM EACCES EPERM EROFS ENOENT ENOTDIR
- *     EINVAL EIO EEXIST ENODEV EBUSY becomes USBG_ERROR_OTHER_ERROR; EPERM
- *     and EROFS read back as EACCES) and does not say which step of a call
- *     failed: every refusal was replayed with plain syscalls to report it.
- *  4. Its calls cost about twice the syscalls of the steps (fopen(3)'s
- *     fstat, a directory check before every string).  In the bench's VM
- *     (bench/README.md, qemu TCG) building the bench gadget took 6-7 ms
- *     through libusbgx plus 1 ms for the re-read, 3.5 ms as plain steps.
- *  5. Its typed structs do not cover what profiles set: no inquiry_string
- *     in usbg_f_ms_lun_attrs, a uint8_t bMaxPower (500 mA does not fit),
- *     an usbg_f_ms_attrs setter that removes lun.0; and the
- *     usbg_f_*_set_attr_val() functions changed from value to pointer
- *     between 0.2.0 and 0.3.0.
+ *     it does not know (uvc, printer, uac1, ...): one foreign gadget would
+ *     stop us.  libusbgx is therefore opened on a private view: a temporary
+ *     directory whose usb_gadget/ holds only a symlink to our gadget.  For
+ *     the same reason the gadget directory itself is made with mkdir(2) (in
+ *     the view libusbgx would make it in the temporary directory), and the
+ *     view is re-read after that.
+ *  2. It reads the UDC list once, in usbg_init(): applier_refresh() is
+ *     usbg_cleanup() + usbg_init() on the view: 2.3 ms for our ecm-only
+ *     gadget measured in the VM test bed (TCG, sanitized build;
+ *     apply-udc-back), logged at debug level.  Each usbg_init() leaks
+ *     libusbgx's config labels (a few bytes per configuration), so the
+ *     refresh is done on events (build, UDC change), never on a timer,
+ *     and only where libusbgx's view can be stale: not after a build that
+ *     went through (libusbgx made every object itself), not while no
+ *     gadget exists (the next build reads it once it has made the
+ *     directory).  A full re-read of the bench gadget (ECM + ACM + mass
+ *     storage) is about 60 syscalls, a tenth of what gadgetd's apply
+ *     costs the kernel (bench/).
+ *  3. It loses errno: anything but ENOMEM EACCES EPERM EROFS ENOENT ENOTDIR
+ *     EINVAL EIO EEXIST ENODEV EBUSY becomes USBG_ERROR_OTHER_ERROR (EISDIR,
+ *     ENOSPC, ERANGE, ...), EPERM/EROFS read back as EACCES, and a call that
+ *     makes a directory and writes attributes does not say which step
+ *     failed.  After a refusal the op's steps are replayed with plain
+ *     syscalls, which gives the real errno and the path; only when the
+ *     replay succeeds is libusbgx's code mapped to an errno.
+ *  4. usbg_create_function() removes the function directory when an
+ *     attribute write fails, but may leave the returned function pointer
+ *     set: it is never used after a failure, and libusbgx's cached state
+ *     is re-read after any rollback.
+ *  5. usbg_f_ms_lun_attrs has no inquiry_string: that is a PLAN_ATTR_WRITE,
+ *     a plain write.  usbg_f_ms_attrs cannot be used to create a function:
+ *     its setter removes every LUN not listed, lun.0 included, which the
+ *     kernel refuses; LUNs are made one by one with usbg_f_ms_create_lun().
+ *  6. usbg_config_attrs.bMaxPower is a uint8_t (500 mA does not fit): the
+ *     configuration is made without attributes and MaxPower is set with
+ *     usbg_set_config_max_power(), which takes an int.
+ *  7. usbg_rm_gadget() needs a gadget libusbgx can parse and a fresh
+ *     cache, does not unbind or unmount FunctionFS first, and does not
+ *     remove extra LUNs in every version: removal walks the configfs tree
+ *     itself.
+ *  8. It prints its own errors on stderr ("usbg_create_function()
+ *     duplicate function name"); there is no way to turn that off.
  *
- * libusbgx stays what `gadgetd export` reads a live gadget with (export.c)
- * and what defines the gadget-scheme syntax (profile_libconfig.c).
- *
- * Nothing of configfs is cached here: every call reads what it needs, so
- * UDCs and gadgets coming and going never leave a stale view.
+ * Calls that changed between 0.2.0 and 0.3.0 are avoided: the
+ * usbg_f_*_set_attr_val() functions take their value by value in 0.2.0
+ * and by pointer later, so single attributes are set only through the
+ * static inline wrappers (usbg_f_net_set_qmult(), ...), which compile
+ * against both; typed structs are zero-initialised so that fields added
+ * later (usbg_f_ms_lun_attrs.inquiry_string) stay NULL.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -51,19 +71,71 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <usbg/function/hid.h>
+#include <usbg/function/loopback.h>
+#include <usbg/function/midi.h>
+#include <usbg/function/ms.h>
+#include <usbg/function/net.h>
+#include <usbg/function/uac2.h>
+#include <usbg/usbg.h>
 
 #include "apply.h"
 #include "log.h"
 #include "util.h"
 
+#define APPLY_CONFIG_LABEL "c" /* configs/c.N */
+
 struct applier {
 	char *configfs;
 	char *gadget_name;
 	char *gadget_dir; /* CONFIGFS/usb_gadget/NAME */
+	char *view; /* the private view libusbgx is opened on */
+	char *view_gadgets;
+	char *view_link; /* view/usb_gadget/NAME -> gadget_dir */
+	usbg_state *state;
 };
 
 /* ---- errors ---- */
+
+static int apply_errno(int usbg_error)
+{
+	switch (usbg_error) {
+	case USBG_SUCCESS:
+		return 0;
+	case USBG_ERROR_NO_MEM:
+		return -ENOMEM;
+	case USBG_ERROR_NO_ACCESS:
+		return -EACCES;
+	case USBG_ERROR_INVALID_PARAM:
+		return -EINVAL;
+	case USBG_ERROR_NOT_FOUND:
+		return -ENOENT;
+	case USBG_ERROR_IO:
+		return -EIO;
+	case USBG_ERROR_EXIST:
+		return -EEXIST;
+	case USBG_ERROR_NO_DEV:
+		return -ENODEV;
+	case USBG_ERROR_BUSY:
+		return -EBUSY;
+	case USBG_ERROR_NOT_SUPPORTED:
+		return -EOPNOTSUPP;
+	case USBG_ERROR_PATH_TOO_LONG:
+		return -ENAMETOOLONG;
+	case USBG_ERROR_NOT_EMPTY:
+		return -ENOTEMPTY;
+	case USBG_ERROR_INVALID_FORMAT:
+	case USBG_ERROR_MISSING_TAG:
+	case USBG_ERROR_INVALID_TYPE:
+	case USBG_ERROR_INVALID_VALUE:
+		return -EINVAL;
+	default:
+		return -EIO;
+	}
+}
 
 static void apply_error_set(struct apply_error *err, int r, const char *verb,
 			    const char *path)
@@ -83,30 +155,103 @@ static char *apply_path(const struct applier *a, const char *rel)
 	return xasprintf("%s/%s", a->gadget_dir, rel);
 }
 
-/* ---- the applier ---- */
+/* ---- the view libusbgx sees ---- */
 
-bool applier_gadget_exists(struct applier *a)
+static bool apply_is_dir(const char *path)
 {
 	struct stat st;
 
-	return stat(a->gadget_dir, &st) == 0 && S_ISDIR(st.st_mode);
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool applier_gadget_exists(struct applier *a)
+{
+	return apply_is_dir(a->gadget_dir);
 }
 
 int applier_refresh(struct applier *a)
 {
-	/* Nothing cached (see the top of this file). */
-	(void)a;
+	struct timespec t0, t1;
+	struct stat st;
+	bool linked, exists;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (a->state) {
+		usbg_cleanup(a->state);
+		a->state = NULL;
+	}
+	linked = lstat(a->view_link, &st) == 0;
+	exists = applier_gadget_exists(a);
+	if (exists && !linked && symlink(a->gadget_dir, a->view_link) < 0)
+		return log_errno(-errno, "libusbgx view %s: %m", a->view_link);
+	if (!exists && linked && unlink(a->view_link) < 0)
+		return log_errno(-errno, "libusbgx view %s: %m", a->view_link);
+
+	r = usbg_init(a->view, &a->state);
+	if (r != USBG_SUCCESS) {
+		a->state = NULL;
+		return log_errno(apply_errno(r),
+				 "gadget %s: libusbgx cannot read it: %s",
+				 a->gadget_name, usbg_strerror(r));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_debug("gadget %s: libusbgx state re-read in %ld us", a->gadget_name,
+		  (long)((t1.tv_sec - t0.tv_sec) * 1000000 +
+			 (t1.tv_nsec - t0.tv_nsec) / 1000));
+	return 0;
+}
+
+/* Drop libusbgx's view of a gadget that is gone; the next build or bind
+ * reads it again. */
+static int applier_forget(struct applier *a)
+{
+	struct stat st;
+
+	if (a->state) {
+		usbg_cleanup(a->state);
+		a->state = NULL;
+	}
+	if (lstat(a->view_link, &st) == 0 && unlink(a->view_link) < 0)
+		return log_errno(-errno, "libusbgx view %s: %m", a->view_link);
 	return 0;
 }
 
 int applier_new(const char *configfs, const char *gadget_name,
 		struct applier **out)
 {
+	const char *tmp = getenv("TMPDIR");
 	struct applier *a = xcalloc(1, sizeof(*a));
+	char *view;
 
 	a->configfs = xstrdup(configfs ? configfs : "/sys/kernel/config");
 	a->gadget_name = xstrdup(gadget_name);
 	a->gadget_dir = xasprintf("%s/usb_gadget/%s", a->configfs, gadget_name);
+	view = xasprintf("%s/gadgetd-usbg-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(view)) {
+		int r = -errno;
+
+		log_error("libusbgx view %s: %s", view, strerror(-r));
+		free(view);
+		applier_free(a);
+		return r;
+	}
+	a->view = view;
+	a->view_gadgets = xasprintf("%s/usb_gadget", view);
+	a->view_link = xasprintf("%s/%s", a->view_gadgets, gadget_name);
+	if (mkdir(a->view_gadgets, 0700) < 0) {
+		int r = -errno;
+
+		log_error("libusbgx view %s: %s", a->view_gadgets,
+			  strerror(-r));
+		applier_free(a);
+		return r;
+	}
+	/* A gadget libusbgx cannot read (a leftover with a function it does
+	 * not know) must not stop us: applier_remove() works without it.
+	 * Without a gadget there is nothing to read yet. */
+	if (applier_gadget_exists(a))
+		applier_refresh(a);
 	*out = a;
 	return 0;
 }
@@ -115,13 +260,24 @@ void applier_free(struct applier *a)
 {
 	if (!a)
 		return;
+	if (a->state)
+		usbg_cleanup(a->state);
+	if (a->view_link)
+		unlink(a->view_link);
+	if (a->view_gadgets)
+		rmdir(a->view_gadgets);
+	if (a->view)
+		rmdir(a->view);
 	free(a->configfs);
 	free(a->gadget_name);
 	free(a->gadget_dir);
+	free(a->view);
+	free(a->view_gadgets);
+	free(a->view_link);
 	free(a);
 }
 
-/* ---- steps ---- */
+/* ---- plain steps ---- */
 
 static int apply_mkdir_p(const char *path)
 {
@@ -145,9 +301,6 @@ out:
 	return r;
 }
 
-/* One write(): a configfs or sysfs store gets the whole value at once,
- * and replaces the old one (no O_TRUNC, which would only add a setattr
- * call in the kernel). */
 static int apply_write(const char *path, const void *value, size_t len)
 {
 	ssize_t n;
@@ -167,11 +320,11 @@ static int apply_write(const char *path, const void *value, size_t len)
 }
 
 /*
- * Carry out one step; on failure *verb and *path say what was refused
- * (path allocated either way).
+ * Carry out one step with plain syscalls; on failure *verb and *path say
+ * what was refused (path allocated).
  */
-static int apply_step(const struct applier *a, const struct plan_step *st,
-		      const char **verb, char **path)
+static int apply_step_raw(const struct applier *a, const struct plan_step *st,
+			  const char **verb, char **path)
 {
 	char *target;
 	int r = 0;
@@ -266,64 +419,559 @@ static int apply_undo_step(const struct applier *a, const struct plan_step *st,
 	return r;
 }
 
-/* Undo the first n steps, last first. */
-static void apply_undo_steps(const struct applier *a,
-			     const struct plan_steps *steps, size_t n)
-{
-	while (n-- > 0)
-		apply_undo_step(a, &steps->items[n], NULL);
-}
-
-static void apply_undo_op(const struct applier *a, const struct plan *plan,
-			  const struct plan_op *op)
-{
-	struct plan_steps steps;
-
-	plan_op_steps(plan, op, &steps);
-	apply_undo_steps(a, &steps, steps.n);
-	plan_steps_free(&steps);
-}
-
-/* ---- building ---- */
-
-/*
- * Carry out one op.  On a refusal err says what and why, the op's own
- * executed steps are undone, and *foreign says that the op's first
- * directory was there before (a gadget of that name: not ours to undo).
- */
-static int apply_op(struct applier *a, const struct plan *plan,
-		    const struct plan_op *op, struct apply_error *err,
-		    bool *foreign)
+static int apply_undo_op(const struct applier *a, const struct plan *plan,
+			 const struct plan_op *op, struct apply_error *err)
 {
 	struct plan_steps steps;
 	int r = 0;
 
-	*foreign = false;
 	plan_op_steps(plan, op, &steps);
-	for (size_t i = 0; i < steps.n; i++) {
-		const char *verb;
-		char *path;
+	for (size_t i = steps.n; i-- > 0;) {
+		int q = apply_undo_step(a, &steps.items[i], err);
 
-		r = apply_step(a, &steps.items[i], &verb, &path);
-		if (r < 0) {
-			apply_error_set(err, r, verb, path);
-			*foreign = i == 0 && r == -EEXIST &&
-				   op->kind == PLAN_GADGET_CREATE;
-			apply_undo_steps(a, &steps, i);
-		}
-		free(path);
-		if (r < 0)
-			break;
+		if (q < 0 && r == 0)
+			r = q;
 	}
 	plan_steps_free(&steps);
 	return r;
+}
+
+/* ---- steps to libusbgx arguments ---- */
+
+static const struct plan_step *step_find(const struct plan_steps *steps,
+					 const char *attr)
+{
+	for (size_t i = 0; i < steps->n; i++) {
+		const struct plan_step *st = &steps->items[i];
+		const char *slash;
+
+		if (st->kind != PLAN_STEP_WRITE)
+			continue;
+		slash = strrchr(st->path, '/');
+		if (streq(slash ? slash + 1 : st->path, attr))
+			return st;
+	}
+	return NULL;
+}
+
+static long step_long(const struct plan_step *st)
+{
+	return strtol(st->value, NULL, 0);
+}
+
+static bool step_bool(const struct plan_steps *steps, const char *attr)
+{
+	const struct plan_step *st = step_find(steps, attr);
+
+	return st && streq(st->value, "1");
+}
+
+static const char *step_text(const struct plan_steps *steps, const char *attr)
+{
+	const struct plan_step *st = step_find(steps, attr);
+
+	return st ? st->value : "";
+}
+
+/* "strings/0x409/manufacturer" -> 0x409 */
+static int step_language(const struct plan_step *st)
+{
+	const char *s = strstr(st->path, "strings/");
+
+	return s ? (int)strtol(s + strlen("strings/"), NULL, 16) : LANG_US_ENG;
+}
+
+static int apply_function_type(enum function_type type, usbg_function_type *out)
+{
+	static const struct {
+		enum function_type type;
+		usbg_function_type usbg;
+	} map[] = {
+		{ FUNCTION_ECM, USBG_F_ECM },
+		{ FUNCTION_NCM, USBG_F_NCM },
+		{ FUNCTION_EEM, USBG_F_EEM },
+		{ FUNCTION_SUBSET, USBG_F_SUBSET },
+		{ FUNCTION_RNDIS, USBG_F_RNDIS },
+		{ FUNCTION_ACM, USBG_F_ACM },
+		{ FUNCTION_GSER, USBG_F_SERIAL },
+		{ FUNCTION_OBEX, USBG_F_OBEX },
+		{ FUNCTION_MASS_STORAGE, USBG_F_MASS_STORAGE },
+		{ FUNCTION_HID, USBG_F_HID },
+		{ FUNCTION_MIDI, USBG_F_MIDI },
+		{ FUNCTION_LOOPBACK, USBG_F_LOOPBACK },
+		{ FUNCTION_UAC2, USBG_F_UAC2 },
+		{ FUNCTION_FFS, USBG_F_FFS },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+		if (map[i].type == type) {
+			*out = map[i].usbg;
+			return 0;
+		}
+	}
+	return -EOPNOTSUPP;
+}
+
+static usbg_gadget *apply_gadget(struct applier *a)
+{
+	return a->state ? usbg_get_gadget(a->state, a->gadget_name) : NULL;
+}
+
+static usbg_function *apply_function(struct applier *a,
+				     const struct profile_function *f)
+{
+	usbg_gadget *g = apply_gadget(a);
+	usbg_function_type type;
+
+	if (!g || apply_function_type(f->type, &type) < 0)
+		return NULL;
+	return usbg_get_function(g, type, f->instance);
+}
+
+static int apply_gadget_create(struct applier *a,
+			       const struct plan_steps *steps, int *usbg_r)
+{
+	usbg_gadget *g;
+	int r;
+
+	/* mkdir(2) in the real configfs: see workaround 1. */
+	if (mkdir(a->gadget_dir, 0755) < 0)
+		return -errno;
+	r = applier_refresh(a);
+	if (r < 0)
+		return r;
+	g = apply_gadget(a);
+	if (!g)
+		return -ENOENT;
+	for (size_t i = 0; i < steps->n; i++) {
+		const struct plan_step *st = &steps->items[i];
+		int attr;
+
+		if (st->kind != PLAN_STEP_WRITE)
+			continue;
+		attr = usbg_lookup_gadget_attr(st->path);
+		if (attr < 0)
+			return -EINVAL;
+		*usbg_r = usbg_set_gadget_attr(g, (usbg_gadget_attr)attr,
+					       (int)step_long(st));
+		if (*usbg_r != USBG_SUCCESS)
+			return apply_errno(*usbg_r);
+	}
+	return 0;
+}
+
+static int apply_gadget_strings(struct applier *a,
+				const struct plan_steps *steps, int *usbg_r)
+{
+	usbg_gadget *g = apply_gadget(a);
+
+	if (!g)
+		return -ENOENT;
+	for (size_t i = 0; i < steps->n; i++) {
+		const struct plan_step *st = &steps->items[i];
+		const char *name;
+		int str;
+
+		if (st->kind != PLAN_STEP_WRITE)
+			continue;
+		name = strrchr(st->path, '/') + 1;
+		str = usbg_lookup_gadget_str(name);
+		if (str < 0)
+			return -EINVAL;
+		/* Makes strings/LANG first when it is not there. */
+		*usbg_r = usbg_set_gadget_str(g, (usbg_gadget_str)str,
+					      step_language(st), st->value);
+		if (*usbg_r != USBG_SUCCESS)
+			return apply_errno(*usbg_r);
+	}
+	return 0;
+}
+
+static int apply_net_attrs(usbg_function *f, const struct plan_steps *steps)
+{
+	usbg_f_net *nf = usbg_to_net_function(f);
+	const struct plan_step *st;
+	struct ether_addr addr;
+	int r = USBG_SUCCESS;
+
+	st = step_find(steps, "dev_addr");
+	if (st && ether_aton_r(st->value, &addr))
+		r = usbg_f_net_set_dev_addr(nf, &addr);
+	st = step_find(steps, "host_addr");
+	if (r == USBG_SUCCESS && st && ether_aton_r(st->value, &addr))
+		r = usbg_f_net_set_host_addr(nf, &addr);
+	st = step_find(steps, "qmult");
+	if (r == USBG_SUCCESS && st)
+		r = usbg_f_net_set_qmult(nf, (int)step_long(st));
+	return r;
+}
+
+static int apply_midi_attrs(usbg_function *f, const struct plan_steps *steps)
+{
+	usbg_f_midi *mf = usbg_to_midi_function(f);
+	const struct plan_step *st;
+	int r = USBG_SUCCESS;
+
+	if ((st = step_find(steps, "index")))
+		r = usbg_f_midi_set_index(mf, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "id")))
+		r = usbg_f_midi_set_id(mf, st->value);
+	if (r == USBG_SUCCESS && (st = step_find(steps, "in_ports")))
+		r = usbg_f_midi_set_in_ports(mf, (unsigned)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "out_ports")))
+		r = usbg_f_midi_set_out_ports(mf, (unsigned)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "buflen")))
+		r = usbg_f_midi_set_buflen(mf, (unsigned)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "qlen")))
+		r = usbg_f_midi_set_qlen(mf, (unsigned)step_long(st));
+	return r;
+}
+
+static int apply_loopback_attrs(usbg_function *f,
+				const struct plan_steps *steps)
+{
+	usbg_f_loopback *lf = usbg_to_loopback_function(f);
+	const struct plan_step *st;
+	int r = USBG_SUCCESS;
+
+	if ((st = step_find(steps, "buflen")))
+		r = usbg_f_loopback_set_buflen(lf, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "qlen")))
+		r = usbg_f_loopback_set_qlen(lf, (int)step_long(st));
+	return r;
+}
+
+static int apply_uac2_attrs(usbg_function *f, const struct plan_steps *steps)
+{
+	usbg_f_uac2 *af = usbg_to_uac2_function(f);
+	const struct plan_step *st;
+	int r = USBG_SUCCESS;
+
+	if ((st = step_find(steps, "c_chmask")))
+		r = usbg_f_uac2_set_c_chmask(af, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "c_srate")))
+		r = usbg_f_uac2_set_c_srate(af, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "c_ssize")))
+		r = usbg_f_uac2_set_c_ssize(af, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "p_chmask")))
+		r = usbg_f_uac2_set_p_chmask(af, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "p_srate")))
+		r = usbg_f_uac2_set_p_srate(af, (int)step_long(st));
+	if (r == USBG_SUCCESS && (st = step_find(steps, "p_ssize")))
+		r = usbg_f_uac2_set_p_ssize(af, (int)step_long(st));
+	return r;
+}
+
+static size_t step_writes(const struct plan_steps *steps)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < steps->n; i++)
+		n += steps->items[i].kind == PLAN_STEP_WRITE;
+	return n;
+}
+
+/*
+ * The typed attribute struct when the steps set all of its fields (one
+ * call makes the function and writes them); otherwise the function is
+ * made bare and only the attributes the profile sets are written, so that
+ * the rest keep the kernel's defaults (which differ between kernel
+ * versions, e.g. uac2's c_srate).
+ */
+static int apply_function_create(struct applier *a,
+				 const struct profile_function *pf,
+				 const struct plan_steps *steps, int *usbg_r)
+{
+	usbg_gadget *g = apply_gadget(a);
+	usbg_function_type type;
+	usbg_function *f = NULL;
+	struct usbg_f_net_attrs net = { 0 };
+	struct usbg_f_hid_attrs hid = { 0 };
+	struct usbg_f_midi_attrs midi = { 0 };
+	struct usbg_f_loopback_attrs loopback = { 0 };
+	struct usbg_f_uac2_attrs uac2 = { 0 };
+	const struct plan_step *st;
+	void *attrs = NULL;
+	size_t writes = step_writes(steps);
+	int r;
+
+	if (!g)
+		return -ENOENT;
+	r = apply_function_type(pf->type, &type);
+	if (r < 0)
+		return r;
+
+	if (function_type_is_network(pf->type) && writes == 3) {
+		ether_aton_r(step_text(steps, "dev_addr"), &net.dev_addr);
+		ether_aton_r(step_text(steps, "host_addr"), &net.host_addr);
+		net.qmult = (int)step_long(step_find(steps, "qmult"));
+		attrs = &net;
+	} else if (pf->type == FUNCTION_HID) {
+		st = step_find(steps, "report_desc");
+		hid.protocol =
+			(unsigned)step_long(step_find(steps, "protocol"));
+		hid.subclass =
+			(unsigned)step_long(step_find(steps, "subclass"));
+		hid.report_length =
+			(unsigned)step_long(step_find(steps, "report_length"));
+		hid.report_desc.desc = st->value;
+		hid.report_desc.len = (unsigned)st->value_len;
+		attrs = &hid;
+	} else if (pf->type == FUNCTION_MIDI && writes >= 5 &&
+		   step_find(steps, "index") && step_find(steps, "in_ports") &&
+		   step_find(steps, "out_ports") &&
+		   step_find(steps, "buflen") && step_find(steps, "qlen")) {
+		/* id "" writes nothing, as the plan says. */
+		midi.index = (int)step_long(step_find(steps, "index"));
+		midi.id = step_text(steps, "id");
+		midi.in_ports =
+			(unsigned)step_long(step_find(steps, "in_ports"));
+		midi.out_ports =
+			(unsigned)step_long(step_find(steps, "out_ports"));
+		midi.buflen = (unsigned)step_long(step_find(steps, "buflen"));
+		midi.qlen = (unsigned)step_long(step_find(steps, "qlen"));
+		attrs = &midi;
+	} else if (pf->type == FUNCTION_LOOPBACK && writes == 2) {
+		loopback.buflen =
+			(unsigned)step_long(step_find(steps, "buflen"));
+		loopback.qlen = (unsigned)step_long(step_find(steps, "qlen"));
+		attrs = &loopback;
+	} else if (pf->type == FUNCTION_UAC2 && writes == 6) {
+		uac2.c_chmask = (int)step_long(step_find(steps, "c_chmask"));
+		uac2.c_srate = (int)step_long(step_find(steps, "c_srate"));
+		uac2.c_ssize = (int)step_long(step_find(steps, "c_ssize"));
+		uac2.p_chmask = (int)step_long(step_find(steps, "p_chmask"));
+		uac2.p_srate = (int)step_long(step_find(steps, "p_srate"));
+		uac2.p_ssize = (int)step_long(step_find(steps, "p_ssize"));
+		attrs = &uac2;
+	}
+
+	*usbg_r = usbg_create_function(g, type, pf->instance, attrs, &f);
+	if (*usbg_r != USBG_SUCCESS)
+		return apply_errno(*usbg_r);
+	if (attrs || writes == 0)
+		return 0;
+
+	if (function_type_is_network(pf->type))
+		*usbg_r = apply_net_attrs(f, steps);
+	else if (pf->type == FUNCTION_MASS_STORAGE)
+		*usbg_r = usbg_f_ms_set_stall(usbg_to_ms_function(f),
+					      step_bool(steps, "stall"));
+	else if (pf->type == FUNCTION_MIDI)
+		*usbg_r = apply_midi_attrs(f, steps);
+	else if (pf->type == FUNCTION_LOOPBACK)
+		*usbg_r = apply_loopback_attrs(f, steps);
+	else if (pf->type == FUNCTION_UAC2)
+		*usbg_r = apply_uac2_attrs(f, steps);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_lun_create(struct applier *a, const struct plan_op *op,
+			    const struct plan_steps *steps, int *usbg_r)
+{
+	usbg_function *f = apply_function(a, op->function);
+	struct usbg_f_ms_lun_attrs lun = { 0 };
+	usbg_f_ms *mf;
+
+	if (!f)
+		return -ENOENT;
+	mf = usbg_to_ms_function(f);
+	lun.id = op->lun;
+	lun.cdrom = step_bool(steps, "cdrom");
+	lun.ro = step_bool(steps, "ro");
+	lun.nofua = step_bool(steps, "nofua");
+	lun.removable = step_bool(steps, "removable");
+	/* "" writes nothing: no medium. */
+	lun.file = step_text(steps, "file");
+	if (op->lun == 0)
+		*usbg_r = usbg_f_ms_set_lun_attrs(mf, 0, &lun);
+	else
+		*usbg_r = usbg_f_ms_create_lun(mf, op->lun, &lun);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_interface_os_desc(struct applier *a, const struct plan_op *op,
+				   const struct plan_steps *steps, int *usbg_r)
+{
+	usbg_function *f = apply_function(a, op->function);
+	struct usbg_function_os_desc desc = {
+		.compatible_id = (char *)step_text(steps, "compatible_id"),
+		.sub_compatible_id =
+			(char *)step_text(steps, "sub_compatible_id"),
+	};
+
+	if (!f)
+		return -ENOENT;
+	*usbg_r = usbg_set_interf_os_desc(f, "rndis", &desc);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_config_create(struct applier *a, const struct plan_op *op,
+			       const struct plan_steps *steps, int *usbg_r)
+{
+	usbg_gadget *g = apply_gadget(a);
+	usbg_config *c = NULL;
+	const struct plan_step *st;
+
+	if (!g)
+		return -ENOENT;
+	/* No usbg_config_attrs: see workaround 6. */
+	*usbg_r = usbg_create_config(g, op->config->id, APPLY_CONFIG_LABEL,
+				     NULL, NULL, &c);
+	if (*usbg_r == USBG_SUCCESS && (st = step_find(steps, "MaxPower")))
+		*usbg_r = usbg_set_config_max_power(c, (int)step_long(st));
+	if (*usbg_r == USBG_SUCCESS && (st = step_find(steps, "bmAttributes")))
+		*usbg_r = usbg_set_config_bm_attrs(c, (int)step_long(st));
+	if (*usbg_r == USBG_SUCCESS && (st = step_find(steps, "configuration")))
+		*usbg_r =
+			usbg_set_config_string(c, step_language(st), st->value);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_config_add_function(struct applier *a,
+				     const struct plan_op *op, int *usbg_r)
+{
+	usbg_gadget *g = apply_gadget(a);
+	usbg_config *c = g ? usbg_get_config(g, op->config->id, NULL) : NULL;
+	usbg_function *f = apply_function(a, op->function);
+
+	if (!c || !f)
+		return -ENOENT;
+	*usbg_r = usbg_add_config_function(c, op->function->name, f);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_os_desc(struct applier *a, const struct plan_steps *steps,
+			 int *usbg_r)
+{
+	usbg_gadget *g = apply_gadget(a);
+	struct usbg_gadget_os_descs od = { 0 };
+
+	if (!g)
+		return -ENOENT;
+	od.use = step_bool(steps, "use");
+	od.b_vendor_code =
+		(uint8_t)step_long(step_find(steps, "b_vendor_code"));
+	od.qw_sign = (char *)step_text(steps, "qw_sign");
+	*usbg_r = usbg_set_gadget_os_descs(g, &od);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_os_desc_config(struct applier *a, const struct plan_op *op,
+				int *usbg_r)
+{
+	usbg_gadget *g = apply_gadget(a);
+	usbg_config *c = g ? usbg_get_config(g, op->config->id, NULL) : NULL;
+
+	if (!c)
+		return -ENOENT;
+	*usbg_r = usbg_set_os_desc_config(g, c);
+	return apply_errno(*usbg_r);
+}
+
+static int apply_raw_steps(struct applier *a, const struct plan_steps *steps)
+{
+	for (size_t i = 0; i < steps->n; i++) {
+		const char *verb;
+		char *path;
+		int r = apply_step_raw(a, &steps->items[i], &verb, &path);
+
+		free(path);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int apply_op(struct applier *a, const struct plan *plan,
+		    const struct plan_op *op, const struct plan_steps *steps,
+		    int *usbg_r)
+{
+	(void)plan;
+	*usbg_r = USBG_SUCCESS;
+	switch (op->kind) {
+	case PLAN_GADGET_CREATE:
+		return apply_gadget_create(a, steps, usbg_r);
+	case PLAN_GADGET_STRINGS:
+		return apply_gadget_strings(a, steps, usbg_r);
+	case PLAN_FUNCTION_CREATE:
+		return apply_function_create(a, op->function, steps, usbg_r);
+	case PLAN_LUN_CREATE:
+		return apply_lun_create(a, op, steps, usbg_r);
+	case PLAN_INTERFACE_OS_DESC:
+		return apply_interface_os_desc(a, op, steps, usbg_r);
+	case PLAN_CONFIG_CREATE:
+		return apply_config_create(a, op, steps, usbg_r);
+	case PLAN_CONFIG_ADD_FUNCTION:
+		return apply_config_add_function(a, op, usbg_r);
+	case PLAN_OS_DESC:
+		return apply_os_desc(a, steps, usbg_r);
+	case PLAN_OS_DESC_CONFIG:
+		return apply_os_desc_config(a, op, usbg_r);
+	case PLAN_ATTR_WRITE:
+	case PLAN_FFS_MOUNT:
+		/* No libusbgx call for these. */
+		return apply_raw_steps(a, steps);
+	case PLAN_FFS_WAIT:
+	case PLAN_UDC_BIND:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * After a refused op: replay its steps with plain syscalls to learn which
+ * step the kernel refuses and why (workaround 3).  Fills err.  Returns
+ * true when the op's first directory was already there before the op (not
+ * ours to undo).
+ */
+static bool apply_diagnose(struct applier *a, const struct plan *plan,
+			   const struct plan_op *op,
+			   const struct plan_steps *steps, int r, int usbg_r,
+			   struct apply_error *err)
+{
+	bool foreign = false;
+
+	for (size_t i = 0; i < steps->n; i++) {
+		const struct plan_step *st = &steps->items[i];
+		const char *verb;
+		char *path;
+		int q = apply_step_raw(a, st, &verb, &path);
+
+		/* A directory libusbgx made before failing later on. */
+		if (q == -EEXIST && st->kind == PLAN_STEP_MKDIR &&
+		    (op->kind != PLAN_GADGET_CREATE || r != -EEXIST)) {
+			free(path);
+			continue;
+		}
+		if (q < 0) {
+			apply_error_set(err, q, verb, path);
+			foreign = i == 0 && q == -EEXIST;
+			free(path);
+			return foreign;
+		}
+		free(path);
+	}
+
+	/* The replay went through: report what libusbgx said. */
+	char *rel = plan_op_path(plan, op);
+	char *path =
+		op->kind == PLAN_FFS_MOUNT ? xstrdup(rel) : apply_path(a, rel);
+
+	apply_error_set(err, r, "configure", path);
+	if (usbg_r != USBG_SUCCESS)
+		snprintf(err->message, sizeof(err->message),
+			 "configure %s: %s (libusbgx: %s)", path, strerror(-r),
+			 usbg_strerror(usbg_r));
+	free(rel);
+	free(path);
+	return false;
 }
 
 int applier_build(struct applier *a, const struct plan *plan,
 		  struct apply_error *err)
 {
 	struct apply_error scratch = { 0 };
-	bool foreign = false;
 	size_t done;
 	int r = 0;
 
@@ -332,33 +980,53 @@ int applier_build(struct applier *a, const struct plan *plan,
 	memset(err, 0, sizeof(*err));
 	for (done = 0; done < plan->n_ops; done++) {
 		const struct plan_op *op = &plan->ops[done];
+		struct plan_steps steps;
+		int usbg_r = USBG_SUCCESS;
+		bool foreign;
 
 		if (op->kind == PLAN_FFS_WAIT || op->kind == PLAN_UDC_BIND)
 			continue;
-		r = apply_op(a, plan, op, err, &foreign);
-		if (r < 0) {
-			log_error("gadget %s: %s", a->gadget_name,
-				  err->message);
-			break;
+		plan_op_steps(plan, op, &steps);
+		r = apply_op(a, plan, op, &steps, &usbg_r);
+		if (r == 0) {
+			plan_steps_free(&steps);
+			continue;
 		}
+		foreign = apply_diagnose(a, plan, op, &steps, r, usbg_r, err);
+		log_error("gadget %s: %s", a->gadget_name, err->message);
+		/* The refused op may have done part of its steps. */
+		if (!foreign)
+			apply_undo_op(a, plan, op, NULL);
+		plan_steps_free(&steps);
+		break;
 	}
 	if (done == plan->n_ops)
-		return 0;
+		goto out;
 
 	/* All or nothing: undo the executed prefix, last op first. */
 	while (done-- > 0) {
 		const struct plan_op *op = &plan->ops[done];
 
 		if (op->kind != PLAN_FFS_WAIT && op->kind != PLAN_UDC_BIND)
-			apply_undo_op(a, plan, op);
+			apply_undo_op(a, plan, op, NULL);
 	}
-	if (!foreign && applier_gadget_exists(a)) {
+	if (applier_gadget_exists(a) && err->err != -EEXIST) {
 		struct apply_error rerr = { 0 };
 
 		log_warning("gadget %s: rollback left it behind; removing it",
 			    a->gadget_name);
 		applier_remove(a, plan, &rerr);
 	}
+	r = err->err ? err->err : r;
+	/* libusbgx's cache has objects that the rollback removed.  After a
+	 * build that went through it is exact: libusbgx made every configfs
+	 * object, and raw steps only write attributes and mount FunctionFS
+	 * outside configfs. */
+	if (applier_gadget_exists(a))
+		applier_refresh(a);
+	else
+		applier_forget(a);
+out:
 	return r;
 }
 
@@ -387,9 +1055,26 @@ int applier_bind(struct applier *a, const char *udc, struct apply_error *err)
 {
 	char *path = apply_path(a, "UDC");
 	char *bound = NULL, *verb;
+	usbg_gadget *g = apply_gadget(a);
+	usbg_udc *u = a->state ? usbg_get_udc(a->state, udc) : NULL;
 	int r;
 
-	r = apply_write(path, udc, strlen(udc));
+	/* A UDC that came after usbg_init(): see workaround 2. */
+	if (!u || !g) {
+		applier_refresh(a);
+		g = apply_gadget(a);
+		u = a->state ? usbg_get_udc(a->state, udc) : NULL;
+	}
+	if (g && u) {
+		r = apply_errno(usbg_enable_gadget(g, u));
+		/* Learn the real errno (workaround 3); the write is
+		 * idempotent. */
+		if (r < 0)
+			r = apply_write(path, udc, strlen(udc));
+	} else {
+		/* libusbgx does not list it (yet): the kernel says why. */
+		r = apply_write(path, udc, strlen(udc));
+	}
 	if (r == -EBUSY && applier_bound_udc(a, &bound) == 0 &&
 	    streq(bound, udc)) {
 		/* The kernel bound the pending gadget itself when the UDC
@@ -401,16 +1086,6 @@ int applier_bind(struct applier *a, const char *udc, struct apply_error *err)
 	if (r < 0) {
 		verb = xasprintf("write %s to", udc);
 		apply_error_set(err, r, verb, path);
-		/* The daemon writes UDC only once no other gadget holds it
-		 * and the kernel can take it (udc.c): EBUSY is then a
-		 * function's bind() refusing, which the UDC core reports as
-		 * "couldn't find an available UDC or it's busy" (uac2 on
-		 * dummy_hcd: no endpoint for it). */
-		if (r == -EBUSY && err)
-			snprintf(
-				err->message, sizeof(err->message),
-				"%s %s: %s: a function refused to bind: see the kernel log",
-				verb, path, strerror(-r));
 		free(verb);
 	}
 	free(bound);
@@ -422,6 +1097,7 @@ int applier_unbind(struct applier *a, struct apply_error *err)
 {
 	char *path = apply_path(a, "UDC");
 	char *bound = NULL;
+	usbg_gadget *g = apply_gadget(a);
 	int r;
 
 	r = applier_bound_udc(a, &bound);
@@ -429,7 +1105,9 @@ int applier_unbind(struct applier *a, struct apply_error *err)
 		goto out;
 	free(bound);
 	bound = NULL;
-	r = apply_write(path, "\n", 1);
+	r = g ? apply_errno(usbg_disable_gadget(g)) : -ENOENT;
+	if (r < 0)
+		r = apply_write(path, "\n", 1);
 	/* ENODEV: not bound (any more). */
 	if (r == -ENODEV && applier_bound_udc(a, &bound) == 0 && !bound)
 		r = 0;
@@ -653,5 +1331,9 @@ int applier_remove(struct applier *a, const struct plan *plan,
 
 	remove_rmdir(&rm, a->gadget_dir);
 out:
+	if (applier_gadget_exists(a))
+		applier_refresh(a);
+	else
+		applier_forget(a);
 	return rm.r;
 }

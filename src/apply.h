@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Applying a plan to configfs, all-or-nothing, and removing the one gadget
- * gadgetd owns.  Nothing here knows about the daemon's states; daemon.c
- * decides when to build, bind and tear down.
+ * Applying a plan to configfs through libusbgx, all-or-nothing, and
+ * removing the one gadget gadgetd owns.  Nothing here knows about the
+ * daemon's states; daemon.c decides when to build, bind and tear down.
  */
 #ifndef GADGETD_APPLY_H
 #define GADGETD_APPLY_H
@@ -21,15 +21,14 @@ struct apply_error {
 
 struct applier;
 
-/* An applier for configfs (default /sys/kernel/config).  gadget_name is
+/* Opens libusbgx on configfs (default /sys/kernel/config).  gadget_name is
  * the only directory under usb_gadget/ this applier ever touches. */
 int applier_new(const char *configfs, const char *gadget_name,
 		struct applier **out);
 void applier_free(struct applier *a);
 
-/* Called when UDCs come and go.  Nothing is cached since the applier
- * stopped going through libusbgx (apply.c), so there is nothing to do;
- * kept so that callers need not know. */
+/* libusbgx reads the UDC list once in usbg_init(); call this when UDCs
+ * come and go so that its view matches /sys/class/udc again. */
 int applier_refresh(struct applier *a);
 
 /* True when usb_gadget/<gadget_name> exists (a leftover or our own). */
@@ -47,9 +46,7 @@ int applier_build(struct applier *a, const struct plan *plan,
 /*
  * Bind the built gadget to udc.  When the kernel already bound it (a
  * pending gadget whose UDC came back) the write fails with EBUSY; that
- * counts as success if reading UDC back gives udc.  Any other EBUSY is a
- * function refusing to bind, and err's message says to look at the kernel
- * log.
+ * counts as success if reading UDC back gives udc.
  */
 int applier_bind(struct applier *a, const char *udc, struct apply_error *err);
 int applier_unbind(struct applier *a, struct apply_error *err);
