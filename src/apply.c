@@ -1086,6 +1086,16 @@ int applier_bind(struct applier *a, const char *udc, struct apply_error *err)
 	if (r < 0) {
 		verb = xasprintf("write %s to", udc);
 		apply_error_set(err, r, verb, path);
+		/* The daemon writes UDC only once no other gadget holds it
+		 * and the kernel can take it (udc.c): EBUSY is then a
+		 * function's bind() refusing, which the UDC core reports as
+		 * "couldn't find an available UDC or it's busy" (uac2 on
+		 * dummy_hcd: no isochronous endpoint for it). */
+		if (r == -EBUSY && err)
+			(void)snprintf(err->message, sizeof(err->message),
+				       "%s %s: %s: a function refused to bind: "
+				       "see the kernel log",
+				       verb, path, strerror(-r));
 		free(verb);
 	}
 	free(bound);

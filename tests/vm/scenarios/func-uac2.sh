@@ -40,7 +40,8 @@ done
 vm_expect_file "config link" $g/configs/c.1/uac2.0
 
 vm_run_fails vm-apply -c "$VM_GADGETD_CONF" bind "$VM_UDC"
-vm_expect_contains "bind refusal" "Device or resource busy" "$VM_OUT"
+vm_expect_contains "bind refusal" \
+	"Device or resource busy: a function refused to bind: see the kernel log" "$VM_OUT"
 dmesg | grep -q 'afunc_bind:[0-9]* Error' ||
 	vm_fail "the bind failed, but not in f_uac2's endpoint search: $(dmesg | tail -n 3 | tr '\n' ' ')"
 vm_log "kernel: $(dmesg | grep 'afunc_bind' | tail -n 1)"
