@@ -1241,7 +1241,7 @@ static void remove_ffs_mounts(struct apply_remove *rm, const char *instance)
 		if (r < 0)
 			remove_fail(rm, r, "umount", dir);
 	}
-	fclose(f);
+	(void)fclose(f); /* read only: nothing to lose */
 }
 
 static int remove_lun_compare(const void *x, const void *y)
