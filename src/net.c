@@ -924,7 +924,13 @@ int net_reassert(struct net *n)
 		struct net_link *l = &n->links[i];
 		int r;
 
+		struct netlink_link link;
+
 		if (l->mode != NET_NETLINK || l->admin_down)
+			continue;
+		/* An admin's `ip link set down` since: leave it down. */
+		if (netlink_link_get(nl, l->ifname, &link) == 0 &&
+		    !(link.flags & IFF_UP))
 			continue;
 		r = netlink_link_set_up(nl, l->ifname, false);
 		if (r == 0)
