@@ -19,6 +19,9 @@
 #include <unistd.h>
 
 #include "dhcp.h"
+#include "event_loop.h"
+#include "gadgetd/profile.h"
+#include "net.h"
 #include "netlink.h"
 #include "program.h"
 #include "testlib.h"
@@ -659,6 +662,121 @@ static void test_live(void)
 	free(path);
 }
 
+/* The running pid in net_dhcp_status()'s "running pid N", or 0. */
+static pid_t supervised_pid(const struct net *n,
+			    const struct profile_function *fn)
+{
+	const char *st = net_dhcp_status(n, fn);
+
+	if (!st || strncmp(st, "running pid ", 12) != 0)
+		return 0;
+	return (pid_t)strtol(st + 12, NULL, 10);
+}
+
+/*
+ * net.c's supervision of the server with a fake udhcpd (a shell script
+ * that sleeps) on a `link = manual` function, so that no interface is
+ * touched: started at net_start, restarted after it was killed, stopped
+ * (and gone) at net_stop.  Needs /run/gadgetd, so root only.
+ */
+static void test_supervision(void)
+{
+	static const char profile_text[] =
+		"[gadget]\nvendor_id = 0x1d6b\nproduct_id = 0x0104\n"
+		"[config 1]\nfunctions = ecm.usb0\n"
+		"[function ecm.usb0]\naddress = 192.168.77.2/24\n"
+		"link = manual\ndhcp = yes\n";
+	char dir[] = "/tmp/test-dhcp-sup.XXXXXX", *path, *old_path;
+	struct profile *p = NULL;
+	struct event_loop *loop = NULL;
+	struct diag_list diags;
+	struct net *n;
+	pid_t pid, pid2;
+	int status;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "test-dhcp: supervision skipped (not root)\n");
+		return;
+	}
+	if (!mkdtemp(dir)) {
+		testlib_fail(__FILE__, __LINE__, "mkdtemp: %s",
+			     strerror(errno));
+		return;
+	}
+	path = xasprintf("%s/functions", dir);
+	CHECK_INT_EQ(mkdir(path, 0755), 0);
+	free(path);
+	path = xasprintf("%s/functions/ecm.usb0", dir);
+	CHECK_INT_EQ(mkdir(path, 0755), 0);
+	free(path);
+	path = xasprintf("%s/functions/ecm.usb0/ifname", dir);
+	write_file(path, "gdtest0\n", 8, 0644);
+	free(path);
+	path = xasprintf("%s/functions/ecm.usb0/host_addr", dir);
+	write_file(path, "02:00:00:00:00:02\n", 18, 0644);
+	free(path);
+	path = xasprintf("%s/udhcpd", dir);
+	{
+		static const char script[] =
+			"#!/bin/sh\necho \"fake udhcpd $*\"\nexec sleep 60\n";
+
+		write_file(path, script, strlen(script), 0755);
+	}
+	free(path);
+	old_path = getenv("PATH") ? xstrdup(getenv("PATH")) : NULL;
+	/* dhcp_server_find(NULL) looks in $PATH first. */
+	CHECK_INT_EQ(setenv("PATH", dir, 1), 0);
+
+	diag_init(&diags);
+	CHECK_INT_EQ(profile_load_ini_buffer("/tmp/sup.ini", profile_text,
+					     strlen(profile_text), &p, &diags),
+		     0);
+	if (p)
+		CHECK_INT_EQ(profile_validate(p, &diags), 0);
+	diag_print(&diags, stderr);
+	diag_clear(&diags);
+	CHECK_INT_EQ(event_loop_new(&loop), 0);
+	if (!p || !loop)
+		goto out;
+	n = net_new(loop, "/nonexistent/interfaces");
+	CHECK_INT_EQ(net_start(n, p, dir), 0);
+	pid = supervised_pid(n, &p->functions[0]);
+	CHECK(pid > 0);
+	if (pid > 0) {
+		path = xasprintf("/run/gadgetd/dhcp-gdtest0.conf");
+		CHECK(access(path, F_OK) == 0);
+		free(path);
+		/* Killed behind our back: restarted after 1 s. */
+		kill(pid, SIGKILL);
+		CHECK_INT_EQ(waitpid(pid, &status, 0), pid);
+		CHECK(net_child_exited(n, pid, status));
+		CHECK_STR_EQ(net_dhcp_status(n, &p->functions[0]),
+			     "restarting: killed by signal 9");
+		for (int i = 0; i < 50 && !supervised_pid(n, &p->functions[0]);
+		     i++)
+			event_loop_iterate(loop, 100);
+		pid2 = supervised_pid(n, &p->functions[0]);
+		CHECK(pid2 > 0 && pid2 != pid);
+		net_stop(n);
+		CHECK_STR_EQ(net_dhcp_status(n, &p->functions[0]), "stopped");
+		/* Reaped by net_stop: no such process any more. */
+		CHECK(pid2 <= 0 || (kill(pid2, 0) < 0 && errno == ESRCH));
+		path = xasprintf("/run/gadgetd/dhcp-gdtest0.conf");
+		CHECK(access(path, F_OK) < 0);
+		free(path);
+	}
+	net_free(n);
+out:
+	event_loop_free(loop);
+	profile_free(p);
+	if (old_path)
+		CHECK_INT_EQ(setenv("PATH", old_path, 1), 0);
+	free(old_path);
+	path = xasprintf("rm -rf %s /run/gadgetd/dhcp-gdtest0.leases", dir);
+	CHECK_INT_EQ(system(path), 0);
+	free(path);
+}
+
 int main(void)
 {
 	test_pool();
@@ -668,5 +786,6 @@ int main(void)
 	test_prepare();
 	test_supervisor();
 	test_live();
+	test_supervision();
 	return testlib_finish("test-dhcp");
 }
