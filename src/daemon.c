@@ -362,7 +362,7 @@ static void daemon_ffs_start(struct daemon *d, long timeout_s,
 	if (d->ffs_timer)
 		return;
 	d->ffs_deadline_ms = daemon_now_ms() + (uint64_t)timeout_s * 1000;
-	r = event_loop_add_timer(d->loop, DAEMON_FFS_CHECK_MS * 1000, true,
+	r = event_loop_add_timer(d->loop, DAEMON_FFS_CHECK_MS * 1000ULL, true,
 				 daemon_ffs_check, d, &d->ffs_timer);
 	if (r < 0) {
 		d->ffs_timer = NULL;
@@ -483,7 +483,7 @@ static bool daemon_kernel_bind_overdue(struct daemon *d, const char *bound)
 	}
 	if (!d->kernel_bind_timer) {
 		r = event_loop_add_timer(
-			d->loop, DAEMON_KERNEL_BIND_GRACE_MS * 1000, false,
+			d->loop, DAEMON_KERNEL_BIND_GRACE_MS * 1000ULL, false,
 			daemon_kernel_bind_due, d, &d->kernel_bind_timer);
 		if (r < 0) {
 			d->kernel_bind_timer = NULL;
@@ -988,7 +988,12 @@ static char *daemon_plan_text(const struct plan *plan)
 	if (!f)
 		return NULL;
 	plan_print_sh(plan, f);
-	fclose(f);
+	/* A memory stream that could not grow has lost part of the text:
+	 * no text, rather than a wrong one to compare. */
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
 	return text;
 }
 
@@ -1408,7 +1413,7 @@ static void daemon_signal(struct event_source *source, int fd, uint32_t events,
 			if (!out)
 				break;
 			daemon_reload(d, out);
-			fclose(out);
+			(void)fclose(out); /* only the client's copy; logged */
 			free(text);
 			text = NULL;
 			break;
@@ -1600,7 +1605,7 @@ static void daemon_start_gadget(struct daemon *d)
 		return;
 	}
 	daemon_replace(d, p, &plan, "start", out);
-	fclose(out);
+	(void)fclose(out); /* no client at start; logged */
 	free(text);
 }
 
@@ -1744,8 +1749,8 @@ static void daemon_detach_output(void)
 	struct stat sb;
 	int null_fd;
 
-	fflush(stdout);
-	fflush(stderr);
+	(void)fflush(stdout);
+	(void)fflush(stderr);
 	null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (null_fd < 0)
 		return;
@@ -1813,7 +1818,7 @@ int cli_daemon(const struct cli_options *opts, int argc, char **argv)
 	}
 	/* A client that hangs up before reading its answer must not kill
 	 * the daemon (send() also says MSG_NOSIGNAL; hooks reset it). */
-	signal(SIGPIPE, SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN);
 
 	r = event_loop_new(&d.loop);
 	if (r < 0) {

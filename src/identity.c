@@ -79,8 +79,10 @@ static void sha256_block(struct sha256 *s, const uint8_t *p)
 	uint32_t w[64], a, b, c, d, e, f, g, h;
 
 	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+		w[i] = (uint32_t)p[4 * (size_t)i] << 24 |
+		       (uint32_t)p[4 * (size_t)i + 1] << 16 |
+		       (uint32_t)p[4 * (size_t)i + 2] << 8 |
+		       p[4 * (size_t)i + 3];
 	for (int i = 16; i < 64; i++) {
 		uint32_t s0 = ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^
 			      (w[i - 15] >> 3);
@@ -159,7 +161,7 @@ static void sha256_final(struct sha256 *s, uint8_t out[32])
 
 		sha256_update(s, &b, 1);
 	}
-	for (int i = 0; i < 8; i++) {
+	for (size_t i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(s->h[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(s->h[i] >> 16);
 		out[4 * i + 2] = (uint8_t)(s->h[i] >> 8);
@@ -217,7 +219,7 @@ static char *identity_read_id(const char *path, bool device_tree)
 	if (!f)
 		return NULL;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
+	(void)fclose(f); /* read only */
 	buf[n] = '\0';
 	id = str_strip(buf);
 	if (!*id)
@@ -301,8 +303,8 @@ char *identity_serial(const struct identity *id)
 		return xstrdup(id->board_id);
 	identity_hmac_sha256(id->board_id, strlen(id->board_id), msg,
 			     strlen(msg), mac);
-	for (int i = 0; i < 8; i++)
-		snprintf(hex + 2 * i, 3, "%02X", mac[i]);
+	for (size_t i = 0; i < 8; i++)
+		(void)snprintf(hex + 2 * i, 3, "%02X", mac[i]);
 	return xstrdup(hex);
 }
 

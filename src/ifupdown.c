@@ -13,7 +13,7 @@
 #include "util.h"
 
 /* An interfaces file is a few KiB; refuse to slurp anything absurd. */
-#define IFUPDOWN_MAX_FILE (1024 * 1024)
+#define IFUPDOWN_MAX_FILE ((size_t)1024 * 1024)
 /*
  * IFUPDOWN_MAX_FILES: `source` patterns can fan out (`source *` in /etc, a
  * file that sources itself twice): without a budget the lookup is
@@ -45,7 +45,7 @@ static int read_small_file(const char *path, char **data, size_t *len)
 		r = -errno;
 	else if (!S_ISREG(st.st_mode))
 		r = -EINVAL;
-	else if (st.st_size > IFUPDOWN_MAX_FILE)
+	else if ((unsigned long long)st.st_size > IFUPDOWN_MAX_FILE)
 		r = -EFBIG;
 	if (r < 0) {
 		close(fd);

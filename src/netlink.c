@@ -26,7 +26,7 @@
  * One receive buffer per socket.  The kernel sizes dump batches to the
  * reader's buffer up to 32 KiB; twice that never truncates a datagram.
  */
-#define NETLINK_RECV_SIZE (64 * 1024)
+#define NETLINK_RECV_SIZE ((size_t)64 * 1024)
 /* Room for bursts of link notifications (a bound/unbound gadget). */
 #define NETLINK_EVENT_RCVBUF (256 * 1024)
 
