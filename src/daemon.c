@@ -96,7 +96,7 @@ struct daemon {
 	struct event_source *net_timer;
 	bool net_checked;
 	unsigned long long net_rx;
-	unsigned int net_bounces; /* links re-asserted, for status */
+	unsigned int net_reasserts; /* this host session */
 	/* Outcome of that check for status: NULL (none this session),
 	 * "pending", "host-active" or "reasserted". */
 	const char *net_check;
@@ -641,42 +641,89 @@ static void daemon_net_stop(struct daemon *d)
 
 /*
  * DAEMON_NET_CHECK_MS after the host configured the device, links the host
- * has neither sent nor received anything on are set down and up once: the
- * host can miss f_ecm's NetworkConnection notification and then keeps
+ * has neither sent nor received anything on are set down and up: the host
+ * can miss f_ecm's NetworkConnection notification and then keeps
  * NO-CARRIER for good (docs/networking.md).  A host with carrier shows in
  * the counters within about a second, so a link the host uses is never
  * touched; the check comes early enough that a host that missed the
  * notification still gets carrier within 2 s of configuring the device.
+ * A re-assert can be missed too (seen when it came while the host was
+ * opening its netdev), so the check runs again after each one, at most
+ * DAEMON_NET_REASSERTS times per host session: a host that never opens
+ * its side costs that many bounces, nobody listening to any of them.
  */
 #define DAEMON_NET_CHECK_MS 1500
+#define DAEMON_NET_REASSERTS 3
+
+static void daemon_net_done(struct daemon *d, const char *outcome)
+{
+	d->net_checked = true;
+	d->net_check = outcome;
+}
+
+static void daemon_net_due(struct event_source *source, void *data);
+
+static int daemon_net_arm(struct daemon *d)
+{
+	int r;
+
+	d->net_rx = net_packets(d->net);
+	r = event_loop_add_timer(d->loop, DAEMON_NET_CHECK_MS * 1000ULL, false,
+				 daemon_net_due, d, &d->net_timer);
+	if (r < 0) {
+		d->net_timer = NULL;
+		return r;
+	}
+	d->net_check = "pending";
+	return 0;
+}
 
 static void daemon_net_due(struct event_source *source, void *data)
 {
 	struct daemon *d = data;
-	unsigned long long packets;
 
 	event_source_free(source);
 	d->net_timer = NULL;
-	d->net_checked = true;
-	d->net_check = NULL;
-	if (!d->profile || !net_n_asserted(d->net))
-		return;
-	packets = net_packets(d->net);
-	if (packets != d->net_rx) {
-		d->net_check = "host-active";
+	if (!d->profile || !net_n_asserted(d->net)) {
+		/* Set down since (a re-assert's ifdown still running, an
+		 * admin's link-event): the link-event up starts it again. */
+		log_debug("network: link check: no link up to check");
+		d->net_check = NULL;
 		return;
 	}
-	d->net_check = "reasserted";
+	if (net_packets(d->net) != d->net_rx) {
+		daemon_net_done(d, d->net_reasserts ? "reasserted"
+						    : "host-active");
+		return;
+	}
+	if (d->net_reasserts == DAEMON_NET_REASSERTS) {
+		log_warning(
+			"network: still no traffic after %u re-asserts; leaving the link as it is",
+			d->net_reasserts);
+		daemon_net_done(d, "reasserted");
+		return;
+	}
+	d->net_reasserts++;
 	log_info(
-		"network: no traffic %d ms after the host configured the device; re-asserting the link once",
-		DAEMON_NET_CHECK_MS);
-	d->net_bounces++;
+		"network: no traffic %d ms after the host configured the device or the last re-assert; re-asserting the link (%u of at most %d)",
+		DAEMON_NET_CHECK_MS, d->net_reasserts, DAEMON_NET_REASSERTS);
 	net_reassert(d->net);
+	if (daemon_net_arm(d) < 0)
+		daemon_net_done(d, "reasserted");
 }
 
 static void daemon_net_watch(struct daemon *d, bool configured)
 {
+	/* A new host session gets the whole budget of re-asserts. */
+	if (!configured)
+		d->net_reasserts = 0;
+	/* No link to check (none in the profile, or set down by a
+	 * link-event: an admin's or our own re-assert's ifdown): the check
+	 * starts again once one is up, with what is left of the budget. */
 	if (!configured || !net_n_asserted(d->net)) {
+		if (d->net_timer || d->net_check)
+			log_debug("network: link check stopped: %s",
+				  configured ? "no link up" : "not configured");
 		daemon_net_stop(d);
 		d->net_checked = false;
 		d->net_check = NULL;
@@ -684,13 +731,7 @@ static void daemon_net_watch(struct daemon *d, bool configured)
 	}
 	if (d->net_checked || d->net_timer)
 		return;
-	d->net_rx = net_packets(d->net);
-	if (event_loop_add_timer(d->loop, DAEMON_NET_CHECK_MS * 1000ULL, false,
-				 daemon_net_due, d, &d->net_timer) < 0) {
-		d->net_timer = NULL;
-		return;
-	}
-	d->net_check = "pending";
+	daemon_net_arm(d);
 }
 
 /* Read the facts back, bind when we should, and derive the state. */
@@ -1347,6 +1388,10 @@ static void daemon_handle_request(const struct control_request *req,
 		d->link_event =
 			xasprintf("%s %s", req->up ? "up" : "down", req->iface);
 		net_link_event(d->net, req->iface, req->up);
+		/* A link set up again gets its host checked again (an
+		 * admin's ifup can be missed like the first notification). */
+		daemon_net_watch(d, d->state_known &&
+					    d->state == DAEMON_CONFIGURED);
 		reply->status = CONTROL_OK;
 		break;
 	}

@@ -485,9 +485,14 @@ static void net_command_next(struct net *n)
 	}
 }
 
-static void net_command_queue(struct net *n, char **argv, const char *ifname,
-			      bool up)
+/* Queue `ifup IFNAME` (up) or `ifdown -f IFNAME` with the board's tools. */
+static void net_command_queue(struct net *n, struct ifupdown_tools *tools,
+			      const char *ifname, bool up)
 {
+	char **argv =
+		up ? ifupdown_argv_up(tools, n->interfaces_path, ifname)
+		   : ifupdown_argv_down(tools, n->interfaces_path, ifname);
+
 	n->queue = xreallocarray(n->queue, n->n_queued + 1, sizeof(*n->queue));
 	n->queue[n->n_queued++] = (struct net_command){
 		.argv = argv, .ifname = xstrdup(ifname), .up = up
@@ -730,11 +735,7 @@ int net_start(struct net *n, const struct profile *p, const char *gadget_dir)
 					 ifname, n->interfaces_path);
 			if (l->dhcp_wanted)
 				net_dhcp_set_state(l, "starting after ifup");
-			net_command_queue(n,
-					  ifupdown_argv_up(tools,
-							   n->interfaces_path,
-							   ifname),
-					  ifname, true);
+			net_command_queue(n, tools, ifname, true);
 			done++;
 			continue;
 		}
@@ -781,11 +782,7 @@ void net_stop(struct net *n)
 
 		net_dhcp_stop(l);
 		if (l->mode == NET_IFUPDOWN && net_have_ifupdown(n, &tools)) {
-			net_command_queue(n,
-					  ifupdown_argv_down(tools,
-							     n->interfaces_path,
-							     l->ifname),
-					  l->ifname, false);
+			net_command_queue(n, tools, l->ifname, false);
 			continue;
 		}
 		if (l->mode != NET_NETLINK || !(nl = net_netlink(n)))
@@ -878,12 +875,19 @@ void net_free(struct net *n)
 	free(n);
 }
 
+/* A link gadgetd raised (itself or by ifup) and nobody set down since. */
+static bool net_link_asserted(const struct net_link *l)
+{
+	return (l->mode == NET_NETLINK || l->mode == NET_IFUPDOWN) &&
+	       !l->admin_down;
+}
+
 unsigned int net_n_asserted(const struct net *n)
 {
 	unsigned int count = 0;
 
 	for (size_t i = 0; n && i < n->n_links; i++)
-		if (n->links[i].mode == NET_NETLINK && !n->links[i].admin_down)
+		if (net_link_asserted(&n->links[i]))
 			count++;
 	return count;
 }
@@ -896,7 +900,7 @@ unsigned long long net_packets(const struct net *n)
 	for (size_t i = 0; i < n->n_links; i++) {
 		const struct net_link *l = &n->links[i];
 
-		if (l->mode != NET_NETLINK || l->admin_down)
+		if (!net_link_asserted(l))
 			continue;
 		for (size_t k = 0; k < ARRAY_SIZE(counters); k++) {
 			char *path =
@@ -922,16 +926,29 @@ int net_reassert(struct net *n)
 		return -EIO;
 	for (size_t i = 0; i < n->n_links; i++) {
 		struct net_link *l = &n->links[i];
+		struct ifupdown_tools *tools;
+		struct netlink_link link;
 		int r;
 
-		struct netlink_link link;
-
-		if (l->mode != NET_NETLINK || l->admin_down)
+		if (!net_link_asserted(l))
 			continue;
 		/* An admin's `ip link set down` since: leave it down. */
 		if (netlink_link_get(nl, l->ifname, &link) == 0 &&
 		    !(link.flags & IFF_UP))
 			continue;
+		/* Not a bare down/up: that would drop what the stanza set up
+		 * besides IPv4 addresses (IPv6 addresses, static routes).
+		 * ifdown and ifup redo all of it, in order, through the
+		 * queue; the hook tells the daemon about both. */
+		if (l->mode == NET_IFUPDOWN) {
+			if (!net_have_ifupdown(n, &tools))
+				continue;
+			log_info("%s: re-asserting the link: ifdown, ifup",
+				 l->ifname);
+			net_command_queue(n, tools, l->ifname, false);
+			net_command_queue(n, tools, l->ifname, true);
+			continue;
+		}
 		r = netlink_link_set_up(nl, l->ifname, false);
 		if (r == 0)
 			r = net_link_up(n, l);
@@ -961,9 +978,13 @@ bool net_link_event(struct net *n, const char *ifname, bool up)
 		return true;
 	}
 	net_dhcp_stop(l);
-	if (l->mode != NET_NETLINK || !(nl = net_netlink(n)))
+	if (l->mode == NET_MANUAL)
 		return true;
+	/* Not re-asserted until the next up.  ifupdown's links are down
+	 * already: this came from the hook of an admin's ifdown. */
 	l->admin_down = true;
+	if (l->mode == NET_IFUPDOWN || !(nl = net_netlink(n)))
+		return true;
 	r = netlink_link_set_up(nl, ifname, false);
 	if (r < 0)
 		log_error("%s: link down: %s", ifname, strerror(-r));

@@ -58,8 +58,9 @@ bool net_started(const struct net *n);
 bool net_child_exited(struct net *n, pid_t pid, int status);
 
 /*
- * Links whose carrier the daemon asserts itself (`link = auto` through
- * rtnetlink, and up): the only ones net_packets() and net_reassert() look at.
+ * Links whose carrier the daemon asserts (`link = auto`, through rtnetlink
+ * or ifup, and not set down by a link-event since): the only ones
+ * net_packets() and net_reassert() look at.
  */
 unsigned int net_n_asserted(const struct net *n);
 /*
@@ -71,7 +72,10 @@ unsigned int net_n_asserted(const struct net *n);
  * it probably missed f_ecm's NetworkConnection notification.
  */
 unsigned long long net_packets(const struct net *n);
-/* Set those links down and up once (a new NetworkConnection). */
+/*
+ * Set those links down and up once (a new NetworkConnection): through
+ * rtnetlink, or by queueing ifdown and ifup for the ones ifupdown owns.
+ */
 int net_reassert(struct net *n);
 
 /*

@@ -48,7 +48,7 @@ vm_daemon_expect profile ncm
 vm_daemon_expect state configured
 
 # The carrier check after "configured" holds a timerfd for 3 s.
-vm_daemon_wait_link_checked 10
+vm_daemon_wait_link_checked 15
 fds0=$(vm_daemon_fds)
 vm_run vm-runas alice vm-control $sock junk 1000
 vm_expect_eq "junk requests" "sent 1000 answered 1000 usage 1000 closed 0" "$VM_OUT"

@@ -6,6 +6,9 @@
 # (host_link down); `ifup usb0` brings carrier back (host_link up).
 # `gadgetd down` runs `ifdown -f usb0` before unbind, so ifupdown forgets
 # usb0 and the `ifup` after `gadgetd up` configures the link again.
+# The host can miss f_ecm's NetworkConnection (docs/networking.md): when
+# the daemon's link check finds no traffic it re-asserts an ifupdown link
+# with ifdown + ifup, counted here by a hook of the scenario's own.
 # vm: timeout=120
 . "$VM_LIB/vm.sh"
 . "$VM_LIB/daemon.sh"
@@ -31,6 +34,30 @@ host_link() { vm_gadgetd status --json | sed -n 's/.*"host_link":"\([a-z]*\)".*/
 no_carrier() { ! vm__host_carrier "$VM_HOST_NETDEV"; }
 host_link_is() { [ "$(host_link)" = "$1" ]; }
 usb0_forgotten() { ! ifstate | grep -q usb0; }
+cat >/etc/network/if-up.d/zz-count <<'HOOK'
+#!/bin/sh
+[ "$IFACE" = usb0 ] && echo up >>/tmp/ifup-usb0.log
+exit 0
+HOOK
+chmod +x /etc/network/if-up.d/zz-count
+ifups() { cat /tmp/ifup-usb0.log 2>/dev/null | wc -l; }
+ifups_are() { [ "$(ifups)" -eq "$1" ]; }
+ifups_over() { [ "$(ifups)" -gt "$1" ]; }
+# settle BEFORE: wait for the link check of this host session to end
+# (link_check final: it comes 1.5 s after the last re-assert); after
+# re-asserts, for their ifups (more than BEFORE) and the hook's host_link
+# up, so that the carrier and ping below see the link as it stays.
+settle() {
+	vm_daemon_wait_link_checked 15
+	if [ "$(vm_json link_check)" = reasserted ]; then
+		vm_wait 5 "ifup of usb0 by the re-assert (seen $(ifups), before $1)" \
+			ifups_over "$1"
+		vm_wait 5 "status host_link up after the re-assert" host_link_is up
+		vm_log "re-asserted: $(($(ifups) - $1)) ifup(s) of usb0"
+	else
+		vm_expect_eq "ifups of usb0, link left alone" "$1" "$(ifups)"
+	fi
+}
 
 vm_udc
 vm_daemon_config
@@ -49,6 +76,7 @@ vm_wait 5 "status host_link up from the if-up.d hook" host_link_is up
 
 vm_host_netdev 5
 vm_host_netns_add "$VM_HOST_NETDEV" 192.168.7.1/24
+settle 1
 vm_host_wait_carrier "$VM_HOST_NETDEV" 10
 vm_host_netns_ping 192.168.7.20
 
@@ -67,11 +95,14 @@ vm_wait_host_gone 5
 vm_wait 10 "ifdown -f usb0 by the daemon (ifstate: $(ifstate))" \
 	usb0_forgotten
 vm_run "$VM_IP" netns del "$VM_NETNS"
+up_before=$(ifups)
 vm_run vm_gadgetd up
 vm_wait_host_device 0x1d6b 0x0104 10
 vm_wait_host_drivers 10 cdc_ether
+vm_wait 10 "ifup of usb0 after gadgetd up" ifups_are $((up_before + 1))
 vm_host_netdev 5
 vm_host_netns_add "$VM_HOST_NETDEV" 192.168.7.1/24
+settle $((up_before + 1))
 vm_host_wait_carrier "$VM_HOST_NETDEV" 10
 vm_host_netns_ping 192.168.7.20
 vm_daemon_stop
