@@ -14,7 +14,14 @@ vm__host_block_find() {
 vm__host_block_ready() {
 	local b
 	b=$(vm__host_block_find "$1") || return 1
-	[ -b "/dev/$b" ] && [ "$(cat "/sys/class/block/$b/size")" != 0 ]
+	[ -b "/dev/$b" ] || return 1
+	[ "$(cat "/sys/class/block/$b/size")" != 0 ] && return 0
+	# A removable LUN whose medium came after the host's SCSI scan: the
+	# host looks again only when the device is opened (sd_open checks for
+	# a media change).  udisks and macOS poll; this guest has neither, so
+	# open it the way they would.
+	dd if="/dev/$b" of=/dev/null bs=512 count=1 2>/dev/null
+	[ "$(cat "/sys/class/block/$b/size")" != 0 ]
 }
 
 # vm_host_block_dev [LUN] [DEADLINE]: set VM_HOST_BLOCK to the host's block
