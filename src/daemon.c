@@ -738,6 +738,7 @@ static void daemon_net_watch(struct daemon *d, bool configured)
 static void daemon_sync(struct daemon *d, const char *event)
 {
 	struct daemon_facts f = { 0 };
+	enum daemon_state state;
 
 	if (d->built) {
 		char *msg = NULL;
@@ -766,8 +767,10 @@ static void daemon_sync(struct daemon *d, const char *event)
 		net_start(d->net, d->profile, d->gadget_dir);
 	else if (!f.udc_present)
 		net_stop(d->net);
-	daemon_net_watch(d, f.udc_state && streq(f.udc_state, "configured"));
-	daemon_set_state(d, daemon_state_from_facts(&f), event);
+	state = daemon_state_from_facts(&f);
+	/* The same derivation as the link-event handler's d->state. */
+	daemon_net_watch(d, state == DAEMON_CONFIGURED);
+	daemon_set_state(d, state, event);
 }
 
 /* ---- applying ---- */
