@@ -35,9 +35,11 @@ vm_guest_path() {
 }
 
 # Copy the shared libraries an ELF binary needs (per ldd, so the loader's
-# own search order decides) into the staging root $2.
+# own search order decides) into the staging root $2.  With $3, that is
+# ldd's output for $1 already.
 vm_copy_libs() {
-	ldd "$1" 2>/dev/null | awk '
+	{ if [ $# -ge 3 ]; then printf '%s\n' "$3"; else ldd "$1" 2>/dev/null; fi; } |
+	awk '
 		$2 == "=>" && $3 ~ /^\// { print $3; next }
 		$1 ~ /^\// { print $1 }' |
 	while read -r lib; do
@@ -46,14 +48,6 @@ vm_copy_libs() {
 		mkdir -p "$(dirname "$dest")"
 		cp -L "$lib" "$dest" || return 1
 	done
-}
-
-# Is $1 a dynamically linked ELF file?
-vm_is_dynamic_elf() {
-	[ -f "$1" ] || return 1
-	magic=$(od -An -c -N4 "$1" 2>/dev/null | tr -d ' ')
-	[ "$magic" = '177ELF' ] || return 1
-	ldd "$1" >/dev/null 2>&1
 }
 
 # Write a newc cpio of the directory $1 to stdout, every file owned by root.
