@@ -14,7 +14,6 @@
 # first bind after boot is where hosts missed the notification most often
 # (tests/vm/README.md).  Counts are printed as `figure:` lines.
 # vm: timeout=400
-# vm: serial
 . "$VM_LIB/vm.sh"
 . "$VM_LIB/daemon.sh"
 . "$VM_LIB/host.sh"
