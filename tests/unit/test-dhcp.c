@@ -439,17 +439,6 @@ static void test_supervisor(void)
 
 /* Live: real servers, a lease across a veth pair. */
 
-static const char *find_ip(void)
-{
-	static const char *const paths[] = { "/usr/sbin/ip", "/sbin/ip",
-					     "/usr/bin/ip", "/bin/ip" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
-		if (access(paths[i], X_OK) == 0)
-			return paths[i];
-	return NULL;
-}
-
 static int run_cmd(const char *cmd)
 {
 	int status = system(cmd);
@@ -623,7 +612,7 @@ out:
 
 static void test_live(void)
 {
-	const char *ip = find_ip();
+	const char *ip = testlib_find_ip();
 	char *path = program_default_search_path();
 	struct program busybox_client;
 	struct dhcp_server udhcpd = { .type = DHCP_SERVER_UDHCPD };

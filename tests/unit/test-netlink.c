@@ -450,18 +450,6 @@ static void test_names(void)
 
 /* Live part: a private network namespace with a veth pair. */
 
-static const char *find_ip(void)
-{
-	/* iproute2 by full path: busybox's ip may come first in PATH. */
-	static const char *const paths[] = { "/usr/sbin/ip", "/sbin/ip",
-					     "/usr/bin/ip", "/bin/ip" };
-
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (access(paths[i], X_OK) == 0)
-			return paths[i];
-	return NULL;
-}
-
 static int run_ip(const char *ip, const char *args)
 {
 	char cmd[256];
@@ -566,7 +554,7 @@ static void test_live(void)
 	struct netlink *nl = NULL;
 	struct netlink_link link;
 	struct seen seen = { 0 };
-	const char *ip = find_ip();
+	const char *ip = testlib_find_ip();
 
 	addrs[0].text = "192.168.7.2/24";
 	addrs[1].text = "fd00::2/64";

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "testlib.h"
 
@@ -18,6 +19,17 @@ void testlib_fail(const char *file, int line, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	testlib_failures++;
+}
+
+const char *testlib_find_ip(void)
+{
+	static const char *const paths[] = { "/usr/sbin/ip", "/sbin/ip",
+					     "/usr/bin/ip", "/bin/ip" };
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (access(paths[i], X_OK) == 0)
+			return paths[i];
+	return NULL;
 }
 
 int testlib_finish(const char *name)

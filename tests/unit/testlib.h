@@ -44,6 +44,12 @@ int testlib_finish(const char *name);
 				     sb_ ? sb_ : "(null)");           \
 	} while (0)
 
+/*
+ * iproute2's ip by full path (busybox's ip may come first in PATH, and
+ * has no netns or veth), or NULL when there is none.
+ */
+const char *testlib_find_ip(void);
+
 /* Read a whole file into a NUL-terminated buffer (test fixtures). */
 char *testlib_read_file(const char *path, size_t *len);
 
