@@ -95,7 +95,7 @@ struct daemon {
 	/* Host-carrier check after "configured" (once per host session). */
 	struct event_source *net_timer;
 	bool net_checked;
-	unsigned long long net_rx;
+	unsigned long long net_traffic_seen;
 	unsigned int net_reasserts; /* this host session */
 	/* Outcome of that check for status: NULL (none this session),
 	 * "pending", "host-active" or "reasserted". */
@@ -667,7 +667,7 @@ static int daemon_net_arm(struct daemon *d)
 {
 	int r;
 
-	d->net_rx = net_packets(d->net);
+	d->net_traffic_seen = net_traffic(d->net);
 	r = event_loop_add_timer(d->loop, DAEMON_NET_CHECK_MS * 1000ULL, false,
 				 daemon_net_due, d, &d->net_timer);
 	if (r < 0) {
@@ -691,7 +691,7 @@ static void daemon_net_due(struct event_source *source, void *data)
 		d->net_check = NULL;
 		return;
 	}
-	if (net_packets(d->net) != d->net_rx) {
+	if (net_traffic(d->net) != d->net_traffic_seen) {
 		daemon_net_done(d, d->net_reasserts ? "reasserted"
 						    : "host-active");
 		return;

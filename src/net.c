@@ -892,9 +892,9 @@ unsigned int net_n_asserted(const struct net *n)
 	return count;
 }
 
-unsigned long long net_packets(const struct net *n)
+unsigned long long net_traffic(const struct net *n)
 {
-	static const char *const counters[] = { "rx_packets", "tx_packets" };
+	static const char *const counters[] = { "rx_packets", "tx_bytes" };
 	unsigned long long sum = 0;
 
 	for (size_t i = 0; i < n->n_links; i++) {

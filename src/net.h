@@ -60,18 +60,21 @@ bool net_child_exited(struct net *n, pid_t pid, int status);
 /*
  * Links whose carrier the daemon asserts (`link = auto`, through rtnetlink
  * or ifup, and not set down by a link-event since): the only ones
- * net_packets() and net_reassert() look at.
+ * net_traffic() and net_reassert() look at.
  */
 unsigned int net_n_asserted(const struct net *n);
 /*
- * Packets received and sent so far on those links, summed.  Both need a
- * host with carrier: it sends (IPv6 neighbour discovery, MLD, DHCP, ARP)
- * soon after it sees carrier, and a frame the gadget queued completes only
- * when the host reads the bulk IN endpoint, which usbnet does only while
- * it has carrier.  No growth after the host configured the device means
- * it probably missed f_ecm's NetworkConnection notification.
+ * A sum that grows whenever a frame crossed one of those links: packets
+ * received plus bytes sent.  Both need a host with carrier: it sends (IPv6
+ * neighbour discovery, MLD, DHCP, ARP) soon after it sees carrier, and a
+ * frame the gadget queued completes only when the host reads the bulk IN
+ * endpoint, which usbnet does only while it has carrier.  Bytes, not
+ * packets, on the way out: u_ether counts the frames a link down flushes
+ * from the endpoint queue in tx_packets (but not in tx_bytes), so an
+ * ifdown would look like traffic.  No growth after the host configured the
+ * device means it probably missed f_ecm's NetworkConnection notification.
  */
-unsigned long long net_packets(const struct net *n);
+unsigned long long net_traffic(const struct net *n);
 /*
  * Set those links down and up once (a new NetworkConnection): through
  * rtnetlink, or by queueing ifdown and ifup for the ones ifupdown owns.
