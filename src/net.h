@@ -65,14 +65,15 @@ bool net_child_exited(struct net *n, pid_t pid, int status);
 unsigned int net_n_asserted(const struct net *n);
 /*
  * A sum that grows whenever a frame crossed one of those links: packets
- * received plus bytes sent.  Both need a host with carrier: it sends (IPv6
- * neighbour discovery, MLD, DHCP, ARP) soon after it sees carrier, and a
- * frame the gadget queued completes only when the host reads the bulk IN
- * endpoint, which usbnet does only while it has carrier.  Bytes, not
- * packets, on the way out: u_ether counts the frames a link down flushes
- * from the endpoint queue in tx_packets (but not in tx_bytes), so an
- * ifdown would look like traffic.  No growth after the host configured the
- * device means it probably missed f_ecm's NetworkConnection notification.
+ * received plus bytes sent.  A host sends (IPv6 neighbour discovery, MLD,
+ * DHCP, ARP) soon after it sees carrier, and only with carrier; a frame
+ * the gadget queued completes when the host reads the bulk IN endpoint,
+ * which needs the host to have opened its side but, in the test bed, not
+ * carrier (docs/networking.md).  Bytes, not packets, on the way out:
+ * u_ether counts the frames a link down flushes from the endpoint queue in
+ * tx_packets (but not in tx_bytes), so an ifdown would look like traffic.
+ * No growth after the host configured the device means it probably missed
+ * f_ecm's NetworkConnection notification.
  */
 unsigned long long net_traffic(const struct net *n);
 /*
