@@ -706,8 +706,11 @@ static void test_supervision(void)
 	free(path);
 	path = xasprintf("%s/udhcpd", dir);
 	{
+		/* Its own PATH: the test's is the temp dir only, and a
+		 * script that cannot find sleep exits 127 before the test
+		 * kills it (a flake seen in CI). */
 		static const char script[] =
-			"#!/bin/sh\necho \"fake udhcpd $*\"\nexec sleep 60\n";
+			"#!/bin/sh\nPATH=/usr/bin:/bin\necho \"fake udhcpd $*\"\nexec sleep 60\n";
 
 		write_file(path, script, strlen(script), 0755);
 	}
