@@ -131,6 +131,9 @@ vm_write() {
 vm_wait() {
 	local deadline=$1 what=$2 start now
 	shift 2
+	# A predicate may leave what it saw last in VM_WAIT_SAW: the failure
+	# then says it (the message itself is made before the wait).
+	VM_WAIT_SAW=""
 	start=$(vm__now_cs)
 	local until=$((start + $(vm__to_cs "$deadline")))
 	while :; do
@@ -143,7 +146,7 @@ vm_wait() {
 		[ "$now" -ge "$until" ] && break
 		sleep 0.1
 	done
-	vm_fail "$what: not after $deadline s"
+	vm_fail "$what: not after $deadline s${VM_WAIT_SAW:+ (saw '$VM_WAIT_SAW')}"
 }
 
 # Gadget function modules are loaded on demand by the kernel through

@@ -131,29 +131,19 @@ vm_daemon_wait_state() {
 }
 
 vm__daemon_link_checked() {
-	local s
+	local s c
 	# shellcheck disable=SC2086
 	s=$(gadgetd ${VM_GADGETD_GLOBAL-} status --json 2>/dev/null) || return 1
-	VM_LINK_CHECK=$(vm_json link_check "$s")
-	[ "$VM_LINK_CHECK" = host-active ] || [ "$VM_LINK_CHECK" = reasserted ]
+	c=$(vm_json link_check "$s")
+	VM_WAIT_SAW="link_check $c"
+	[ "$c" = host-active ] || [ "$c" = reasserted ]
 }
 
 # vm_daemon_wait_link_checked DEADLINE: wait until the daemon's carrier
 # check after "configured" is over (status link_check host-active or
 # reasserted), so that its one-shot timer no longer holds an fd.
 vm_daemon_wait_link_checked() {
-	local start end
-	start=$(vm__now_cs)
-	end=$((start + $(vm__to_cs "$1")))
-	VM_LINK_CHECK=""
-	# vm_wait's message is made before the wait: this one says what
-	# status showed last.
-	until vm__daemon_link_checked; do
-		[ "$(vm__now_cs)" -lt "$end" ] ||
-			vm_fail "gadgetd link check done: not after $1 s (link_check '$VM_LINK_CHECK')"
-		sleep 0.1
-	done
-	VM_WAITED=$(vm__cs_to_s $(($(vm__now_cs) - start)))
+	vm_wait "$1" "gadgetd link check done" vm__daemon_link_checked
 	vm_daemon_status_json
 	vm_log "gadgetd: link check $(vm_json link_check) after $VM_WAITED s"
 }
