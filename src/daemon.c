@@ -43,6 +43,14 @@
 #include "uevent.h"
 #include "util.h"
 
+/* Where the host-link check is (daemon_net_step). */
+enum daemon_net_phase {
+	DAEMON_NET_WAIT, /* for the host to send, after configured/re-assert */
+	DAEMON_NET_PROBE, /* for the host to read the first probe */
+	DAEMON_NET_SETTLE, /* before the confirming probe */
+	DAEMON_NET_CONFIRM, /* for the host to read that one */
+};
+
 struct daemon {
 	/* Configuration */
 	struct gadgetd_config cfg;
@@ -92,13 +100,14 @@ struct daemon {
 	bool admin_down;
 	/* The network functions' links, DHCP servers and ifup/ifdown. */
 	struct net *net;
-	/* Host-carrier check after "configured" (once per host session). */
+	/* Host-link check after "configured" (once per host session). */
 	struct event_source *net_timer;
+	enum daemon_net_phase net_phase;
 	bool net_checked;
-	unsigned long long net_traffic_seen;
+	unsigned long long net_host_frames_seen;
 	unsigned int net_reasserts; /* this host session */
 	/* Outcome of that check for status: NULL (none this session),
-	 * "pending", "host-active" or "reasserted". */
+	 * "pending", "host-active", "reasserted" or "host-inactive". */
 	const char *net_check;
 	/* Last `link-event` from the ifupdown hook: "up IFACE"/"down IFACE". */
 	char *link_event;
@@ -640,19 +649,29 @@ static void daemon_net_stop(struct daemon *d)
 }
 
 /*
- * DAEMON_NET_CHECK_MS after the host configured the device, links the host
- * has neither sent nor received anything on are set down and up: the host
- * can miss f_ecm's NetworkConnection notification and then keeps
- * NO-CARRIER for good (docs/networking.md).  A host with carrier shows in
- * the counters within about a second, so a link the host uses is never
- * touched; the check comes early enough that a host that missed the
- * notification still gets carrier within 2 s of configuring the device.
- * A re-assert can be missed too (seen when it came while the host was
- * opening its netdev), so the check runs again after each one, at most
- * DAEMON_NET_REASSERTS times per host session: a host that never opens
- * its side costs that many bounces, nobody listening to any of them.
+ * The host-link check.  A host can miss f_ecm's NetworkConnection and then
+ * keep NO-CARRIER for good (docs/networking.md: Linux's usbnet loses a
+ * NetworkConnection(1) that comes while it handles the (0) before it).
+ * Only a new NetworkConnection helps, which means setting the link down
+ * and up, and that would bounce a host that has carrier: so the daemon
+ * asks the host first.  DAEMON_NET_CHECK_MS after the host configured the
+ * device (or after a re-assert), a host that sent anything has carrier and
+ * is left alone.  Otherwise a probe frame goes out on the links
+ * (link_probe.h): a host with carrier reads it within DAEMON_NET_PROBE_MS.
+ * A host reads one more way: in the moment it opens its netdev, before it
+ * has handled the notifications waiting for it.  So a read probe is
+ * confirmed by a second one, sent DAEMON_NET_SETTLE_MS later, when a host
+ * that opened during the first has settled either way.  A probe left
+ * unread means no carrier, or a host that has not opened its side: the
+ * links are re-asserted, and the check runs again, at most
+ * DAEMON_NET_REASSERTS times per host session (a host that opens later
+ * reads the notifications queued for it, and a re-assert's can be missed
+ * the same way as the first ones).  A host that never opens its side
+ * costs that many bounces, nobody listening to any of them.
  */
-#define DAEMON_NET_CHECK_MS 1500
+#define DAEMON_NET_CHECK_MS 1000
+#define DAEMON_NET_PROBE_MS 250
+#define DAEMON_NET_SETTLE_MS 250
 #define DAEMON_NET_REASSERTS 3
 
 static void daemon_net_done(struct daemon *d, const char *outcome)
@@ -661,24 +680,69 @@ static void daemon_net_done(struct daemon *d, const char *outcome)
 	d->net_check = outcome;
 }
 
-static void daemon_net_due(struct event_source *source, void *data);
+static void daemon_net_step(struct event_source *source, void *data);
 
-static int daemon_net_arm(struct daemon *d)
+static int daemon_net_next(struct daemon *d, enum daemon_net_phase phase,
+			   unsigned int ms)
 {
-	int r;
+	int r = event_loop_add_timer(d->loop, ms * 1000ULL, false,
+				     daemon_net_step, d, &d->net_timer);
 
-	d->net_traffic_seen = net_traffic(d->net);
-	r = event_loop_add_timer(d->loop, DAEMON_NET_CHECK_MS * 1000ULL, false,
-				 daemon_net_due, d, &d->net_timer);
 	if (r < 0) {
 		d->net_timer = NULL;
 		return r;
 	}
+	d->net_phase = phase;
 	d->net_check = "pending";
 	return 0;
 }
 
-static void daemon_net_due(struct event_source *source, void *data)
+static int daemon_net_arm(struct daemon *d)
+{
+	d->net_host_frames_seen = net_host_frames(d->net);
+	return daemon_net_next(d, DAEMON_NET_WAIT, DAEMON_NET_CHECK_MS);
+}
+
+static void daemon_net_host_active(struct daemon *d, const char *why)
+{
+	log_debug("network: link check: %s", why);
+	daemon_net_done(d, d->net_reasserts ? "reasserted" : "host-active");
+}
+
+static void daemon_net_reassert(struct daemon *d)
+{
+	if (d->net_reasserts == DAEMON_NET_REASSERTS) {
+		log_warning(
+			"network: the host still reads nothing after %u re-asserts; leaving the link as it is",
+			d->net_reasserts);
+		daemon_net_done(d, "reasserted");
+		return;
+	}
+	d->net_reasserts++;
+	log_info(
+		"network: the host did not read a probe; re-asserting the link (%u of at most %d)",
+		d->net_reasserts, DAEMON_NET_REASSERTS);
+	net_reassert(d->net);
+	if (daemon_net_arm(d) < 0)
+		daemon_net_done(d, "reasserted");
+}
+
+static void daemon_net_probe(struct daemon *d, enum daemon_net_phase phase)
+{
+	if (!net_probe_send(d->net)) {
+		/* No link with carrier on the gadget side: the host has
+		 * selected none of their data interfaces (no driver, another
+		 * configuration).  Nothing to re-assert for. */
+		log_info(
+			"network: link check: the host drives none of the links");
+		daemon_net_done(d, "host-inactive");
+		return;
+	}
+	if (daemon_net_next(d, phase, DAEMON_NET_PROBE_MS) < 0)
+		daemon_net_done(d, d->net_reasserts ? "reasserted" : NULL);
+}
+
+static void daemon_net_step(struct event_source *source, void *data)
 {
 	struct daemon *d = data;
 
@@ -691,25 +755,33 @@ static void daemon_net_due(struct event_source *source, void *data)
 		d->net_check = NULL;
 		return;
 	}
-	if (net_traffic(d->net) != d->net_traffic_seen) {
-		daemon_net_done(d, d->net_reasserts ? "reasserted"
-						    : "host-active");
+	if (net_host_frames(d->net) != d->net_host_frames_seen) {
+		daemon_net_host_active(d, "the host sent frames");
 		return;
 	}
-	if (d->net_reasserts == DAEMON_NET_REASSERTS) {
-		log_warning(
-			"network: still no traffic after %u re-asserts; leaving the link as it is",
-			d->net_reasserts);
-		daemon_net_done(d, "reasserted");
-		return;
+	switch (d->net_phase) {
+	case DAEMON_NET_WAIT:
+		daemon_net_probe(d, DAEMON_NET_PROBE);
+		break;
+	case DAEMON_NET_PROBE:
+		if (!net_probe_read(d->net)) {
+			daemon_net_reassert(d);
+		} else if (daemon_net_next(d, DAEMON_NET_SETTLE,
+					   DAEMON_NET_SETTLE_MS) < 0) {
+			daemon_net_done(d,
+					d->net_reasserts ? "reasserted" : NULL);
+		}
+		break;
+	case DAEMON_NET_SETTLE:
+		daemon_net_probe(d, DAEMON_NET_CONFIRM);
+		break;
+	case DAEMON_NET_CONFIRM:
+		if (net_probe_read(d->net))
+			daemon_net_host_active(d, "the host read two probes");
+		else
+			daemon_net_reassert(d);
+		break;
 	}
-	d->net_reasserts++;
-	log_info(
-		"network: no traffic %d ms after the host configured the device or the last re-assert; re-asserting the link (%u of at most %d)",
-		DAEMON_NET_CHECK_MS, d->net_reasserts, DAEMON_NET_REASSERTS);
-	net_reassert(d->net);
-	if (daemon_net_arm(d) < 0)
-		daemon_net_done(d, "reasserted");
 }
 
 static void daemon_net_watch(struct daemon *d, bool configured)

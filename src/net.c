@@ -15,6 +15,7 @@
 
 #include "dhcp.h"
 #include "ifupdown.h"
+#include "link_probe.h"
 #include "log.h"
 #include "net.h"
 #include "netlink.h"
@@ -33,6 +34,8 @@ struct net_link {
 	enum net_mode mode;
 	bool addresses_added; /* the profile's, by us: removed in net_stop */
 	bool admin_down; /* `link-event down`: leave it down */
+	bool reassert_up; /* set down by net_reassert(): up after the gap */
+	struct link_probe probe;
 	/* DHCP */
 	bool dhcp_wanted;
 	bool has_host_mac;
@@ -79,6 +82,7 @@ struct net {
 	struct net_output *outputs;
 	struct ifupdown_tools tools;
 	int tools_state; /* 0: not looked for yet, 1: found, -1: none */
+	struct event_source *reassert_timer; /* the gap of net_reassert() */
 };
 
 static int64_t net_now_ms(void)
@@ -759,6 +763,8 @@ bool net_started(const struct net *n)
 
 static void net_links_free(struct net *n)
 {
+	event_source_free(n->reassert_timer);
+	n->reassert_timer = NULL;
 	for (size_t i = 0; i < n->n_links; i++) {
 		free(n->links[i].ifname);
 		free(n->links[i].dhcp_state);
@@ -892,34 +898,92 @@ unsigned int net_n_asserted(const struct net *n)
 	return count;
 }
 
-unsigned long long net_traffic(const struct net *n)
+unsigned long long net_host_frames(const struct net *n)
 {
-	static const char *const counters[] = { "rx_packets", "tx_bytes" };
 	unsigned long long sum = 0;
 
 	for (size_t i = 0; i < n->n_links; i++) {
 		const struct net_link *l = &n->links[i];
+		unsigned long long value;
 
-		if (!net_link_asserted(l))
-			continue;
-		for (size_t k = 0; k < ARRAY_SIZE(counters); k++) {
-			char *path =
-				xasprintf("/sys/class/net/%s/statistics/%s",
-					  l->ifname, counters[k]);
-			char *value = NULL;
-
-			if (read_file_string(path, &value) == 0)
-				sum += strtoull(value, NULL, 10);
-			free(value);
-			free(path);
-		}
+		if (net_link_asserted(l) &&
+		    link_probe_counter(NULL, l->ifname, "rx_packets", &value) ==
+			    0)
+			sum += value;
 	}
 	return sum;
+}
+
+unsigned int net_probe_send(struct net *n)
+{
+	struct netlink *nl = net_netlink(n);
+	unsigned int sent = 0;
+
+	for (size_t i = 0; i < n->n_links; i++) {
+		struct net_link *l = &n->links[i];
+		struct netlink_link link;
+		int r;
+
+		l->probe.sent = false;
+		/* No carrier on the gadget side: the host has not selected
+		 * this function's data interface (another configuration,
+		 * no driver), so it has nothing to read with. */
+		if (!net_link_asserted(l) || !nl ||
+		    netlink_link_get(nl, l->ifname, &link) < 0 ||
+		    !(link.flags & IFF_UP) || !link.carrier || !link.has_mac)
+			continue;
+		r = link_probe_send(&l->probe, NULL, l->ifname, link.ifindex,
+				    link.mac);
+		if (r < 0) {
+			log_error("%s: host-link probe: %s", l->ifname,
+				  strerror(-r));
+			continue;
+		}
+		sent++;
+	}
+	return sent;
+}
+
+bool net_probe_read(const struct net *n)
+{
+	for (size_t i = 0; i < n->n_links; i++) {
+		const struct net_link *l = &n->links[i];
+
+		if (net_link_asserted(l) &&
+		    link_probe_read(&l->probe, NULL, l->ifname))
+			return true;
+	}
+	return false;
+}
+
+static void net_reassert_up(struct event_source *source, void *data)
+{
+	struct net *n = data;
+	struct ifupdown_tools *tools;
+
+	event_source_free(source);
+	n->reassert_timer = NULL;
+	for (size_t i = 0; i < n->n_links; i++) {
+		struct net_link *l = &n->links[i];
+
+		if (!l->reassert_up)
+			continue;
+		l->reassert_up = false;
+		if (l->mode == NET_IFUPDOWN) {
+			/* Our own ifdown's hook set admin_down; the ifup's
+			 * clears it. */
+			if (net_have_ifupdown(n, &tools))
+				net_command_queue(n, tools, l->ifname, true);
+		} else if (!l->admin_down) {
+			net_link_up(n, l);
+		}
+	}
 }
 
 int net_reassert(struct net *n)
 {
 	struct netlink *nl = net_netlink(n);
+	unsigned int down = 0;
 	int first = 0;
 
 	if (!nl)
@@ -930,7 +994,7 @@ int net_reassert(struct net *n)
 		struct netlink_link link;
 		int r;
 
-		if (!net_link_asserted(l))
+		if (!net_link_asserted(l) || l->reassert_up)
 			continue;
 		/* An admin's `ip link set down` since: leave it down. */
 		if (netlink_link_get(nl, l->ifname, &link) == 0 &&
@@ -946,14 +1010,31 @@ int net_reassert(struct net *n)
 			log_info("%s: re-asserting the link: ifdown, ifup",
 				 l->ifname);
 			net_command_queue(n, tools, l->ifname, false);
-			net_command_queue(n, tools, l->ifname, true);
+			l->reassert_up = true;
+			down++;
 			continue;
 		}
 		r = netlink_link_set_up(nl, l->ifname, false);
-		if (r == 0)
-			r = net_link_up(n, l);
-		if (r < 0 && !first)
-			first = r;
+		if (r < 0) {
+			log_error("%s: link down: %s", l->ifname, strerror(-r));
+			if (!first)
+				first = r;
+			continue;
+		}
+		log_info("%s: re-asserting the link: down, up in %d ms",
+			 l->ifname, NET_REASSERT_GAP_MS);
+		l->reassert_up = true;
+		down++;
+	}
+	if (!down || n->reassert_timer)
+		return first;
+	/* Down and up at once would put NetworkConnection(0) and (1) back to
+	 * back on the interrupt endpoint, and a host's usbnet can lose the
+	 * second while it handles the first (docs/networking.md). */
+	if (event_loop_add_timer(n->loop, NET_REASSERT_GAP_MS * 1000ULL, false,
+				 net_reassert_up, n, &n->reassert_timer) < 0) {
+		n->reassert_timer = NULL;
+		net_reassert_up(NULL, n);
 	}
 	return first;
 }

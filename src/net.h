@@ -59,27 +59,33 @@ bool net_child_exited(struct net *n, pid_t pid, int status);
 
 /*
  * Links whose carrier the daemon asserts (`link = auto`, through rtnetlink
- * or ifup, and not set down by a link-event since): the only ones
- * net_traffic() and net_reassert() look at.
+ * or ifup, and not set down by a link-event since): the only ones the
+ * host-link check below looks at.
  */
 unsigned int net_n_asserted(const struct net *n);
 /*
- * A sum that grows whenever a frame crossed one of those links: packets
- * received plus bytes sent.  A host sends (IPv6 neighbour discovery, MLD,
- * DHCP, ARP) soon after it sees carrier, and only with carrier; a frame
- * the gadget queued completes when the host reads the bulk IN endpoint,
- * which needs the host to have opened its side but, in the test bed, not
- * carrier (docs/networking.md).  Bytes, not packets, on the way out:
- * u_ether counts the frames a link down flushes from the endpoint queue in
- * tx_packets (but not in tx_bytes), so an ifdown would look like traffic.
- * No growth after the host configured the device means it probably missed
- * f_ecm's NetworkConnection notification.
+ * Packets the host sent on those links (rx_packets): a host sends only
+ * with carrier (IPv6 neighbour discovery and MLD, DHCP, ARP soon after it
+ * got it), so growth proves carrier; no growth proves nothing.
  */
-unsigned long long net_traffic(const struct net *n);
+unsigned long long net_host_frames(const struct net *n);
 /*
- * Set those links down and up once (a new NetworkConnection): through
- * rtnetlink, or by queueing ifdown and ifup for the ones ifupdown owns.
+ * Send a host-link probe (link_probe.h) on each of those links that is up
+ * with carrier on the gadget side; returns how many were sent.
+ * net_probe_read(): the host read the last probe on at least one of them
+ * (one link the host uses is enough: a gadget with two network functions
+ * may serve a host that drives one).
  */
+unsigned int net_probe_send(struct net *n);
+bool net_probe_read(const struct net *n);
+/*
+ * Set those links down, and up again NET_REASSERT_GAP_MS later (a new
+ * NetworkConnection): through rtnetlink, or by queueing ifdown and then
+ * ifup for the ones ifupdown owns.  The gap keeps NetworkConnection(0)
+ * and (1) apart: a host's usbnet can lose the second while it handles the
+ * first when they come back to back (docs/networking.md).
+ */
+#define NET_REASSERT_GAP_MS 100
 int net_reassert(struct net *n);
 
 /*
