@@ -136,12 +136,13 @@ vm__daemon_link_checked() {
 	s=$(gadgetd ${VM_GADGETD_GLOBAL-} status --json 2>/dev/null) || return 1
 	c=$(vm_json link_check "$s")
 	VM_WAIT_SAW="link_check $c"
-	[ "$c" = host-active ] || [ "$c" = reasserted ]
+	[ "$c" = host-active ] || [ "$c" = reasserted ] || [ "$c" = host-inactive ]
 }
 
-# vm_daemon_wait_link_checked DEADLINE: wait until the daemon's carrier
-# check after "configured" is over (status link_check host-active or
-# reasserted), so that its one-shot timer no longer holds an fd.
+# vm_daemon_wait_link_checked DEADLINE: wait until the daemon's host-link
+# check after "configured" is over (status link_check host-active,
+# reasserted or host-inactive), so that its one-shot timer no longer holds
+# an fd.
 vm_daemon_wait_link_checked() {
 	vm_wait "$1" "gadgetd link check done" vm__daemon_link_checked
 	vm_daemon_status_json

@@ -56,10 +56,11 @@ vm__host_link_line() {
 
 # vm_host_wait_carrier NETDEV DEADLINE [GADGET_NETDEV]: wait until the host
 # netdev (in the namespace) has carrier.  With GADGET_NETDEV, when carrier
-# does not come by the deadline, bounce the gadget link once (the host can
-# miss f_ecm's first NetworkConnection notification after a namespace move,
-# KERNEL-NOTES.md) and wait once more; without it, no second chance, which
-# is what a test of gadgetd's own link handling wants.
+# does not come by the deadline, bounce the gadget link once (the host's
+# usbnet can lose f_ecm's NetworkConnection, docs/networking.md; down and
+# up 0.2 s apart, or the bounce can be lost the same way) and wait once
+# more; without it, no second chance, which is what a test of gadgetd's own
+# link handling wants.
 vm_host_wait_carrier() {
 	local start now until
 	start=$(vm__now_cs)
@@ -69,8 +70,9 @@ vm_host_wait_carrier() {
 		if [ "$now" -ge "$until" ]; then
 			[ -n "${3-}" ] ||
 				vm_fail "host: $1 has no carrier after $2 s: $(vm__host_link_line "$1")"
-			vm_log "host: $1 no carrier after $2 s; bouncing gadget $3 once (known host miss, see KERNEL-NOTES.md)"
+			vm_log "host: $1 no carrier after $2 s; bouncing gadget $3 once (known host miss, docs/networking.md)"
 			vm_run "$VM_IP" link set "$3" down
+			sleep 0.2
 			vm_run "$VM_IP" link set "$3" up
 			vm_host_wait_carrier "$1" "$2"
 			return 0
