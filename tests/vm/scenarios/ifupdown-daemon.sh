@@ -44,7 +44,7 @@ ifups() { cat /tmp/ifup-usb0.log 2>/dev/null | wc -l; }
 ifups_are() { [ "$(ifups)" -eq "$1" ]; }
 ifups_over() { [ "$(ifups)" -gt "$1" ]; }
 # settle BEFORE: wait for the link check of this host session to end
-# (link_check final: it comes 1.5 s after the last re-assert); after
+# (link_check final: at least 1 s after the last re-assert); after
 # re-asserts, for their ifups (more than BEFORE) and the hook's host_link
 # up, so that the carrier and ping below see the link as it stays.
 settle() {

@@ -34,9 +34,7 @@ open_host() {
 		"$VM_IP" -n $VM_NETNS link set "$1" up
 }
 cs() { vm__now_cs; }
-gadget_traffic() {
-	echo $(($(cat /sys/class/net/usb0/statistics/rx_packets) + $(cat /sys/class/net/usb0/statistics/tx_bytes)))
-}
+gadget_rx() { cat /sys/class/net/usb0/statistics/rx_packets; }
 # "UP/DOWN": how often the host's carrier came and went on netdev $1.
 host_counts() {
 	"$VM_IP" netns exec $VM_NETNS sh -c \
@@ -80,16 +78,16 @@ for i in $(seq 1 "$trials"); do
 	carrier_cs=$((t1 - t0))
 	vm__host_carrier "$n" || carrier_cs=none
 	counts=$(host_counts "$n")
-	# How long after host carrier the gadget side sees traffic, by the
-	# daemon's measure (net_traffic(): packets received, bytes sent).
-	g0=$(gadget_traffic)
+	# How long after carrier the host sends its first frame (what the
+	# daemon's check looks for before it sends probes).
+	g0=$(gadget_rx)
 	seen=none
 	while [ $(($(cs) - t1)) -lt 150 ]; do
-		g=$(gadget_traffic)
+		g=$(gadget_rx)
 		[ "$g" != "$g0" ] && seen=$(vm__cs_to_s $(($(cs) - t1))) && break
 		sleep 0.02
 	done
-	vm_log "trial $i: host carrier up/down counts $counts, gadget rx packets + tx bytes $g0 at carrier, traffic after $seen s"
+	vm_log "trial $i: host carrier up/down counts $counts, gadget rx packets $g0 at carrier, host's first frame after $seen s"
 	vm_wait 8 "trial $i: link_check settled (saw '$(link_check)')" settled
 	check=$(link_check)
 	vm_log "trial $i ($mode): host carrier after $([ "$carrier_cs" = none ] && echo never || vm__cs_to_s "$carrier_cs") s, link_check $check"
