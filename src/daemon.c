@@ -709,7 +709,7 @@ static void daemon_net_host_active(struct daemon *d, const char *why)
 	daemon_net_done(d, d->net_reasserts ? "reasserted" : "host-active");
 }
 
-static void daemon_net_reassert(struct daemon *d)
+static void daemon_net_reassert(struct daemon *d, const char *why)
 {
 	if (d->net_reasserts == DAEMON_NET_REASSERTS) {
 		log_warning(
@@ -719,9 +719,8 @@ static void daemon_net_reassert(struct daemon *d)
 		return;
 	}
 	d->net_reasserts++;
-	log_info(
-		"network: the host did not read a probe; re-asserting the link (%u of at most %d)",
-		d->net_reasserts, DAEMON_NET_REASSERTS);
+	log_info("network: %s; re-asserting the link (%u of at most %d)", why,
+		 d->net_reasserts, DAEMON_NET_REASSERTS);
 	net_reassert(d->net);
 	if (daemon_net_arm(d) < 0)
 		daemon_net_done(d, "reasserted");
@@ -765,12 +764,16 @@ static void daemon_net_step(struct event_source *source, void *data)
 		break;
 	case DAEMON_NET_PROBE:
 		if (!net_probe_read(d->net)) {
-			daemon_net_reassert(d);
-		} else if (daemon_net_next(d, DAEMON_NET_SETTLE,
-					   DAEMON_NET_SETTLE_MS) < 0) {
+			daemon_net_reassert(d, "the host did not read a probe");
+			break;
+		}
+		log_debug(
+			"network: link check: the host read a probe; another in %d ms",
+			DAEMON_NET_SETTLE_MS);
+		if (daemon_net_next(d, DAEMON_NET_SETTLE,
+				    DAEMON_NET_SETTLE_MS) < 0)
 			daemon_net_done(d,
 					d->net_reasserts ? "reasserted" : NULL);
-		}
 		break;
 	case DAEMON_NET_SETTLE:
 		daemon_net_probe(d, DAEMON_NET_CONFIRM);
@@ -779,7 +782,9 @@ static void daemon_net_step(struct event_source *source, void *data)
 		if (net_probe_read(d->net))
 			daemon_net_host_active(d, "the host read two probes");
 		else
-			daemon_net_reassert(d);
+			daemon_net_reassert(
+				d,
+				"the host read a probe but not the one after it");
 		break;
 	}
 }
