@@ -84,6 +84,7 @@
 
 #include "apply.h"
 #include "log.h"
+#include "usbgx.h"
 #include "util.h"
 
 #define APPLY_CONFIG_LABEL "c" /* configs/c.N */
@@ -99,43 +100,6 @@ struct applier {
 };
 
 /* ---- errors ---- */
-
-static int apply_errno(int usbg_error)
-{
-	switch (usbg_error) {
-	case USBG_SUCCESS:
-		return 0;
-	case USBG_ERROR_NO_MEM:
-		return -ENOMEM;
-	case USBG_ERROR_NO_ACCESS:
-		return -EACCES;
-	case USBG_ERROR_INVALID_PARAM:
-		return -EINVAL;
-	case USBG_ERROR_NOT_FOUND:
-		return -ENOENT;
-	case USBG_ERROR_IO:
-		return -EIO;
-	case USBG_ERROR_EXIST:
-		return -EEXIST;
-	case USBG_ERROR_NO_DEV:
-		return -ENODEV;
-	case USBG_ERROR_BUSY:
-		return -EBUSY;
-	case USBG_ERROR_NOT_SUPPORTED:
-		return -EOPNOTSUPP;
-	case USBG_ERROR_PATH_TOO_LONG:
-		return -ENAMETOOLONG;
-	case USBG_ERROR_NOT_EMPTY:
-		return -ENOTEMPTY;
-	case USBG_ERROR_INVALID_FORMAT:
-	case USBG_ERROR_MISSING_TAG:
-	case USBG_ERROR_INVALID_TYPE:
-	case USBG_ERROR_INVALID_VALUE:
-		return -EINVAL;
-	default:
-		return -EIO;
-	}
-}
 
 static void apply_error_set(struct apply_error *err, int r, const char *verb,
 			    const char *path)
@@ -191,7 +155,7 @@ int applier_refresh(struct applier *a)
 	r = usbg_init(a->view, &a->state);
 	if (r != USBG_SUCCESS) {
 		a->state = NULL;
-		return log_errno(apply_errno(r),
+		return log_errno(usbgx_errno(r),
 				 "gadget %s: libusbgx cannot read it: %s",
 				 a->gadget_name, usbg_strerror(r));
 	}
@@ -301,24 +265,6 @@ out:
 	return r;
 }
 
-static int apply_write(const char *path, const void *value, size_t len)
-{
-	ssize_t n;
-	int fd, r = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, value, len);
-	if (n < 0)
-		r = -errno;
-	else if ((size_t)n != len)
-		r = -EIO;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	return r;
-}
-
 /*
  * Carry out one step with plain syscalls; on failure *verb and *path say
  * what was refused (path allocated).
@@ -339,7 +285,7 @@ static int apply_step_raw(const struct applier *a, const struct plan_step *st,
 		break;
 	case PLAN_STEP_WRITE:
 		*verb = "write";
-		r = apply_write(*path, st->value, st->value_len);
+		r = write_file_bytes(*path, st->value, st->value_len);
 		break;
 	case PLAN_STEP_SYMLINK:
 		*verb = "symlink";
@@ -401,7 +347,7 @@ static int apply_undo_step(const struct applier *a, const struct plan_step *st,
 		break;
 	case PLAN_STEP_BIND:
 		verb = "write '' to";
-		r = apply_write(path, "\n", 1);
+		r = write_file_bytes(path, "\n", 1);
 		if (r == -ENODEV || r == -ENOENT)
 			r = 0;
 		break;
@@ -555,7 +501,7 @@ static int apply_gadget_create(struct applier *a,
 		*usbg_r = usbg_set_gadget_attr(g, (usbg_gadget_attr)attr,
 					       (int)step_long(st));
 		if (*usbg_r != USBG_SUCCESS)
-			return apply_errno(*usbg_r);
+			return usbgx_errno(*usbg_r);
 	}
 	return 0;
 }
@@ -582,7 +528,7 @@ static int apply_gadget_strings(struct applier *a,
 		*usbg_r = usbg_set_gadget_str(g, (usbg_gadget_str)str,
 					      step_language(st), st->value);
 		if (*usbg_r != USBG_SUCCESS)
-			return apply_errno(*usbg_r);
+			return usbgx_errno(*usbg_r);
 	}
 	return 0;
 }
@@ -748,7 +694,7 @@ static int apply_function_create(struct applier *a,
 
 	*usbg_r = usbg_create_function(g, type, pf->instance, attrs, &f);
 	if (*usbg_r != USBG_SUCCESS)
-		return apply_errno(*usbg_r);
+		return usbgx_errno(*usbg_r);
 	if (attrs || writes == 0)
 		return 0;
 
@@ -763,7 +709,7 @@ static int apply_function_create(struct applier *a,
 		*usbg_r = apply_loopback_attrs(f, steps);
 	else if (pf->type == FUNCTION_UAC2)
 		*usbg_r = apply_uac2_attrs(f, steps);
-	return apply_errno(*usbg_r);
+	return usbgx_errno(*usbg_r);
 }
 
 static int apply_lun_create(struct applier *a, const struct plan_op *op,
@@ -787,7 +733,7 @@ static int apply_lun_create(struct applier *a, const struct plan_op *op,
 		*usbg_r = usbg_f_ms_set_lun_attrs(mf, 0, &lun);
 	else
 		*usbg_r = usbg_f_ms_create_lun(mf, op->lun, &lun);
-	return apply_errno(*usbg_r);
+	return usbgx_errno(*usbg_r);
 }
 
 static int apply_interface_os_desc(struct applier *a, const struct plan_op *op,
@@ -803,7 +749,7 @@ static int apply_interface_os_desc(struct applier *a, const struct plan_op *op,
 	if (!f)
 		return -ENOENT;
 	*usbg_r = usbg_set_interf_os_desc(f, "rndis", &desc);
-	return apply_errno(*usbg_r);
+	return usbgx_errno(*usbg_r);
 }
 
 static int apply_config_create(struct applier *a, const struct plan_op *op,
@@ -825,7 +771,7 @@ static int apply_config_create(struct applier *a, const struct plan_op *op,
 	if (*usbg_r == USBG_SUCCESS && (st = step_find(steps, "configuration")))
 		*usbg_r =
 			usbg_set_config_string(c, step_language(st), st->value);
-	return apply_errno(*usbg_r);
+	return usbgx_errno(*usbg_r);
 }
 
 static int apply_config_add_function(struct applier *a,
@@ -838,7 +784,7 @@ static int apply_config_add_function(struct applier *a,
 	if (!c || !f)
 		return -ENOENT;
 	*usbg_r = usbg_add_config_function(c, op->function->name, f);
-	return apply_errno(*usbg_r);
+	return usbgx_errno(*usbg_r);
 }
 
 static int apply_os_desc(struct applier *a, const struct plan_steps *steps,
@@ -854,7 +800,7 @@ static int apply_os_desc(struct applier *a, const struct plan_steps *steps,
 		(uint8_t)step_long(step_find(steps, "b_vendor_code"));
 	od.qw_sign = (char *)step_text(steps, "qw_sign");
 	*usbg_r = usbg_set_gadget_os_descs(g, &od);
-	return apply_errno(*usbg_r);
+	return usbgx_errno(*usbg_r);
 }
 
 static int apply_os_desc_config(struct applier *a, const struct plan_op *op,
@@ -866,7 +812,7 @@ static int apply_os_desc_config(struct applier *a, const struct plan_op *op,
 	if (!c)
 		return -ENOENT;
 	*usbg_r = usbg_set_os_desc_config(g, c);
-	return apply_errno(*usbg_r);
+	return usbgx_errno(*usbg_r);
 }
 
 static int apply_raw_steps(struct applier *a, const struct plan_steps *steps)
@@ -1066,14 +1012,14 @@ int applier_bind(struct applier *a, const char *udc, struct apply_error *err)
 		u = a->state ? usbg_get_udc(a->state, udc) : NULL;
 	}
 	if (g && u) {
-		r = apply_errno(usbg_enable_gadget(g, u));
+		r = usbgx_errno(usbg_enable_gadget(g, u));
 		/* Learn the real errno (workaround 3); the write is
 		 * idempotent. */
 		if (r < 0)
-			r = apply_write(path, udc, strlen(udc));
+			r = write_file_bytes(path, udc, strlen(udc));
 	} else {
 		/* libusbgx does not list it (yet): the kernel says why. */
-		r = apply_write(path, udc, strlen(udc));
+		r = write_file_bytes(path, udc, strlen(udc));
 	}
 	if (r == -EBUSY && applier_bound_udc(a, &bound) == 0 &&
 	    streq(bound, udc)) {
@@ -1115,9 +1061,9 @@ int applier_unbind(struct applier *a, struct apply_error *err)
 		goto out;
 	free(bound);
 	bound = NULL;
-	r = g ? apply_errno(usbg_disable_gadget(g)) : -ENOENT;
+	r = g ? usbgx_errno(usbg_disable_gadget(g)) : -ENOENT;
 	if (r < 0)
-		r = apply_write(path, "\n", 1);
+		r = write_file_bytes(path, "\n", 1);
 	/* ENODEV: not bound (any more). */
 	if (r == -ENODEV && applier_bound_udc(a, &bound) == 0 && !bound)
 		r = 0;

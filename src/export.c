@@ -34,6 +34,7 @@
 
 #include "config.h"
 #include "export.h"
+#include "usbgx.h"
 #include "util.h"
 
 /* fs/configfs/mount.c; <linux/magic.h> does not have it. */
@@ -48,42 +49,6 @@ struct export_ctx {
 	size_t n_paths;
 	int language; /* of the exported strings, 0 = none */
 };
-
-static int export_errno(int usbg_error)
-{
-	switch (usbg_error) {
-	case USBG_SUCCESS:
-		return 0;
-	case USBG_ERROR_NO_MEM:
-		return -ENOMEM;
-	case USBG_ERROR_NO_ACCESS:
-		return -EACCES;
-	case USBG_ERROR_NOT_FOUND:
-		return -ENOENT;
-	case USBG_ERROR_IO:
-		return -EIO;
-	case USBG_ERROR_EXIST:
-		return -EEXIST;
-	case USBG_ERROR_NO_DEV:
-		return -ENODEV;
-	case USBG_ERROR_BUSY:
-		return -EBUSY;
-	case USBG_ERROR_NOT_SUPPORTED:
-		return -EOPNOTSUPP;
-	case USBG_ERROR_PATH_TOO_LONG:
-		return -ENAMETOOLONG;
-	case USBG_ERROR_NOT_EMPTY:
-		return -ENOTEMPTY;
-	case USBG_ERROR_INVALID_PARAM:
-	case USBG_ERROR_INVALID_FORMAT:
-	case USBG_ERROR_MISSING_TAG:
-	case USBG_ERROR_INVALID_TYPE:
-	case USBG_ERROR_INVALID_VALUE:
-		return -EINVAL;
-	default:
-		return -EIO;
-	}
-}
 
 static char *export_path(const struct export_ctx *ctx, const char *rel)
 {
@@ -229,7 +194,7 @@ static int export_gadget_attrs(struct export_ctx *ctx, usbg_gadget *g)
 	if (r != USBG_SUCCESS) {
 		export_error(ctx, NULL, "reading the device attributes: %s",
 			     usbg_strerror(r));
-		return export_errno(r);
+		return usbgx_errno(r);
 	}
 	if (!export_begin(ctx, NULL, "gadget"))
 		return -EINVAL;
@@ -864,7 +829,7 @@ static int export_usbg_init(const char *configfs, usbg_state **s,
 				     "libusbgx does not know)"
 				   : "");
 		*s = NULL;
-		r = export_errno(r);
+		r = usbgx_errno(r);
 	}
 	free(dir);
 	return r;

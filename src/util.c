@@ -130,7 +130,11 @@ out:
 
 int write_file_string(const char *path, const char *value)
 {
-	size_t len = strlen(value);
+	return write_file_bytes(path, value, strlen(value));
+}
+
+int write_file_bytes(const char *path, const void *value, size_t len)
+{
 	ssize_t n;
 	int fd, r = 0;
 

@@ -35,7 +35,11 @@ char *hex_bytes_text(const uint8_t *bytes, size_t n);
  * trailing newline.  Returns 0 or a negative errno.
  */
 int read_file_string(const char *path, char **out);
-/* Write a string to an existing file (sysfs/configfs attribute). */
+/*
+ * Write a string, or len bytes, to an existing file (sysfs/configfs
+ * attribute) in one write(): the kernel takes an attribute in one piece.
+ */
 int write_file_string(const char *path, const char *value);
+int write_file_bytes(const char *path, const void *value, size_t len);
 
 #endif
