@@ -106,6 +106,7 @@ struct daemon {
 	bool net_checked;
 	unsigned long long net_host_frames_seen;
 	unsigned int net_reasserts; /* this host session */
+	unsigned int net_idle_looks; /* looks with no link to probe */
 	/* Outcome of that check for status: NULL (none this session),
 	 * "pending", "host-active", "reasserted" or "host-inactive". */
 	const char *net_check;
@@ -667,12 +668,17 @@ static void daemon_net_stop(struct daemon *d)
  * DAEMON_NET_REASSERTS times per host session (a host that opens later
  * reads the notifications queued for it, and a re-assert's can be missed
  * the same way as the first ones).  A host that never opens its side
- * costs that many bounces, nobody listening to any of them.
+ * costs that many bounces, nobody listening to any of them.  A host that
+ * has not selected the data interface of any link (no carrier on the
+ * gadget side: nothing to probe, nothing it could have missed) is looked
+ * at again, DAEMON_NET_IDLE_LOOKS times in all, then left as
+ * host-inactive.
  */
 #define DAEMON_NET_CHECK_MS 1000
 #define DAEMON_NET_PROBE_MS 250
 #define DAEMON_NET_SETTLE_MS 250
 #define DAEMON_NET_REASSERTS 3
+#define DAEMON_NET_IDLE_LOOKS 5
 
 static void daemon_net_done(struct daemon *d, const char *outcome)
 {
@@ -730,8 +736,19 @@ static void daemon_net_probe(struct daemon *d, enum daemon_net_phase phase)
 {
 	if (!net_probe_send(d->net)) {
 		/* No link with carrier on the gadget side: the host has
-		 * selected none of their data interfaces (no driver, another
-		 * configuration).  Nothing to re-assert for. */
+		 * selected none of their data interfaces (its driver is still
+		 * loading, or it has none, or it took another configuration).
+		 * Nothing to re-assert for; look again while a driver may
+		 * still come, and its selecting the interface sends the
+		 * notifications a host can miss. */
+		if (phase == DAEMON_NET_PROBE &&
+		    ++d->net_idle_looks < DAEMON_NET_IDLE_LOOKS) {
+			log_debug(
+				"network: link check: the host drives none of the links yet");
+			if (daemon_net_arm(d) < 0)
+				daemon_net_done(d, "host-inactive");
+			return;
+		}
 		log_info(
 			"network: link check: the host drives none of the links");
 		daemon_net_done(d, "host-inactive");
@@ -793,7 +810,7 @@ static void daemon_net_watch(struct daemon *d, bool configured)
 {
 	/* A new host session gets the whole budget of re-asserts. */
 	if (!configured)
-		d->net_reasserts = 0;
+		d->net_reasserts = d->net_idle_looks = 0;
 	/* No link to check (none in the profile, or set down by a
 	 * link-event: an admin's or our own re-assert's ifdown): the check
 	 * starts again once one is up, with what is left of the budget. */
