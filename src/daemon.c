@@ -33,6 +33,7 @@
 #include "hooks.h"
 #include "ifupdown.h"
 #include "json.h"
+#include "link_check.h"
 #include "log.h"
 #include "msd.h"
 #include "net.h"
@@ -42,14 +43,6 @@
 #include "udc.h"
 #include "uevent.h"
 #include "util.h"
-
-/* Where the host-link check is (daemon_net_step). */
-enum daemon_net_phase {
-	DAEMON_NET_WAIT, /* for the host to send, after configured/re-assert */
-	DAEMON_NET_PROBE, /* for the host to read the first probe */
-	DAEMON_NET_SETTLE, /* before the confirming probe */
-	DAEMON_NET_CONFIRM, /* for the host to read that one */
-};
 
 struct daemon {
 	/* Configuration */
@@ -102,14 +95,9 @@ struct daemon {
 	struct net *net;
 	/* Host-link check after "configured" (once per host session). */
 	struct event_source *net_timer;
-	enum daemon_net_phase net_phase;
+	struct link_check link_check;
 	bool net_checked;
 	unsigned long long net_host_frames_seen;
-	unsigned int net_reasserts; /* this host session */
-	unsigned int net_idle_looks; /* looks with no link to probe */
-	/* Outcome of that check for status: NULL (none this session),
-	 * "pending", "host-active", "reasserted" or "host-inactive". */
-	const char *net_check;
 	/* Last `link-event` from the ifupdown hook: "up IFACE"/"down IFACE". */
 	char *link_event;
 	/* The kernel refused our last bind: retry on a uevent or a command,
@@ -649,113 +637,50 @@ static void daemon_net_stop(struct daemon *d)
 	d->net_timer = NULL;
 }
 
-/*
- * The host-link check.  A host can miss f_ecm's NetworkConnection and then
- * keep NO-CARRIER for good (docs/networking.md: Linux's usbnet loses a
- * NetworkConnection(1) that comes while it handles the (0) before it).
- * Only a new NetworkConnection helps, which means setting the link down
- * and up, and that would bounce a host that has carrier: so the daemon
- * asks the host first.  DAEMON_NET_CHECK_MS after the host configured the
- * device (or after a re-assert), a host that sent anything has carrier and
- * is left alone.  Otherwise a probe frame goes out on the links
- * (link_probe.h): a host with carrier reads it within DAEMON_NET_PROBE_MS.
- * A host reads one more way: in the moment it opens its netdev, before it
- * has handled the notifications waiting for it.  So a read probe is
- * confirmed by a second one, sent DAEMON_NET_SETTLE_MS later, when a host
- * that opened during the first has settled either way.  A probe left
- * unread means no carrier, or a host that has not opened its side: the
- * links are re-asserted, and the check runs again, at most
- * DAEMON_NET_REASSERTS times per host session (a host that opens later
- * reads the notifications queued for it, and a re-assert's can be missed
- * the same way as the first ones).  A host that never opens its side
- * costs that many bounces, nobody listening to any of them.  A host that
- * has not selected the data interface of any link (no carrier on the
- * gadget side: nothing to probe, nothing it could have missed) is looked
- * at again, DAEMON_NET_IDLE_LOOKS times in all, then left as
- * host-inactive.
- */
-#define DAEMON_NET_CHECK_MS 1000
-#define DAEMON_NET_PROBE_MS 250
-#define DAEMON_NET_SETTLE_MS 250
-#define DAEMON_NET_REASSERTS 3
-#define DAEMON_NET_IDLE_LOOKS 5
-
-static void daemon_net_done(struct daemon *d, const char *outcome)
-{
-	d->net_checked = true;
-	d->net_check = outcome;
-}
+/* ---- the host-link check (link_check.h) ---- */
 
 static void daemon_net_step(struct event_source *source, void *data);
 
-static int daemon_net_next(struct daemon *d, enum daemon_net_phase phase,
-			   unsigned int ms)
+/* Carry out what the check decided, up to its next timer or its end. */
+static void daemon_net_follow(struct daemon *d, struct link_check_step step)
 {
-	int r = event_loop_add_timer(d->loop, ms * 1000ULL, false,
-				     daemon_net_step, d, &d->net_timer);
+	struct link_check *c = &d->link_check;
+	int r;
 
-	if (r < 0) {
-		d->net_timer = NULL;
-		return r;
+	/* probes_sent() never asks for another probe at once. */
+	if (step.action == LINK_CHECK_SEND_PROBE) {
+		log_debug("network: link check: %s", step.why);
+		step = link_check_probes_sent(c, net_probe_send(d->net));
 	}
-	d->net_phase = phase;
-	d->net_check = "pending";
-	return 0;
-}
-
-static int daemon_net_arm(struct daemon *d)
-{
-	d->net_host_frames_seen = net_host_frames(d->net);
-	return daemon_net_next(d, DAEMON_NET_WAIT, DAEMON_NET_CHECK_MS);
-}
-
-static void daemon_net_host_active(struct daemon *d, const char *why)
-{
-	log_debug("network: link check: %s", why);
-	daemon_net_done(d, d->net_reasserts ? "reasserted" : "host-active");
-}
-
-static void daemon_net_reassert(struct daemon *d, const char *why)
-{
-	if (d->net_reasserts == DAEMON_NET_REASSERTS) {
-		log_warning(
-			"network: the host still reads nothing after %u re-asserts; leaving the link as it is",
-			d->net_reasserts);
-		daemon_net_done(d, "reasserted");
+	switch (step.action) {
+	case LINK_CHECK_DONE:
+		if (step.warn)
+			log_warning("network: link check: %s", step.why);
+		else
+			log_info("network: link check: %s: %s", c->outcome,
+				 step.why);
+		d->net_checked = true;
 		return;
-	}
-	d->net_reasserts++;
-	log_info("network: %s; re-asserting the link (%u of at most %d)", why,
-		 d->net_reasserts, DAEMON_NET_REASSERTS);
-	net_reassert(d->net);
-	if (daemon_net_arm(d) < 0)
-		daemon_net_done(d, "reasserted");
-}
-
-static void daemon_net_probe(struct daemon *d, enum daemon_net_phase phase)
-{
-	if (!net_probe_send(d->net)) {
-		/* No link with carrier on the gadget side: the host has
-		 * selected none of their data interfaces (its driver is still
-		 * loading, or it has none, or it took another configuration).
-		 * Nothing to re-assert for; look again while a driver may
-		 * still come, and its selecting the interface sends the
-		 * notifications a host can miss. */
-		if (phase == DAEMON_NET_PROBE &&
-		    ++d->net_idle_looks < DAEMON_NET_IDLE_LOOKS) {
-			log_debug(
-				"network: link check: the host drives none of the links yet");
-			if (daemon_net_arm(d) < 0)
-				daemon_net_done(d, "host-inactive");
-			return;
-		}
+	case LINK_CHECK_REASSERT:
 		log_info(
-			"network: link check: the host drives none of the links");
-		daemon_net_done(d, "host-inactive");
-		return;
+			"network: %s; re-asserting the link (%u of at most %d)",
+			step.why, c->reasserts, LINK_CHECK_REASSERTS);
+		net_reassert(d->net);
+		d->net_host_frames_seen = net_host_frames(d->net);
+		break;
+	case LINK_CHECK_WAIT:
+	case LINK_CHECK_SEND_PROBE:
+		log_debug("network: link check: %s", step.why);
+		break;
 	}
-	if (daemon_net_next(d, phase, DAEMON_NET_PROBE_MS) < 0)
-		daemon_net_done(d, d->net_reasserts ? "reasserted" : NULL);
+	r = event_loop_add_timer(d->loop, step.wait_ms * 1000ULL, false,
+				 daemon_net_step, d, &d->net_timer);
+	if (r < 0) {
+		log_error("network: link check: timer: %s", strerror(-r));
+		d->net_timer = NULL;
+		d->net_checked = true;
+		c->outcome = c->reasserts ? "reasserted" : NULL;
+	}
 }
 
 static void daemon_net_step(struct event_source *source, void *data)
@@ -768,64 +693,36 @@ static void daemon_net_step(struct event_source *source, void *data)
 		/* Set down since (a re-assert's ifdown still running, an
 		 * admin's link-event): the link-event up starts it again. */
 		log_debug("network: link check: no link up to check");
-		d->net_check = NULL;
+		d->link_check.outcome = NULL;
 		return;
 	}
-	if (net_host_frames(d->net) != d->net_host_frames_seen) {
-		daemon_net_host_active(d, "the host sent frames");
-		return;
-	}
-	switch (d->net_phase) {
-	case DAEMON_NET_WAIT:
-		daemon_net_probe(d, DAEMON_NET_PROBE);
-		break;
-	case DAEMON_NET_PROBE:
-		if (!net_probe_read(d->net)) {
-			daemon_net_reassert(d, "the host did not read a probe");
-			break;
-		}
-		log_debug(
-			"network: link check: the host read a probe; another in %d ms",
-			DAEMON_NET_SETTLE_MS);
-		if (daemon_net_next(d, DAEMON_NET_SETTLE,
-				    DAEMON_NET_SETTLE_MS) < 0)
-			daemon_net_done(d,
-					d->net_reasserts ? "reasserted" : NULL);
-		break;
-	case DAEMON_NET_SETTLE:
-		daemon_net_probe(d, DAEMON_NET_CONFIRM);
-		break;
-	case DAEMON_NET_CONFIRM:
-		if (net_probe_read(d->net))
-			daemon_net_host_active(d, "the host read two probes");
-		else
-			daemon_net_reassert(
-				d,
-				"the host read a probe but not the one after it");
-		break;
-	}
+	daemon_net_follow(d, link_check_due(&d->link_check,
+					    net_host_frames(d->net) !=
+						    d->net_host_frames_seen,
+					    net_probe_read(d->net)));
 }
 
 static void daemon_net_watch(struct daemon *d, bool configured)
 {
 	/* A new host session gets the whole budget of re-asserts. */
 	if (!configured)
-		d->net_reasserts = d->net_idle_looks = 0;
+		link_check_reset(&d->link_check);
 	/* No link to check (none in the profile, or set down by a
 	 * link-event: an admin's or our own re-assert's ifdown): the check
 	 * starts again once one is up, with what is left of the budget. */
 	if (!configured || !net_n_asserted(d->net)) {
-		if (d->net_timer || d->net_check)
+		if (d->net_timer || d->link_check.outcome)
 			log_debug("network: link check stopped: %s",
 				  configured ? "no link up" : "not configured");
 		daemon_net_stop(d);
 		d->net_checked = false;
-		d->net_check = NULL;
+		d->link_check.outcome = NULL;
 		return;
 	}
 	if (d->net_checked || d->net_timer)
 		return;
-	daemon_net_arm(d);
+	d->net_host_frames_seen = net_host_frames(d->net);
+	daemon_net_follow(d, link_check_start(&d->link_check));
 }
 
 /* Read the facts back, bind when we should, and derive the state. */
@@ -1239,7 +1136,7 @@ static void daemon_status(struct daemon *d, bool json, FILE *out)
 			       : NULL;
 	st.error = d->error ? d->error : d->notice;
 	st.link_event = d->link_event;
-	st.link_check = d->net_check;
+	st.link_check = d->link_check.outcome;
 	if (d->built)
 		status_read_gadget(&st, d->profile, d->gadget_dir,
 				   STATUS_NET_DIR);
