@@ -130,13 +130,27 @@ vm_daemon_wait_state() {
 	vm_fail "gadgetd state $1: not after $2 s (status: $(gadgetd ${VM_GADGETD_GLOBAL-} status --json 2>&1))"
 }
 
-vm__daemon_link_checked() {
-	local s c
+# vm_daemon_link_check: print the daemon's link_check now (status --json;
+# nothing when the daemon does not answer).
+vm_daemon_link_check() {
 	# shellcheck disable=SC2086
-	s=$(gadgetd ${VM_GADGETD_GLOBAL-} status --json 2>/dev/null) || return 1
-	c=$(vm_json link_check "$s")
+	vm_json link_check "$(gadgetd ${VM_GADGETD_GLOBAL-} status --json 2>/dev/null)"
+}
+
+# vm__daemon_link_check_is VALUE...: link_check is one of the VALUEs (a
+# vm_wait predicate: it leaves what it saw in VM_WAIT_SAW).
+vm__daemon_link_check_is() {
+	local c v
+	c=$(vm_daemon_link_check)
 	VM_WAIT_SAW="link_check $c"
-	[ "$c" = host-active ] || [ "$c" = reasserted ] || [ "$c" = host-inactive ]
+	for v in "$@"; do
+		[ "$c" = "$v" ] && return 0
+	done
+	return 1
+}
+
+vm__daemon_link_checked() {
+	vm__daemon_link_check_is host-active reasserted host-inactive
 }
 
 # vm_daemon_wait_link_checked DEADLINE: wait until the daemon's host-link

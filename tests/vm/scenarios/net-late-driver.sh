@@ -29,13 +29,6 @@ no_host_driver() {
 	done
 	vm_log "host: no rndis_host, cdc_ncm, cdc_ether"
 }
-link_check() { vm_json link_check "$(vm_gadgetd status --json)"; }
-check_is() {
-	c=$(link_check)
-	VM_WAIT_SAW="link_check $c"
-	[ "$c" = "$1" ]
-}
-settled() { check_is host-active || check_is reasserted; }
 gadget_carrier() { cat /sys/class/net/usb0/carrier 2>/dev/null; }
 
 # 1: the driver comes 2.5 s after the host configured the device.
@@ -45,7 +38,7 @@ vm_wait_host_device 0x1d6b 0x0104 10
 vm_daemon_wait_state configured 10
 sleep 2.5
 vm_expect_eq "gadget usb0 carrier without a host driver" 0 "$(gadget_carrier)"
-vm_expect_eq "link_check while the host has no driver" pending "$(link_check)"
+vm_expect_eq "link_check while the host has no driver" pending "$(vm_daemon_link_check)"
 vm_run modprobe cdc_ether
 vm_wait_host_drivers 10 cdc_ether
 vm_host_netdev 10
@@ -55,8 +48,9 @@ vm_run "$VM_IP" -n $VM_NETNS addr add 192.168.7.1/24 dev "$n"
 vm_run "$VM_IP" -n $VM_NETNS link set "$n" up
 vm_host_wait_carrier "$n" 2
 down_at_carrier=$("$VM_IP" netns exec $VM_NETNS cat /sys/class/net/$n/carrier_down_count)
-vm_wait 10 "link_check settled after the late driver" settled
-vm_log "late driver: link_check $(link_check)"
+vm_wait 10 "link_check settled after the late driver" \
+	vm__daemon_link_check_is host-active reasserted
+vm_log "late driver: link_check $(vm_daemon_link_check)"
 vm_expect_eq "host carrier lost after it came (carrier_down_count)" \
 	"$down_at_carrier" \
 	"$("$VM_IP" netns exec $VM_NETNS cat /sys/class/net/$n/carrier_down_count)"
@@ -69,7 +63,8 @@ no_host_driver
 vm_gadgetd up >/dev/null || vm_fail "gadgetd up failed"
 vm_wait_host_device 0x1d6b 0x0104 10
 vm_daemon_wait_state configured 10
-vm_wait 10 "link_check host-inactive without a host driver" check_is host-inactive
+vm_wait 10 "link_check host-inactive without a host driver" \
+	vm__daemon_link_check_is host-inactive
 vm_log "no driver: link_check host-inactive after $VM_WAITED s"
 vm_expect_eq "gadget usb0 carrier without a host driver" 0 "$(gadget_carrier)"
 vm_expect_eq "usb0 still up (IFF_UP)" 1 \

@@ -26,8 +26,6 @@ vm_daemon_config
 [ -e /run/netns/$VM_NETNS ] || vm_run "$VM_IP" netns add $VM_NETNS
 "$VM_IP" -n $VM_NETNS link set lo up
 
-link_check() { vm_gadgetd status --json | sed -n 's/.*"link_check":"\{0,1\}\([a-z-]*\)"\{0,1\}.*/\1/p'; }
-settled() { c=$(link_check); [ -n "$c" ] && [ "$c" != pending ] && [ "$c" != null ]; }
 open_host() {
 	"$VM_IP" link set "$1" netns $VM_NETNS &&
 		"$VM_IP" -n $VM_NETNS addr add 192.168.7.1/24 dev "$1" &&
@@ -88,8 +86,8 @@ for i in $(seq 1 "$trials"); do
 		sleep 0.02
 	done
 	vm_log "trial $i: host carrier up/down counts $counts, gadget rx packets $g0 at carrier, host's first frame after $seen s"
-	vm_wait 8 "trial $i: link_check settled (saw '$(link_check)')" settled
-	check=$(link_check)
+	vm_wait 8 "trial $i: link_check settled" vm__daemon_link_checked
+	check=$(vm_daemon_link_check)
 	vm_log "trial $i ($mode): host carrier after $([ "$carrier_cs" = none ] && echo never || vm__cs_to_s "$carrier_cs") s, link_check $check"
 	if [ "$carrier_cs" != none ]; then
 		"$VM_IP" netns exec $VM_NETNS ping -c 1 -W 3 192.168.7.2 >/dev/null 2>&1 ||

@@ -26,12 +26,6 @@ vm_daemon_config
 host_stat() {
 	"$VM_IP" netns exec $VM_NETNS cat "/sys/class/net/$1/$2"
 }
-link_check() { vm_json link_check "$(vm_gadgetd status --json)"; }
-settled() {
-	c=$(link_check)
-	VM_WAIT_SAW="link_check $c"
-	[ "$c" = host-active ] || [ "$c" = reasserted ]
-}
 
 active=0
 for i in $(seq 1 "$binds"); do
@@ -52,8 +46,9 @@ for i in $(seq 1 "$binds"); do
 		"$("$VM_IP" netns exec $VM_NETNS cat /proc/sys/net/ipv6/conf/$n/disable_ipv6)"
 	vm_host_wait_carrier "$n" 2
 	down_at_carrier=$(host_stat "$n" carrier_down_count)
-	vm_wait 8 "bind $i: link_check settled" settled
-	check=$(link_check)
+	vm_wait 8 "bind $i: link_check settled" \
+		vm__daemon_link_check_is host-active reasserted
+	check=$(vm_daemon_link_check)
 	dropped=$(($(host_stat "$n" statistics/rx_dropped) - dropped_before))
 	vm_log "bind $i: link_check $check, host rx_dropped +$dropped since it opened, gadget rx_packets $(cat /sys/class/net/usb0/statistics/rx_packets)"
 	vm_expect_eq "bind $i: packets the host sent" 0 \
