@@ -97,7 +97,6 @@ struct daemon {
 	struct event_source *net_timer;
 	struct link_check link_check;
 	bool net_checked;
-	unsigned long long net_host_frames_seen;
 	/* Last `link-event` from the ifupdown hook: "up IFACE"/"down IFACE". */
 	char *link_event;
 	/* The kernel refused our last bind: retry on a uevent or a command,
@@ -666,7 +665,6 @@ static void daemon_net_follow(struct daemon *d, struct link_check_step step)
 			"network: %s; re-asserting the link (%u of at most %d)",
 			step.why, c->reasserts, LINK_CHECK_REASSERTS);
 		net_reassert(d->net);
-		d->net_host_frames_seen = net_host_frames(d->net);
 		break;
 	case LINK_CHECK_WAIT:
 	case LINK_CHECK_SEND_PROBE:
@@ -697,8 +695,6 @@ static void daemon_net_step(struct event_source *source, void *data)
 		return;
 	}
 	daemon_net_follow(d, link_check_due(&d->link_check,
-					    net_host_frames(d->net) !=
-						    d->net_host_frames_seen,
 					    net_probe_read(d->net)));
 }
 
@@ -721,7 +717,6 @@ static void daemon_net_watch(struct daemon *d, bool configured)
 	}
 	if (d->net_checked || d->net_timer)
 		return;
-	d->net_host_frames_seen = net_host_frames(d->net);
 	daemon_net_follow(d, link_check_start(&d->link_check));
 }
 

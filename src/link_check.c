@@ -59,18 +59,15 @@ struct link_check_step link_check_start(struct link_check *c)
 			       "started");
 }
 
-struct link_check_step link_check_due(struct link_check *c, bool host_sent,
-				      bool probe_read)
+struct link_check_step link_check_due(struct link_check *c, bool probe_read)
 {
-	if (host_sent)
-		return link_check_active(c, "the host sent frames");
 	switch (c->phase) {
 	case LINK_CHECK_WAITING:
 	case LINK_CHECK_SETTLING:
 		return (struct link_check_step){
 			.action = LINK_CHECK_SEND_PROBE,
 			.why = c->phase == LINK_CHECK_WAITING
-				       ? "the host sent nothing: probing"
+				       ? "probing"
 				       : "confirming with a second probe",
 		};
 	case LINK_CHECK_PROBING:

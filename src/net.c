@@ -898,22 +898,6 @@ unsigned int net_n_asserted(const struct net *n)
 	return count;
 }
 
-unsigned long long net_host_frames(const struct net *n)
-{
-	unsigned long long sum = 0;
-
-	for (size_t i = 0; i < n->n_links; i++) {
-		const struct net_link *l = &n->links[i];
-		unsigned long long value;
-
-		if (net_link_asserted(l) &&
-		    link_probe_counter(NULL, l->ifname, "rx_packets", &value) ==
-			    0)
-			sum += value;
-	}
-	return sum;
-}
-
 unsigned int net_probe_send(struct net *n)
 {
 	struct netlink *nl = net_netlink(n);

@@ -64,12 +64,6 @@ bool net_child_exited(struct net *n, pid_t pid, int status);
  */
 unsigned int net_n_asserted(const struct net *n);
 /*
- * Packets the host sent on those links (rx_packets): a host sends only
- * with carrier (IPv6 neighbour discovery and MLD, DHCP, ARP soon after it
- * got it), so growth proves carrier; no growth proves nothing.
- */
-unsigned long long net_host_frames(const struct net *n);
-/*
  * Send a host-link probe (link_probe.h) on each of those links that is up
  * with carrier on the gadget side; returns how many were sent.
  * net_probe_read(): the host read the last probe on at least one of them
