@@ -124,7 +124,9 @@ static bool read_mac(const char *sysfs_net, const char *ifname, uint8_t out[6])
 	FILE *f;
 	int n;
 
-	snprintf(path, sizeof(path), "%s/%s/address", sysfs_net, ifname);
+	if (snprintf(path, sizeof(path), "%s/%s/address", sysfs_net, ifname) >=
+	    (int)sizeof(path))
+		return false;
 	f = fopen(path, "r");
 	if (!f)
 		return false;
