@@ -44,9 +44,9 @@ vm_daemon_config
 "$VM_IP" -n $VM_NETNS link set lo up
 
 # The daemon's log goes to a file (a pipe would be let go by
-# --background, and tee buffers), copied to the console by tail: the
-# re-asserts and the check's decisions are counted from what it says it
-# did.
+# --background, and tee buffers), copied to the console by tail (up to a
+# second late, busybox's tail -f looks once a second): the re-asserts and
+# the check's decisions are counted from what it says it did.
 daemon_log=/tmp/gadgetd.log
 : >"$daemon_log"
 tail -f "$daemon_log" >&2 &
