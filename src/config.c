@@ -320,29 +320,38 @@ static bool config_has_suffix(const char *s, const char *suffix)
 	return n > m && streq(s + n - m, suffix);
 }
 
+bool config_profile_is_path(const char *profile)
+{
+	return strchr(profile, '/') != NULL;
+}
+
 int config_find_profile(const struct gadgetd_config *cfg, const char *name,
 			char **path)
 {
 	static const char *const exts[] = { ".ini", ".cfg" };
+	bool has_ext = false;
 
 	*path = NULL;
-	if (strchr(name, '/') || config_has_suffix(name, ".ini") ||
-	    config_has_suffix(name, ".cfg")) {
+	if (config_profile_is_path(name)) {
 		*path = xstrdup(name);
 		return 0;
 	}
 	if (!*name)
 		return -ENOENT;
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
+		has_ext |= config_has_suffix(name, exts[i]);
 	for (char **dir = cfg->profile_dirs; dir && *dir; dir++) {
 		for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
-			char *candidate =
-				xasprintf("%s/%s%s", *dir, name, exts[i]);
+			char *candidate = xasprintf("%s/%s%s", *dir, name,
+						    has_ext ? "" : exts[i]);
 
 			if (access(candidate, F_OK) == 0) {
 				*path = candidate;
 				return 0;
 			}
 			free(candidate);
+			if (has_ext)
+				break;
 		}
 	}
 	return -ENOENT;

@@ -166,3 +166,17 @@ char *hex_bytes_text(const uint8_t *bytes, size_t n)
 	*p = '\0';
 	return text;
 }
+
+int path_absolute(const char *path, char **out)
+{
+	char cwd[4096];
+
+	if (path[0] == '/') {
+		*out = xstrdup(path);
+		return 0;
+	}
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -errno;
+	*out = xasprintf("%s%s%s", cwd, streq(cwd, "/") ? "" : "/", path);
+	return 0;
+}

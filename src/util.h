@@ -29,6 +29,13 @@ bool str_starts_with(const char *s, const char *prefix);
 char *str_strip(char *s);
 /* n bytes as lowercase hex pairs separated by one space ("05 01 09"). */
 char *hex_bytes_text(const uint8_t *bytes, size_t n);
+/*
+ * path made absolute against the current directory (allocated; path
+ * itself when it is absolute already), for a path that must still mean
+ * the same file after a chdir, or in another process.  -errno when the
+ * current directory cannot be read.
+ */
+int path_absolute(const char *path, char **out);
 
 /*
  * Read a whole small file (sysfs/configfs attribute, machine-id).  Strips one

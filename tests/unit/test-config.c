@@ -261,8 +261,23 @@ static void test_find_profile(void)
 	CHECK_INT_EQ(config_find_profile(&cfg, "x/none", &path), 0);
 	CHECK_STR_EQ(path, "x/none");
 	free(path);
-	CHECK_INT_EQ(config_find_profile(&cfg, "none.ini", &path), 0);
-	CHECK_STR_EQ(path, "none.ini");
+	/* anything without a '/' is a name, looked up in profile_dirs only,
+	 * also with its suffix (a daemon started elsewhere, a client of
+	 * another user: no current directory means anything) */
+	CHECK(config_profile_is_path("x/none"));
+	CHECK(config_profile_is_path("./both.ini"));
+	CHECK(!config_profile_is_path("both.ini"));
+	CHECK_INT_EQ(config_find_profile(&cfg, "none.ini", &path), -ENOENT);
+	CHECK(path == NULL);
+	CHECK_INT_EQ(config_find_profile(&cfg, "both.ini", &path), 0);
+	want = xasprintf("%s/both.ini", d2);
+	CHECK_STR_EQ(path, want);
+	free(want);
+	free(path);
+	CHECK_INT_EQ(config_find_profile(&cfg, "both.cfg", &path), 0);
+	want = xasprintf("%s/both.cfg", d2);
+	CHECK_STR_EQ(path, want);
+	free(want);
 	free(path);
 	r = config_find_profile(&cfg, "none", &path);
 	CHECK_INT_EQ(r, -ENOENT);
