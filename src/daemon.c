@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -694,8 +695,8 @@ static void daemon_net_step(struct event_source *source, void *data)
 		d->link_check.outcome = NULL;
 		return;
 	}
-	daemon_net_follow(d, link_check_due(&d->link_check,
-					    net_probe_read(d->net)));
+	daemon_net_follow(
+		d, link_check_due(&d->link_check, net_probe_read(d->net)));
 }
 
 static void daemon_net_watch(struct daemon *d, bool configured)
@@ -1314,8 +1315,10 @@ static enum control_status daemon_down(struct daemon *d, FILE *out)
 	return CONTROL_OK;
 }
 
-static enum control_status
-daemon_msd(struct daemon *d, const struct control_request *req, FILE *out)
+static enum control_status daemon_msd(struct daemon *d,
+				      const struct control_request *req,
+				      const struct control_peer *peer,
+				      FILE *out)
 {
 	if (!d->built || !d->profile) {
 		fprintf(out, "%s: no gadget is built\n",
@@ -1324,8 +1327,36 @@ daemon_msd(struct daemon *d, const struct control_request *req, FILE *out)
 	}
 	if (req->verb == CONTROL_MSD_INSERT)
 		return msd_insert(d->gadget_dir, d->profile, req->lun,
-				  req->file, req->ro, out);
+				  req->file, peer->passed_fd, req->ro, out);
 	return msd_eject(d->gadget_dir, d->profile, req->lun, out);
+}
+
+/*
+ * What only root may ask (SPEC 7.1, gadgetd.conf(5)): a profile by path
+ * (a group member names profiles from profile_dirs, which root keeps),
+ * a medium the daemon opens itself by name (a member passes the file it
+ * opened), and link-event (the ifupdown hooks, run as root).  NULL when
+ * the request is allowed.
+ */
+static const char *daemon_root_only(const struct control_request *req,
+				    const struct control_peer *peer)
+{
+	if (peer->uid == 0)
+		return NULL;
+	switch (req->verb) {
+	case CONTROL_SWITCH:
+		return config_profile_is_path(req->profile)
+			       ? "a profile path needs root; name a profile from profile_dirs"
+			       : NULL;
+	case CONTROL_MSD_INSERT:
+		return peer->passed_fd < 0
+			       ? "a file named by path needs root; pass the opened file (the gadgetd client does)"
+			       : NULL;
+	case CONTROL_LINK_EVENT:
+		return "it needs root";
+	default:
+		return NULL;
+	}
 }
 
 static void daemon_handle_request(const struct control_request *req,
@@ -1333,12 +1364,29 @@ static void daemon_handle_request(const struct control_request *req,
 				  struct control_reply *reply, void *data)
 {
 	struct daemon *d = data;
+	const char *denied;
 
 	if (control_verb_changes(req->verb))
 		log_info("control: %s%s%s from pid %d uid %u",
 			 control_verb_name(req->verb), req->profile ? " " : "",
 			 req->profile ? req->profile : "", (int)peer->pid,
 			 (unsigned int)peer->uid);
+	denied = daemon_root_only(req, peer);
+	if (denied) {
+		fprintf(reply->body, "permission denied: %s: %s (uid %u)\n",
+			control_verb_name(req->verb), denied,
+			(unsigned int)peer->uid);
+		reply->status = CONTROL_DENIED;
+		return;
+	}
+	if (req->verb == CONTROL_SWITCH &&
+	    config_profile_is_path(req->profile) && req->profile[0] != '/') {
+		/* The daemon works in "/"; the client sends absolute paths. */
+		fprintf(reply->body, "switch: %s: not an absolute path\n",
+			req->profile);
+		reply->status = CONTROL_USAGE;
+		return;
+	}
 	switch (req->verb) {
 	case CONTROL_STATUS:
 		daemon_status(d, req->json, reply->body);
@@ -1363,7 +1411,7 @@ static void daemon_handle_request(const struct control_request *req,
 		break;
 	case CONTROL_MSD_INSERT:
 	case CONTROL_MSD_EJECT:
-		reply->status = daemon_msd(d, req, reply->body);
+		reply->status = daemon_msd(d, req, peer, reply->body);
 		break;
 	case CONTROL_LINK_EVENT:
 		if (!req->iface || !*req->iface) {
@@ -1643,29 +1691,52 @@ static void daemon_start_gadget(struct daemon *d)
 	free(text);
 }
 
-static int daemon_write_pidfile(const char *path, pid_t pid)
+/*
+ * The pid file is locked (flock) for as long as this daemon runs: a second
+ * daemon given the same file stops before it touches anything, and only
+ * the daemon that holds the lock writes or removes the file (SPEC 7.1).
+ * The lock belongs to the open file, so it passes to the --background
+ * child with the descriptor.  O_NOFOLLOW: never written through a link.
+ */
+static int daemon_lock_pidfile(const char *path, int *fd_out)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd, r = 0;
+	struct stat st;
+	int fd, r;
 
-	/* Written whole under another name, then renamed: a reader never
-	 * sees a half-written pid. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
+		  0644);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
 		r = -errno;
-		goto out;
+		goto fail;
 	}
-	if (dprintf(fd, "%d\n", (int)pid) < 0)
-		r = -EIO;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-out:
-	free(tmp);
+	if (!S_ISREG(st.st_mode)) {
+		r = -EINVAL;
+		goto fail;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		r = errno == EWOULDBLOCK ? -EADDRINUSE : -errno;
+		goto fail;
+	}
+	*fd_out = fd;
+	return 0;
+fail:
+	close(fd);
 	return r;
+}
+
+/* A reader may see the file empty for an instant, never a wrong pid. */
+static int daemon_write_pid(int fd, pid_t pid)
+{
+	char text[32];
+	int n = snprintf(text, sizeof(text), "%d\n", (int)pid);
+
+	if (ftruncate(fd, 0) < 0)
+		return -errno;
+	if (pwrite(fd, text, (size_t)n, 0) != n)
+		return -EIO;
+	return 0;
 }
 
 static void daemon_usage(FILE *out)
@@ -1739,7 +1810,7 @@ static int daemon_parse_args(int argc, char **argv, struct daemon_args *a)
  * (hooks) a child of the process that reaps them.  Returns the write end of
  * the readiness pipe in the child; the parent never returns.
  */
-static int daemon_background(const char *pidfile)
+static int daemon_background(int pidfile_fd)
 {
 	int pipefd[2], status;
 	char byte;
@@ -1761,11 +1832,11 @@ static int daemon_background(const char *pidfile)
 	}
 	close(pipefd[0]);
 	setsid();
-	if (pidfile) {
-		int r = daemon_write_pidfile(pidfile, getpid());
+	if (pidfile_fd >= 0) {
+		int r = daemon_write_pid(pidfile_fd, getpid());
 
 		if (r < 0)
-			log_warning("pidfile %s: %s", pidfile, strerror(-r));
+			log_warning("pidfile: %s", strerror(-r));
 	}
 	return pipefd[1];
 }
@@ -1801,54 +1872,94 @@ int cli_daemon(const struct cli_options *opts, int argc, char **argv)
 	struct daemon d = { .signal_fd = -1, .uevent_fd = -1, .udc_fd = -1 };
 	struct diag_list diags;
 	uint64_t watchdog_usec;
-	int r, status = EXIT_FAILED, ready_fd = -1, null_fd;
-	bool pidfile_written = false;
+	int r, status = EXIT_FAILED, ready_fd = -1, null_fd, pidfile_fd = -1;
+	char *pidfile = NULL, *config_path = NULL;
 
 	r = daemon_parse_args(argc, argv, &args);
 	if (r >= 0)
 		return r;
 
+	/* Every path the daemon keeps, absolute: it works in "/" (below). */
+	r = args.pidfile ? path_absolute(args.pidfile, &pidfile) : 0;
+	if (r == 0 && opts->config_path)
+		r = path_absolute(opts->config_path, &config_path);
+	if (r < 0) {
+		log_errno(r, "current directory");
+		free(pidfile);
+		return EXIT_FAILED;
+	}
 	config_init_defaults(&d.cfg);
 	diag_init(&diags);
-	d.config_path = opts->config_path;
-	r = config_load(opts->config_path ? opts->config_path
-					  : CONFIG_DEFAULT_PATH,
-			opts->config_path != NULL, &d.cfg, &diags);
+	d.config_path = config_path;
+	r = config_load(config_path ? config_path : CONFIG_DEFAULT_PATH,
+			config_path != NULL, &d.cfg, &diags);
 	diag_print(&diags, stderr);
 	diag_clear(&diags);
 	if (r < 0) {
 		config_free(&d.cfg);
+		free(pidfile);
+		free(config_path);
 		return EXIT_FAILED;
 	}
 	d.udc_option = args.udc;
-	d.profile_request =
-		xstrdup(args.profile ? args.profile : d.cfg.profile);
+	if (args.profile && config_profile_is_path(args.profile)) {
+		r = path_absolute(args.profile, &d.profile_request);
+		if (r < 0) {
+			log_errno(r, "--profile %s", args.profile);
+			goto out;
+		}
+	} else {
+		d.profile_request =
+			xstrdup(args.profile ? args.profile : d.cfg.profile);
+	}
 	d.configfs = xstrdup(opts->configfs ? opts->configfs
 					    : CONFIG_DEFAULT_CONFIGFS);
 	d.gadgets_dir = xasprintf("%s/usb_gadget", d.configfs);
 	d.gadget_dir = xasprintf("%s/%s", d.gadgets_dir, d.cfg.gadget);
 	d.udc_class_dir = UDC_CLASS_DIR;
-	d.socket_path =
-		xstrdup(opts->socket_path ? opts->socket_path : d.cfg.socket);
+	if (opts->socket_path) {
+		r = path_absolute(opts->socket_path, &d.socket_path);
+		if (r < 0) {
+			log_errno(r, "socket %s", opts->socket_path);
+			goto out;
+		}
+	} else {
+		d.socket_path = xstrdup(d.cfg.socket);
+	}
+	/* Nothing resolves against the directory we were started in: a
+	 * client's relative path means nothing here (SPEC 7.1). */
+	if (chdir("/") < 0) {
+		log_errno(-errno, "chdir /");
+		goto out;
+	}
+	if (pidfile) {
+		r = daemon_lock_pidfile(pidfile, &pidfile_fd);
+		if (r == -EADDRINUSE) {
+			log_error("pidfile %s: locked by another gadgetd",
+				  pidfile);
+			goto out;
+		}
+		if (r < 0) {
+			log_errno(r, "pidfile %s", pidfile);
+			goto out;
+		}
+	}
 
 	if (args.background) {
-		ready_fd = daemon_background(args.pidfile);
+		ready_fd = daemon_background(pidfile_fd);
 		if (ready_fd < 0) {
 			log_errno(ready_fd, "--background: fork");
 			goto out;
 		}
-		pidfile_written = args.pidfile != NULL;
 		null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (null_fd >= 0) {
 			dup2(null_fd, STDIN_FILENO);
 			close(null_fd);
 		}
-	} else if (args.pidfile) {
-		r = daemon_write_pidfile(args.pidfile, getpid());
+	} else if (pidfile_fd >= 0) {
+		r = daemon_write_pid(pidfile_fd, getpid());
 		if (r < 0)
-			log_warning("pidfile %s: %s", args.pidfile,
-				    strerror(-r));
-		pidfile_written = r == 0;
+			log_warning("pidfile %s: %s", pidfile, strerror(-r));
 	}
 	/* A client that hangs up before reading its answer must not kill
 	 * the daemon (send() also says MSG_NOSIGNAL; hooks reset it). */
@@ -1929,7 +2040,13 @@ out:
 	if (ready_fd >= 0)
 		close(ready_fd);
 	daemon_free(&d);
-	if (pidfile_written)
-		unlink(args.pidfile);
+	/* Ours: we hold its lock.  Removed before the lock goes, so that a
+	 * daemon that takes the lock next writes a file of its own. */
+	if (pidfile_fd >= 0) {
+		unlink(pidfile);
+		close(pidfile_fd);
+	}
+	free(pidfile);
+	free(config_path);
 	return status;
 }
