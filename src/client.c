@@ -176,7 +176,9 @@ int cli_client(const struct cli_options *opts, int argc, char **argv)
 	if (req.verb == CONTROL_MSD_INSERT) {
 		medium = client_open_medium(&req);
 		if (medium < 0) {
-			fprintf(stderr, "gadgetd: msd insert: %s: %s\n",
+			/* The daemon's own wording for a file it could not
+			 * take, which this check used to be. */
+			fprintf(stderr, "msd insert: %s: %s\n",
 				file ? file : req.file, strerror(-medium));
 			free(file);
 			return EXIT_FAILED;
