@@ -4,7 +4,6 @@
  * problem goes to stderr as FILE:LINE: message; each profile without
  * errors gets "FILE: ok" on stdout, so an operator sees what was checked.
  */
-#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "profile_catalog.h"
 #include "util.h"
 
 static void cli_check_usage(FILE *out)
@@ -20,7 +20,8 @@ static void cli_check_usage(FILE *out)
 	      "\n"
 	      "Validate profiles without touching configfs.  PROFILE is a\n"
 	      "name looked up in the profile directories of gadgetd.conf,\n"
-	      "FILE a path to a .ini or .cfg profile.  Without arguments,\n"
+	      "FILE a path (with a '/') to a .ini, .cfg or .scheme profile.\n"
+	      "Without arguments,\n"
 	      "every profile in the profile directories (first match wins\n"
 	      "per name).  Prints every problem as FILE:LINE: message on\n"
 	      "stderr and FILE: ok for each valid profile.  Exit status 1 if\n"
@@ -32,14 +33,6 @@ struct check_list {
 	char **names;
 	size_t n;
 };
-
-static bool check_list_has(const struct check_list *l, const char *name)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (streq(l->names[i], name))
-			return true;
-	return false;
-}
 
 static void check_list_add(struct check_list *l, char *name)
 {
@@ -54,41 +47,17 @@ static void check_list_free(struct check_list *l)
 	free(l->names);
 }
 
-static int check_compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Profile names in the profile dirs, each once, sorted. */
 static void check_collect_names(const struct gadgetd_config *cfg,
 				struct check_list *names)
 {
-	for (char **dir = cfg->profile_dirs; dir && *dir; dir++) {
-		struct dirent *e;
-		DIR *d = opendir(*dir);
+	struct profile_catalog_entry *entries;
+	size_t n;
 
-		/* The second default directory rarely exists. */
-		if (!d)
-			continue;
-		while ((e = readdir(d))) {
-			size_t n = strlen(e->d_name);
-			char *name;
-
-			if (n <= 4 || e->d_name[0] == '.' ||
-			    (!streq(e->d_name + n - 4, ".ini") &&
-			     !streq(e->d_name + n - 4, ".cfg")))
-				continue;
-			name = xstrndup(e->d_name, n - 4);
-			if (check_list_has(names, name))
-				free(name);
-			else
-				check_list_add(names, name);
-		}
-		closedir(d);
-	}
-	if (names->n > 1)
-		qsort(names->names, names->n, sizeof(*names->names),
-		      check_compare_names);
+	profile_catalog_list(cfg->profile_dirs, &entries, &n);
+	for (size_t i = 0; i < n; i++)
+		check_list_add(names, xstrdup(entries[i].name));
+	profile_catalog_entries_free(entries, n);
 }
 
 struct check_diag {
@@ -140,7 +109,7 @@ static bool check_one(const struct gadgetd_config *cfg, const char *name)
 	config_load_profile(cfg, name, &p, &diags);
 	check_print_sorted(&diags);
 	ok = diags.n_errors == 0;
-	if (ok && config_find_profile(cfg, name, &path) == 0)
+	if (ok && profile_catalog_find(cfg->profile_dirs, name, &path) == 0)
 		printf("%s: ok\n", path);
 	free(path);
 	profile_free(p);

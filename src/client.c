@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "config.h"
 #include "control.h"
+#include "profile_catalog.h"
 #include "util.h"
 
 static const struct {
@@ -68,7 +69,7 @@ static int client_absolute_arg(int argc, char **argv,
 	if (req->verb == CONTROL_MSD_INSERT)
 		arg = req->file;
 	else if (req->verb == CONTROL_SWITCH &&
-		 config_profile_is_path(req->profile))
+		 profile_catalog_is_path(req->profile))
 		arg = req->profile;
 	if (!arg || arg[0] == '/')
 		return 0;

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "ini_reader.h"
+#include "profile_catalog.h"
 #include "profile_load.h"
 #include "util.h"
 
@@ -313,50 +314,6 @@ int config_load(const char *path, bool must_exist, struct gadgetd_config *cfg,
 
 /* ---- profiles ---- */
 
-static bool config_has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n > m && streq(s + n - m, suffix);
-}
-
-bool config_profile_is_path(const char *profile)
-{
-	return strchr(profile, '/') != NULL;
-}
-
-int config_find_profile(const struct gadgetd_config *cfg, const char *name,
-			char **path)
-{
-	static const char *const exts[] = { ".ini", ".cfg" };
-	bool has_ext = false;
-
-	*path = NULL;
-	if (config_profile_is_path(name)) {
-		*path = xstrdup(name);
-		return 0;
-	}
-	if (!*name)
-		return -ENOENT;
-	for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
-		has_ext |= config_has_suffix(name, exts[i]);
-	for (char **dir = cfg->profile_dirs; dir && *dir; dir++) {
-		for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
-			char *candidate = xasprintf("%s/%s%s", *dir, name,
-						    has_ext ? "" : exts[i]);
-
-			if (access(candidate, F_OK) == 0) {
-				*path = candidate;
-				return 0;
-			}
-			free(candidate);
-			if (has_ext)
-				break;
-		}
-	}
-	return -ENOENT;
-}
-
 static char *config_dirs_text(const struct gadgetd_config *cfg)
 {
 	char *text = xstrdup("");
@@ -378,7 +335,7 @@ int config_load_profile(const struct gadgetd_config *cfg, const char *name,
 	int r, v;
 
 	*out = NULL;
-	r = config_find_profile(cfg, name, &path);
+	r = profile_catalog_find(cfg->profile_dirs, name, &path);
 	if (r < 0) {
 		char *dirs = config_dirs_text(cfg);
 

@@ -39,22 +39,9 @@ int config_load(const char *path, bool must_exist, struct gadgetd_config *cfg,
 void config_free(struct gadgetd_config *cfg);
 
 /*
- * A PROFILE argument with a '/' is a path to a profile file; anything
- * else is a name, looked up only in profile_dirs (a non-root client may
- * name only those: SPEC 7.1, gadgetd.conf(5)).
+ * Find name (profile_catalog_find() in profile_dirs), load it, merge the
+ * [gadget] defaults, validate.  The one way every verb loads a profile.
  */
-bool config_profile_is_path(const char *profile);
-/*
- * Resolve a PROFILE argument: a path is used as is; a name is looked up as
- * NAME.ini then NAME.cfg in each profile dir, first dir first (a name that
- * carries its suffix, "ecm-only.ini", as that file only).  Returns 0 with
- * *path allocated, or -ENOENT.
- */
-int config_find_profile(const struct gadgetd_config *cfg, const char *name,
-			char **path);
-
-/* Load, merge the [gadget] defaults, validate.  The one way every verb
- * loads a profile. */
 int config_load_profile(const struct gadgetd_config *cfg, const char *name,
 			struct profile **out, struct diag_list *diags);
 

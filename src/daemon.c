@@ -40,6 +40,7 @@
 #include "net.h"
 #include "notify.h"
 #include "plan.h"
+#include "profile_catalog.h"
 #include "status.h"
 #include "udc.h"
 #include "uevent.h"
@@ -1150,71 +1151,13 @@ static void daemon_status(struct daemon *d, bool json, FILE *out)
 	status_clear(&st);
 }
 
-struct daemon_listed {
-	char *name;
-	char *path;
-};
-
-static int daemon_listed_compare(const void *a, const void *b)
-{
-	return strcmp(((const struct daemon_listed *)a)->name,
-		      ((const struct daemon_listed *)b)->name);
-}
-
-static bool daemon_profile_file(const char *file, char **stem)
-{
-	static const char *const exts[] = { ".ini", ".cfg" };
-	size_t len = strlen(file);
-
-	if (file[0] == '.')
-		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
-		size_t n = strlen(exts[i]);
-
-		if (len > n && streq(file + len - n, exts[i])) {
-			*stem = xstrndup(file, len - n);
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Profiles in profile_dirs, by name; the first dir that has a name wins,
- * as config_find_profile() decides. */
+/* Profiles in profile_dirs, by name (profile_catalog_list()). */
 static void daemon_list(struct daemon *d, bool json, FILE *out)
 {
-	struct daemon_listed *items = NULL;
-	size_t n = 0;
+	struct profile_catalog_entry *items;
+	size_t n;
 
-	for (char **dir = d->cfg.profile_dirs; dir && *dir; dir++) {
-		struct dirent *e;
-		DIR *dh = opendir(*dir);
-
-		if (!dh)
-			continue;
-		while ((e = readdir(dh))) {
-			char *stem, *path;
-			bool seen = false;
-
-			if (!daemon_profile_file(e->d_name, &stem))
-				continue;
-			for (size_t i = 0; i < n; i++)
-				if (streq(items[i].name, stem))
-					seen = true;
-			if (seen ||
-			    config_find_profile(&d->cfg, stem, &path) < 0) {
-				free(stem);
-				continue;
-			}
-			items = xreallocarray(items, n + 1, sizeof(*items));
-			items[n].name = stem;
-			items[n].path = path;
-			n++;
-		}
-		closedir(dh);
-	}
-	if (n)
-		qsort(items, n, sizeof(*items), daemon_listed_compare);
+	profile_catalog_list(d->cfg.profile_dirs, &items, &n);
 	if (json)
 		fputs("{\"profiles\":[", out);
 	for (size_t i = 0; i < n; i++) {
@@ -1253,12 +1196,10 @@ static void daemon_list(struct daemon *d, bool json, FILE *out)
 		free(err);
 		profile_free(p);
 		diag_clear(&diags);
-		free(items[i].name);
-		free(items[i].path);
 	}
 	if (json)
 		fputs("]}\n", out);
-	free(items);
+	profile_catalog_entries_free(items, n);
 }
 
 static enum control_status daemon_up(struct daemon *d, FILE *out)
@@ -1345,7 +1286,7 @@ static const char *daemon_root_only(const struct control_request *req,
 		return NULL;
 	switch (req->verb) {
 	case CONTROL_SWITCH:
-		return config_profile_is_path(req->profile)
+		return profile_catalog_is_path(req->profile)
 			       ? "a profile path needs root; name a profile from profile_dirs"
 			       : NULL;
 	case CONTROL_MSD_INSERT:
@@ -1380,7 +1321,7 @@ static void daemon_handle_request(const struct control_request *req,
 		return;
 	}
 	if (req->verb == CONTROL_SWITCH &&
-	    config_profile_is_path(req->profile) && req->profile[0] != '/') {
+	    profile_catalog_is_path(req->profile) && req->profile[0] != '/') {
 		/* The daemon works in "/"; the client sends absolute paths. */
 		fprintf(reply->body, "switch: %s: not an absolute path\n",
 			req->profile);
@@ -1902,7 +1843,7 @@ int cli_daemon(const struct cli_options *opts, int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	d.udc_option = args.udc;
-	if (args.profile && config_profile_is_path(args.profile)) {
+	if (args.profile && profile_catalog_is_path(args.profile)) {
 		r = path_absolute(args.profile, &d.profile_request);
 		if (r < 0) {
 			log_errno(r, "--profile %s", args.profile);

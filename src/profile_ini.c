@@ -9,6 +9,7 @@
 
 #include "gadgetd/profile.h"
 #include "ini_reader.h"
+#include "profile_catalog.h"
 #include "profile_libconfig.h"
 #include "profile_load.h"
 #include "util.h"
@@ -101,13 +102,6 @@ int profile_load_ini(const char *path, struct profile **out,
 	return r;
 }
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n > m && streq(s + n - m, suffix);
-}
-
 int profile_load_unvalidated(const char *path, struct profile **out,
 			     struct diag_list *diags)
 {
@@ -116,12 +110,15 @@ int profile_load_unvalidated(const char *path, struct profile **out,
 	int r;
 
 	*out = NULL;
-	if (has_suffix(path, ".cfg"))
+	switch (profile_catalog_format(path)) {
+	case PROFILE_FORMAT_LIBCONFIG:
 		return profile_libconfig_parse(path, out, diags);
-	if (!has_suffix(path, ".ini")) {
+	case PROFILE_FORMAT_INI:
+		break;
+	case PROFILE_FORMAT_UNKNOWN:
 		diag_error(diags, path, 0,
-			   "unknown profile format: expected a .ini or .cfg "
-			   "file");
+			   "unknown profile format: expected a .ini, .cfg or "
+			   ".scheme file");
 		return -EINVAL;
 	}
 	r = profile_read(path, &data, &len, diags);
