@@ -28,7 +28,7 @@ struct gadgetd_config {
 	struct profile_gadget gadget_defaults; /* [gadget] */
 };
 
-/* Built-in defaults (SPEC 3.1), no file read. */
+/* Built-in defaults (gadgetd.conf(5)), no file read. */
 void config_init_defaults(struct gadgetd_config *cfg);
 /*
  * Read path over the defaults.  A missing file at the default path is not

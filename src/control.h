@@ -14,7 +14,7 @@
  * does not fit the socket at once drops the client, and at most
  * CONTROL_MAX_CLIENTS connections are served at a time, of them at most
  * CONTROL_MAX_CLIENTS_PER_UID for one user; root's connections are counted
- * apart, so that no other user can keep root out (SPEC 7.1).
+ * apart, so that no other user can keep root out (gadgetd.conf(5)).
  *
  * A request may carry one open file descriptor (SCM_RIGHTS): `msd insert`
  * passes the medium the client itself opened.
@@ -74,7 +74,7 @@ const char *control_verb_name(enum control_verb verb);
 /* Verbs that change the daemon's state need root or socket_group. */
 bool control_verb_changes(enum control_verb verb);
 const char *control_status_word(enum control_status status);
-/* The exit status (SPEC 2) the client returns for a response status. */
+/* The exit status (gadgetd(8)) the client returns for a response status. */
 int control_status_exit_code(enum control_status status);
 
 /*

@@ -1273,7 +1273,7 @@ static enum control_status daemon_msd(struct daemon *d,
 }
 
 /*
- * What only root may ask (SPEC 7.1, gadgetd.conf(5)): a profile by path
+ * What only root may ask (gadgetd.conf(5), socket_group): a profile by path
  * (a group member names profiles from profile_dirs, which root keeps),
  * a medium the daemon opens itself by name (a member passes the file it
  * opened), and link-event (the ifupdown hooks, run as root).  NULL when
@@ -1635,7 +1635,7 @@ static void daemon_start_gadget(struct daemon *d)
 /*
  * The pid file is locked (flock) for as long as this daemon runs: a second
  * daemon given the same file stops before it touches anything, and only
- * the daemon that holds the lock writes or removes the file (SPEC 7.1).
+ * the daemon that holds the lock writes or removes the file (gadgetd(8)).
  * The lock belongs to the open file, so it passes to the --background
  * child with the descriptor.  O_NOFOLLOW: never written through a link.
  */
@@ -1868,7 +1868,7 @@ int cli_daemon(const struct cli_options *opts, int argc, char **argv)
 		d.socket_path = xstrdup(d.cfg.socket);
 	}
 	/* Nothing resolves against the directory we were started in: a
-	 * client's relative path means nothing here (SPEC 7.1). */
+	 * client's relative path means nothing here. */
 	if (chdir("/") < 0) {
 		log_errno(-errno, "chdir /");
 		goto out;

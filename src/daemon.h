@@ -2,7 +2,7 @@
 /*
  * The daemon: one context (struct daemon, private to daemon.c) holding all
  * of its state, the lifecycle (start, apply, switch, reload, up, down,
- * stop) and the states of SPEC 5.  cli_daemon() (cli.h) is its entry point.
+ * stop) and the states of gadgetd(8).  cli_daemon() (cli.h) is its entry point.
  */
 #ifndef GADGETD_DAEMON_H
 #define GADGETD_DAEMON_H

@@ -115,7 +115,7 @@ static int hooks_compare(const void *a, const void *b)
 
 /*
  * Hooks run as root: only files root owns and nobody else may write, in a
- * directory of the same kind, may run (SPEC 7.1).  why says what is wrong.
+ * directory of the same kind, may run (gadgetd.conf(5), hooks_dir).  why says what is wrong.
  */
 static bool hooks_trusted(const struct stat *st, const char **why)
 {

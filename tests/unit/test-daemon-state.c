@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* daemon_state.c: every SPEC 5 state from the facts that lead to it. */
+/* daemon_state.c: every state of gadgetd(8) from the facts that lead to it. */
 #include <string.h>
 
 #include "daemon.h"

@@ -73,7 +73,7 @@ static void test_list(void)
 }
 
 /* Hooks run as root: only root's files that nobody else may write, in a
- * directory of the same kind (SPEC 7.1). */
+ * directory of the same kind (gadgetd.conf(5)). */
 static void test_list_untrusted(void)
 {
 	char *group_writable = put("11-group-writable", 0775, "#!/bin/sh\n");

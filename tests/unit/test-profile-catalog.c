@@ -38,7 +38,7 @@ static void test_format_and_name(void)
 	} cases[] = {
 		{ "ecm-only.ini", PROFILE_FORMAT_INI, "ecm-only" },
 		{ "ecm.cfg", PROFILE_FORMAT_LIBCONFIG, "ecm" },
-		/* gt names its gadget schemes *.scheme (SPEC 7.6) */
+		/* gt names its gadget schemes *.scheme (gadgetd.profile(5)) */
 		{ "ecm.scheme", PROFILE_FORMAT_LIBCONFIG, "ecm" },
 		{ "ecm.txt", PROFILE_FORMAT_UNKNOWN, NULL },
 		{ ".ini", PROFILE_FORMAT_UNKNOWN, NULL },

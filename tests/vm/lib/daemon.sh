@@ -206,7 +206,8 @@ vm_configfs_listing() {
 	done
 }
 
-# vm_daemon_users: real non-root users for SPEC 7.1's checks.  Group
+# vm_daemon_users: real non-root users for the checks of what a
+# socket_group member may do (gadgetd.conf(5)).  Group
 # `gadget` (gid 500; socket_group=gadget makes its members clients that may
 # change things) with members bob (1001) and carol (1002); alice (1000) is
 # in no group of ours.  Each has a home /home/NAME, 0700, of their own.

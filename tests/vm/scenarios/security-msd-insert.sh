@@ -1,4 +1,4 @@
-# SPEC 7.1, `msd insert`: a member of socket_group exposes to the host only
+# gadgetd.conf(5), socket_group, `msd insert`: a member of socket_group exposes to the host only
 # a file it can open itself, with the access it has, checked with no window
 # (the client passes the file it opened).  Judged where it lands: what the
 # host reads from its disk, and the bytes of the files.  A member cannot

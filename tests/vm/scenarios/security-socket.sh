@@ -1,4 +1,4 @@
-# SPEC 7.1: the control socket, the pid file and hooks against a member of
+# gadgetd.conf(5) and gadgetd(8): the control socket, the pid file and hooks against a member of
 # socket_group.  A socket directory the group may write is refused at
 # start; a socket swapped for a link to a root-only file does not make
 # `reload` hand that file to the group; a member holding 40 connections

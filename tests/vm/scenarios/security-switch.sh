@@ -1,4 +1,4 @@
-# SPEC 7.1, `switch`: a member of socket_group names profiles from
+# gadgetd.conf(5), socket_group, `switch`: a member of socket_group names profiles from
 # profile_dirs only.  A profile path is refused (bob's own profile whose
 # report_desc_file is root's secret: the gadget is not touched, configfs
 # never gets a hid function; a link to a root-only profile: no byte of it
