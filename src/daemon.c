@@ -29,7 +29,7 @@
 #include "cli.h"
 #include "config.h"
 #include "control.h"
-#include "daemon.h"
+#include "daemon_state.h"
 #include "event_loop.h"
 #include "hooks.h"
 #include "ifupdown.h"

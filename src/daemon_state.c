@@ -5,7 +5,7 @@
  */
 #include <stddef.h>
 
-#include "daemon.h"
+#include "daemon_state.h"
 #include "util.h"
 
 static const char *const daemon_state_names[] = {

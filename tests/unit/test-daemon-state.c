@@ -2,7 +2,7 @@
 /* daemon_state.c: every state of gadgetd(8) from the facts that lead to it. */
 #include <string.h>
 
-#include "daemon.h"
+#include "daemon_state.h"
 #include "testlib.h"
 
 static enum daemon_state state(bool built, bool down, const char *udc,
