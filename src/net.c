@@ -1000,13 +1000,20 @@ int net_reassert(struct net *n)
 		}
 		r = netlink_link_set_up(nl, l->ifname, false);
 		if (r < 0) {
-			log_error("%s: link down: %s", l->ifname, strerror(-r));
+			/* The up after the gap comes all the same: a request
+			 * that timed out (a loaded board) was still sent, and
+			 * the kernel may set the link down after we stopped
+			 * waiting; without the up it would stay down for
+			 * good.  An up of a link that never went down
+			 * changes nothing. */
+			log_error("%s: link down: %s; up again in %d ms",
+				  l->ifname, strerror(-r), NET_REASSERT_GAP_MS);
 			if (!first)
 				first = r;
-			continue;
+		} else {
+			log_info("%s: re-asserting the link: down, up in %d ms",
+				 l->ifname, NET_REASSERT_GAP_MS);
 		}
-		log_info("%s: re-asserting the link: down, up in %d ms",
-			 l->ifname, NET_REASSERT_GAP_MS);
 		l->reassert_up = true;
 		down++;
 	}
