@@ -8,13 +8,11 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "gadgetd/profile.h"
 #include "profile_load.h"
@@ -935,10 +933,10 @@ out:
 static void set_report_desc_file(struct key_ctx *k)
 {
 	struct profile_hid *hid = k->base;
-	uint8_t *buf = NULL;
+	char *buf = NULL;
 	char *path = NULL;
-	ssize_t n = 0, got;
-	int fd = -1;
+	size_t n = 0;
+	int r;
 
 	if (report_desc_conflict(k, hid))
 		return;
@@ -956,43 +954,28 @@ static void set_report_desc_file(struct key_ctx *k)
 					 k->p->path, k->value)
 			     : xstrdup(k->value);
 	}
-	/* O_NONBLOCK: a FIFO named by mistake must not hang the loader. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		key_error(k, "cannot read report_desc_file '%s': %s", path,
-			  strerror(errno));
+	r = read_regular_file(path, PROFILE_REPORT_DESC_MAX, &buf, &n);
+	if (r == -EFBIG) {
+		key_error(k, "report_desc_file '%s' is larger than %d bytes",
+			  path, PROFILE_REPORT_DESC_MAX);
 		goto out;
 	}
-	buf = xmalloc(PROFILE_REPORT_DESC_MAX + 1);
-	while (n <= PROFILE_REPORT_DESC_MAX &&
-	       (got = read(fd, buf + n,
-			   (size_t)(PROFILE_REPORT_DESC_MAX + 1 - n))) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			key_error(k, "cannot read report_desc_file '%s': %s",
-				  path, strerror(errno));
-			goto out;
-		}
-		n += got;
+	if (r < 0) {
+		key_error(k, "cannot read report_desc_file '%s': %s", path,
+			  r == -EINVAL ? READ_REGULAR_FILE_NOT_REGULAR
+				       : strerror(-r));
+		goto out;
 	}
 	if (n == 0) {
 		key_error(k, "report_desc_file '%s' is empty", path);
 		goto out;
 	}
-	if (n > PROFILE_REPORT_DESC_MAX) {
-		key_error(k, "report_desc_file '%s' is larger than %d bytes",
-			  path, PROFILE_REPORT_DESC_MAX);
-		goto out;
-	}
-	hid->report_desc = buf;
-	hid->report_desc_len = (size_t)n;
+	hid->report_desc = (uint8_t *)buf;
+	hid->report_desc_len = n;
 	hid->report_desc_line = k->line;
 	hid->report_desc_file = xstrdup(k->value);
 	buf = NULL;
 out:
-	if (fd >= 0)
-		close(fd);
 	free(buf);
 	free(path);
 }

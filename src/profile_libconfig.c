@@ -23,6 +23,7 @@
 
 #include "gadgetd/profile.h"
 #include "profile_libconfig.h"
+#include "profile_load.h"
 #include "util.h"
 
 /* A function label (the name of a group under `functions`, or
@@ -1301,34 +1302,15 @@ int profile_load_libconfig_buffer(const char *path, const char *data,
 static int lc_load_file(const char *path, bool keep_on_error,
 			struct profile **out, struct diag_list *diags)
 {
-	FILE *f;
-	char *data = NULL;
-	size_t len = 0, cap = 0, n;
+	char *data;
+	size_t len;
 	int r;
 
 	*out = NULL;
-	f = fopen(path, "re");
-	if (!f) {
-		r = -errno;
-		diag_error(diags, path, 0, "%s", strerror(-r));
+	r = profile_read_file(path, &data, &len, diags);
+	if (r < 0)
 		return r;
-	}
-	do {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 4096;
-			data = xreallocarray(data, cap, 1);
-		}
-		n = fread(data + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		r = -EIO;
-		diag_error(diags, path, 0, "%s", strerror(EIO));
-		goto out;
-	}
-	r = lc_load(path, data ? data : "", len, keep_on_error, out, diags);
-out:
-	fclose(f);
+	r = lc_load(path, data, len, keep_on_error, out, diags);
 	free(data);
 	return r;
 }

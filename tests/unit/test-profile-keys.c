@@ -516,8 +516,17 @@ static void test_hid(void)
 		HID_HEAD "report_desc_file = no-such.desc\n",
 		"t.ini:5: cannot read report_desc_file 'no-such.desc': No "
 		"such file or directory");
+	CHECK_REFUSED(
+		HID_HEAD "report_desc_file = unit/fixtures/hid-empty.desc\n",
+		"t.ini:5: report_desc_file 'unit/fixtures/hid-empty.desc' is "
+		"empty");
+	/* Read as a regular file only: /dev/zero was read up to the cap. */
+	CHECK_REFUSED(HID_HEAD "report_desc_file = /dev/zero\n",
+		      "t.ini:5: cannot read report_desc_file '/dev/zero': not "
+		      "a regular file");
 	CHECK_REFUSED(HID_HEAD "report_desc_file = /dev/null\n",
-		      "t.ini:5: report_desc_file '/dev/null' is empty");
+		      "t.ini:5: cannot read report_desc_file '/dev/null': not "
+		      "a regular file");
 	CHECK_REFUSED(HID_HEAD "report_length = 1025\nreport_desc = 05\n",
 		      "t.ini:5: duplicate key 'report_length' in [function "
 		      "hid.0] (first on line 4)");
