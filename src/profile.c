@@ -117,6 +117,8 @@ struct profile_loader {
 	int profile_line; /* header lines, for duplicate sections */
 	int gadget_line;
 	int lun; /* LUN whose keys come now; -1 before lun.0 */
+	size_t n_sections; /* headers seen, accepted or not */
+	bool full; /* a cap was reached: refuse every later section */
 };
 
 static struct profile_loader *profile_loader(struct profile *p)
@@ -145,6 +147,11 @@ static void loader_free(struct profile_loader *l)
 	loader_reset_section(l);
 	free(l->keys);
 	free(l);
+}
+
+bool profile_load_cut_short(const struct profile *p)
+{
+	return p->loader && p->loader->full;
 }
 
 /* ---- model ---- */
@@ -258,7 +265,7 @@ static int begin_config(struct profile *p, struct profile_loader *l,
 	struct profile_config *c;
 	long id;
 
-	if (!parse_decimal(arg, PROFILE_MAX_CONFIGS, &id) || id < 1) {
+	if (!parse_decimal(arg, PROFILE_MAX_CONFIG_ID, &id) || id < 1) {
 		diag_error(diags, p->path, line,
 			   "invalid section [config %s]: expected [config N] "
 			   "with N from 1 to 255",
@@ -273,6 +280,14 @@ static int begin_config(struct profile *p, struct profile_loader *l,
 				   id, p->configs[i].line);
 			return -EEXIST;
 		}
+	}
+	if (p->n_configs == PROFILE_MAX_CONFIGS) {
+		diag_error(diags, p->path, line,
+			   "too many configurations: at most %d [config N] "
+			   "sections; later sections are ignored",
+			   PROFILE_MAX_CONFIGS);
+		l->full = true;
+		return -E2BIG;
 	}
 	p->configs = xreallocarray(p->configs, p->n_configs + 1,
 				   sizeof(*p->configs));
@@ -353,6 +368,15 @@ static int begin_function(struct profile *p, struct profile_loader *l,
 			return -EEXIST;
 		}
 	}
+	if (p->n_functions == PROFILE_MAX_FUNCTIONS) {
+		diag_error(diags, p->path, line,
+			   "too many functions: at most %d [function] "
+			   "sections; later sections are ignored",
+			   PROFILE_MAX_FUNCTIONS);
+		free(name);
+		l->full = true;
+		return -E2BIG;
+	}
 	p->functions = xreallocarray(p->functions, p->n_functions + 1,
 				     sizeof(*p->functions));
 	f = &p->functions[p->n_functions];
@@ -406,7 +430,18 @@ int profile_begin_section(struct profile *p, const char *section, int line,
 	loader_reset_section(l);
 	l->state = LOADER_REFUSED;
 
-	if (streq(text, "profile") && !*arg) {
+	/* Past a cap nothing more is looked at, so that a file of 50,000
+	 * section headers costs no more than reading it. */
+	if (l->full) {
+		r = -E2BIG;
+	} else if (++l->n_sections > PROFILE_MAX_SECTIONS) {
+		diag_error(diags, p->path, line,
+			   "too many sections: at most %d; later sections "
+			   "are ignored",
+			   PROFILE_MAX_SECTIONS);
+		l->full = true;
+		r = -E2BIG;
+	} else if (streq(text, "profile") && !*arg) {
 		r = begin_single(p, l, PROFILE_SECTION_PROFILE, "profile",
 				 &l->profile_line, line, diags);
 	} else if (streq(text, "gadget") && !*arg) {

@@ -49,6 +49,9 @@ struct lc_ctx {
 	bool *extras_used;
 
 	long language; /* gadget string language, -1 until seen */
+	/* The profile reached a cap (profile_begin_section() said -E2BIG):
+	 * later sections would be refused anyway, so they are not walked. */
+	bool full;
 };
 
 /* A scheme setting's name and the INI key it becomes. */
@@ -255,6 +258,8 @@ static bool lc_begin(struct lc_ctx *ctx, const config_setting_t *s,
 	r = profile_begin_section(ctx->p, section, lc_line(s), ctx->diags);
 	ctx->p->path = saved;
 	free(owned);
+	if (r == -E2BIG)
+		ctx->full = true;
 	return r >= 0;
 }
 
@@ -416,6 +421,10 @@ static void lc_luns(struct lc_ctx *ctx, const config_setting_t *scheme_luns,
 	int n_extra = lc_list_length(ctx, extra_luns, "luns");
 	int n = n_scheme > n_extra ? n_scheme : n_extra;
 
+	/* The keys of the first LUN past the cap get profile_set_key()'s
+	 * message; the rest of a long list is not walked. */
+	if (n > PROFILE_MAX_LUNS + 1)
+		n = PROFILE_MAX_LUNS + 1;
 	if (n_scheme == 0)
 		scheme_luns = NULL;
 	if (n_extra == 0)
@@ -444,6 +453,10 @@ static void lc_address(struct lc_ctx *ctx, const config_setting_t *s)
 		return;
 	}
 	n = config_setting_length(s);
+	/* As with a configuration's functions: one past the cap is enough
+	 * for the message. */
+	if (n > PROFILE_MAX_ADDRESSES + 1)
+		n = PROFILE_MAX_ADDRESSES + 1;
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *e =
 			config_setting_get_elem(s, (unsigned)i);
@@ -676,6 +689,8 @@ static void lc_function(struct lc_ctx *ctx, const config_setting_t *def,
 	char *section, *name, *gen_label = NULL;
 	int n;
 
+	if (ctx->full)
+		return;
 	type_name = lc_string_member(ctx, def, "type", "a function");
 	instance = lc_string_member(ctx, def, "instance", "a function");
 	if (!type_name || !instance)
@@ -739,7 +754,7 @@ static void lc_functions(struct lc_ctx *ctx, const config_setting_t *group)
 	if (!lc_expect(ctx, group, CONFIG_TYPE_GROUP, "functions"))
 		return;
 	n = config_setting_length(group);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !ctx->full; i++) {
 		const config_setting_t *def =
 			config_setting_get_elem(group, (unsigned)i);
 
@@ -974,6 +989,10 @@ static void lc_config_functions(struct lc_ctx *ctx,
 	if (!lc_expect(ctx, list, CONFIG_TYPE_LIST, "functions"))
 		goto out;
 	n = config_setting_length(list);
+	/* One past the cap is enough for profile_set_key() to say "too
+	 * many"; a list of thousands is not walked. */
+	if (n > PROFILE_MAX_CONFIG_FUNCTIONS + 1)
+		n = PROFILE_MAX_CONFIG_FUNCTIONS + 1;
 	for (int i = 0; i < n; i++) {
 		char *name = lc_binding(
 			ctx, config_setting_get_elem(list, (unsigned)i),
@@ -1059,7 +1078,7 @@ static void lc_configs(struct lc_ctx *ctx, const config_setting_t *list)
 	if (!lc_expect(ctx, list, CONFIG_TYPE_LIST, "configs"))
 		return;
 	n = config_setting_length(list);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !ctx->full; i++) {
 		const config_setting_t *c =
 			config_setting_get_elem(list, (unsigned)i);
 

@@ -35,6 +35,13 @@ int profile_load_unvalidated(const char *path, struct profile **out,
 int profile_read_file(const char *path, char **data, size_t *len,
 		      struct diag_list *diags);
 
+/*
+ * Whether loading stopped at a cap (PROFILE_MAX_SECTIONS and the like):
+ * the rest of the file was not looked at, so validation, which would
+ * only report what is missing because of that, is skipped.
+ */
+bool profile_load_cut_short(const struct profile *p);
+
 /* yes/no/true/false/on/off/1/0, any case. */
 bool profile_parse_bool(const char *s, bool *out);
 

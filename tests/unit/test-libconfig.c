@@ -5,9 +5,12 @@
  * mistakes are reported with the .cfg file's line.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <usbg/usbg.h>
 
@@ -270,6 +273,84 @@ static void test_errors(void)
 	free(got);
 }
 
+static void append(char **text, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void append(char **text, const char *fmt, ...)
+{
+	va_list ap;
+	char *more, *both;
+
+	va_start(ap, fmt);
+	more = xvasprintf(fmt, ap);
+	va_end(ap);
+	both = xasprintf("%s%s", *text ? *text : "", more);
+	free(more);
+	free(*text);
+	*text = both;
+}
+
+/* n functions acm_N under `functions`, one a line from line 2. */
+static char *functions_group(int n)
+{
+	char *text = xstrdup("functions = {\n");
+
+	for (int i = 0; i < n; i++)
+		append(&text,
+		       "  acm_%d = { type = \"acm\"; instance = \"%d\"; };\n",
+		       i, i);
+	append(&text, "};\n");
+	return text;
+}
+
+/*
+ * The profile's caps hold for this loader too, with their message, once,
+ * and without walking what follows.
+ */
+static void test_caps(void)
+{
+	char *text = functions_group(PROFILE_MAX_FUNCTIONS + 1);
+
+	/* The 129th function is on line 130. */
+	append(&text,
+	       "configs = ( { id = 1; functions = ( \"acm_0\" ); } );\n");
+	check_error(text, "t.cfg:130: too many functions: at most 128 "
+			  "[function] sections; later sections are ignored");
+	free(text);
+
+	text = functions_group(1);
+	append(&text, "configs = (\n");
+	for (int i = 1; i <= PROFILE_MAX_CONFIGS + 100; i++)
+		append(&text, "  %s{ id = %d; functions = ( \"acm_0\" ); }\n",
+		       i > 1 ? ", " : "", i);
+	append(&text, ");\n");
+	check_error(text, "t.cfg:13: too many configurations: at most 8 "
+			  "[config N] sections; later sections are ignored");
+	free(text);
+
+	/* One error for the first LUN past the cap, none for the rest. */
+	text = xstrdup("functions = { ms = { type = \"mass_storage\";\n"
+		       "  instance = \"0\"; attrs = { luns = (\n");
+	for (int i = 0; i < 1000; i++)
+		append(&text, "    %s{ file = \"/dev/sd%d\"; }\n",
+		       i ? ", " : "", i);
+	append(&text, "  ); }; }; };\n"
+		      "configs = ( { id = 1; functions = ( \"ms\" ); } );\n");
+	check_error(text, "t.cfg:19: invalid LUN number in 'lun.16.file': "
+			  "expected 0 to 15");
+	free(text);
+
+	/* A configuration's functions: one past the cap is reported. */
+	text = functions_group(40);
+	append(&text, "configs = ( { id = 1; functions = (");
+	for (int i = 0; i < 40; i++)
+		append(&text, "%s\"acm_%d\"", i ? ", " : " ", i);
+	append(&text, " ); } );\n");
+	check_error(text, "t.cfg:43: too many functions in [config 1]: at "
+			  "most 16");
+	free(text);
+}
+
 static void test_embedded_nul(void)
 {
 	static const char text[] = "attrs = { idVendor = 1; };\n\0junk";
@@ -524,6 +605,7 @@ int main(void)
 	test_twin();
 	test_errors();
 	test_embedded_nul();
+	test_caps();
 	test_include();
 	test_parse_keeps_profile();
 	test_libusbgx_export();

@@ -6,6 +6,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -394,8 +396,8 @@ static void test_functions_list(void)
 		      "[function geth.x]\n",
 		      "t.ini:2: function 'geth.x' listed twice in [config 1]");
 
-	/* 33 functions do not fit an INI line; the libconfig loader can
-	 * still pass them. */
+	/* One function past the cap, through the call the libconfig
+	 * loader makes too. */
 	for (int i = 0; i <= PROFILE_MAX_CONFIG_FUNCTIONS; i++) {
 		char *next = xasprintf("%s acm.%d", list, i);
 
@@ -407,8 +409,8 @@ static void test_functions_list(void)
 	CHECK_INT_EQ(profile_begin_section(p, "config 1", 1, &diags), 0);
 	CHECK_INT_EQ(profile_set_key(p, "functions", list, 2, &diags), -EINVAL);
 	CHECK_DIAGS(&diags, "t.cfg:2: too many functions in [config 1]: at "
-			    "most 32");
-	CHECK_INT_EQ(p->configs[0].n_function_names, 32);
+			    "most 16");
+	CHECK_INT_EQ(p->configs[0].n_function_names, 16);
 	profile_free(p);
 	diag_clear(&diags);
 	free(list);
@@ -455,9 +457,9 @@ static void test_luns(void)
 			"yes\n",
 		"t.ini:6: LUN keys out of order: 'lun.0.ro' after keys of "
 		"LUN 1");
-	CHECK_REFUSED(MS_HEAD "lun.8.file = /a\n",
-		      "t.ini:4: invalid LUN number in 'lun.8.file': expected 0 "
-		      "to 7");
+	CHECK_REFUSED(MS_HEAD "lun.16.file = /a\n",
+		      "t.ini:4: invalid LUN number in 'lun.16.file': expected "
+		      "0 to 15");
 	CHECK_REFUSED(MS_HEAD "lun.0.filename = /a\nlun.x.file = /b\nlun.0 = "
 			      "c\n",
 		      "t.ini:4: unknown key 'lun.0.filename' in [function "
@@ -552,6 +554,110 @@ static void test_hid(void)
 	diag_clear(&diags);
 }
 
+static void append(char **text, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void append(char **text, const char *fmt, ...)
+{
+	va_list ap;
+	char *more, *both;
+
+	va_start(ap, fmt);
+	more = xvasprintf(fmt, ap);
+	va_end(ap);
+	both = xasprintf("%s%s", *text ? *text : "", more);
+	free(more);
+	free(*text);
+	*text = both;
+}
+
+/*
+ * A profile at every cap loads; the first section past one is reported at
+ * its line, once, and nothing after it is looked at (SPEC 7.1: 50,000
+ * section headers took seconds to refuse).
+ */
+static void test_caps(void)
+{
+	struct diag_list diags;
+	struct profile *p;
+	char *full = NULL, *text = NULL;
+	int line;
+
+	/* 3 + 8 + 16 * 8 = 139 sections: every config lists 16 functions
+	 * of its own. */
+	append(&full, "[profile]\n[gadget]\n[os_desc]\n");
+	line = 4;
+	for (int c = 1; c <= PROFILE_MAX_CONFIGS; c++) {
+		append(&full, "[config %d]\nfunctions =", c);
+		for (int f = 0; f < PROFILE_MAX_CONFIG_FUNCTIONS; f++)
+			append(&full, " acm.%d", (c - 1) * 16 + f);
+		append(&full, "\n");
+		line += 2;
+	}
+	for (int f = 0; f < PROFILE_MAX_FUNCTIONS; f++) {
+		append(&full, "[function acm.%d]\n", f);
+		line++;
+	}
+	p = load_ok(full);
+	if (p) {
+		CHECK_INT_EQ(p->n_configs, 8);
+		CHECK_INT_EQ(p->n_functions, 128);
+	}
+	profile_free(p);
+
+	/* One more section of any kind, and nothing after it counts. */
+	append(&text, "%s[nonsense]\n[config 1]\n[profile]\nfoo = 1\n", full);
+	p = profile_test_load(text, &diags);
+	CHECK(p == NULL);
+	{
+		char *want = xasprintf("t.ini:%d: too many sections: at most "
+				       "139; later sections are ignored",
+				       line);
+
+		CHECK_DIAGS(&diags, want);
+		free(want);
+	}
+	diag_clear(&diags);
+	free(text);
+	free(full);
+
+	text = NULL;
+	for (int c = 1; c <= 9; c++)
+		append(&text, "[config %d]\nfunctions = acm.0\n", c);
+	append(&text, "[config 10]\n[config 1]\n[function acm.0]\n");
+	CHECK_REFUSED(text, "t.ini:17: too many configurations: at most 8 "
+			    "[config N] sections; later sections are ignored");
+	free(text);
+
+	/* 50,000 functions: one message, at the 129th. */
+	text = xstrdup("[config 1]\nfunctions = acm.0\n");
+	{
+		size_t len = strlen(text), size = len + 50000 * 24;
+		char *big = xmalloc(size);
+
+		memcpy(big, text, len);
+		for (int f = 0; f < 50000; f++)
+			len += (size_t)snprintf(big + len, size - len,
+						"[function acm.%d]\n", f);
+		CHECK_REFUSED(big, "t.ini:131: too many functions: at most 128 "
+				   "[function] sections; later sections are "
+				   "ignored");
+		free(big);
+	}
+	free(text);
+
+	/* The last LUN there can be. */
+	text = xstrdup("[config 1]\nfunctions = mass_storage.0\n"
+		       "[function mass_storage.0]\n");
+	for (int i = 0; i < PROFILE_MAX_LUNS; i++)
+		append(&text, "lun.%d.file = /dev/sd%c\n", i, 'a' + i);
+	p = load_ok(text);
+	if (p)
+		CHECK_INT_EQ(p->functions[0].u.ms.n_luns, 16);
+	profile_free(p);
+	free(text);
+}
+
 /* The libconfig loader calls the same two functions directly. */
 static void test_direct_calls(void)
 {
@@ -594,5 +700,6 @@ int main(void)
 	test_luns();
 	test_hid();
 	test_direct_calls();
+	test_caps();
 	return testlib_finish("test-profile-keys");
 }
