@@ -1225,6 +1225,244 @@ static void lc_translate(struct lc_ctx *ctx, const config_setting_t *root)
 	}
 }
 
+/* ---- what libconfig is given ---- */
+
+/*
+ * libconfig 1.5 looks for a duplicate name among a group's members each
+ * time it adds one: linear per setting, quadratic per group, seconds for
+ * the tens of thousands a 1 MiB file holds.  So a group's settings are
+ * counted before libconfig sees the text.  The largest group of a valid
+ * profile is `functions` (PROFILE_MAX_FUNCTIONS labels); twice that
+ * leaves the profile's own caps to speak first, with their message.
+ */
+#define LC_MAX_GROUP_SETTINGS (2 * PROFILE_MAX_FUNCTIONS)
+/* libconfig's MAX_INCLUDE_DEPTH: it opens no deeper @include. */
+#define LC_MAX_INCLUDE_DEPTH 10
+
+/* One open group (or list) of the text being scanned. */
+struct lc_scan_level {
+	bool group;
+	unsigned int settings;
+};
+
+struct lc_scan {
+	struct lc_ctx *ctx;
+	struct lc_scan_level *levels; /* levels[0] is the root group */
+	size_t depth, cap;
+	size_t total; /* bytes of the profile and its @include files */
+};
+
+/* The name a message gives an @include file, as lc_file() does. */
+static char *lc_include_name(const struct lc_ctx *ctx, const char *file)
+{
+	if (file[0] != '/' && !streq(ctx->include_dir, "."))
+		return xasprintf("%s/%s", ctx->include_dir, file);
+	return xstrdup(file);
+}
+
+static int lc_scan_text(struct lc_scan *sc, const char *file, const char *text,
+			int include_depth);
+
+/*
+ * `@include "name"` at line start: read the file as libconfig will open
+ * it (the include directory joined with the name, even an absolute
+ * one), as a regular file within what is left of the size cap, and scan
+ * it in place, since its settings land in the group around it.
+ * libconfig reads it again itself (1.5 has no hook to hand it the
+ * text); what it then finds is only what was checked here unless the
+ * file is replaced in between.
+ */
+static int lc_scan_include(struct lc_scan *sc, const char *file, int line,
+			   const char *name, int include_depth)
+{
+	struct lc_ctx *ctx = sc->ctx;
+	char *path = xasprintf("%s/%s", ctx->include_dir, name);
+	char *shown = lc_include_name(ctx, name);
+	char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	/* libconfig refuses the next level itself, without opening it. */
+	if (include_depth >= LC_MAX_INCLUDE_DEPTH) {
+		r = 0;
+		goto out;
+	}
+	r = read_regular_file(path, PROFILE_FILE_MAX - sc->total, &data, &len);
+	if (r == -EFBIG) {
+		diag_error(ctx->diags, file, line,
+			   "@include '%s': the profile and its @include files "
+			   "are larger than %zu bytes",
+			   shown, PROFILE_FILE_MAX);
+		goto out;
+	}
+	if (r < 0) {
+		diag_error(ctx->diags, file, line,
+			   "cannot read @include file '%s': %s", shown,
+			   r == -EINVAL ? READ_REGULAR_FILE_NOT_REGULAR
+					: strerror(-r));
+		goto out;
+	}
+	sc->total += len;
+	if (memchr(data, '\0', len)) {
+		diag_error(ctx->diags, shown, 0,
+			   "the file contains a NUL byte");
+		r = -EINVAL;
+		goto out;
+	}
+	r = lc_scan_text(sc, shown, data, include_depth + 1);
+out:
+	free(data);
+	free(shown);
+	free(path);
+	return r;
+}
+
+/* A setting (= or :) in the innermost group or list. */
+static int lc_scan_setting(struct lc_scan *sc, const char *file, int line)
+{
+	struct lc_scan_level *level = &sc->levels[sc->depth];
+
+	if (!level->group || ++level->settings <= LC_MAX_GROUP_SETTINGS)
+		return 0;
+	diag_error(sc->ctx->diags, file, line,
+		   "too many settings in one group: at most %d",
+		   LC_MAX_GROUP_SETTINGS);
+	return -E2BIG;
+}
+
+static void lc_scan_open(struct lc_scan *sc, bool group)
+{
+	if (sc->depth + 1 == sc->cap) {
+		sc->cap *= 2;
+		sc->levels =
+			xreallocarray(sc->levels, sc->cap, sizeof(*sc->levels));
+	}
+	sc->depth++;
+	sc->levels[sc->depth].group = group;
+	sc->levels[sc->depth].settings = 0;
+}
+
+/*
+ * libconfig's lexical structure, as far as counting needs it: strings
+ * (with backslash escapes), # and // comments to the end of the line,
+ * block comments, groups { }, lists ( ) and arrays [ ], and @include at
+ * the start of a line.  Syntax errors are left to libconfig.
+ */
+static int lc_scan_text(struct lc_scan *sc, const char *file, const char *text,
+			int include_depth)
+{
+	const char *c = text;
+	bool line_start = true;
+	int line = 1, r = 0;
+
+	while (*c && r == 0) {
+		if (line_start) {
+			const char *t = c + strspn(c, " \t");
+
+			line_start = false;
+			if (str_starts_with(t, "@include") &&
+			    strspn(t + 8, " \t") > 0) {
+				const char *q = t + 8 + strspn(t + 8, " \t");
+				const char *end;
+				char *name;
+
+				if (*q != '"')
+					goto next;
+				for (end = q + 1; *end && *end != '"'; end++)
+					if (*end == '\\' && end[1])
+						end++;
+				/* Unescaped like libconfig's: \\ and \". */
+				name = xstrndup(q + 1, (size_t)(end - q - 1));
+				for (char *from = name, *to = name;; from++) {
+					if (*from == '\\' && from[1])
+						from++;
+					if (!(*to++ = *from))
+						break;
+				}
+				r = lc_scan_include(sc, file, line, name,
+						    include_depth);
+				free(name);
+				c = *end ? end + 1 : end;
+				continue;
+			}
+		}
+next:
+		switch (*c) {
+		case '\n':
+			line++;
+			line_start = true;
+			break;
+		case '"':
+			for (c++; *c && *c != '"'; c++) {
+				if (*c == '\\' && c[1])
+					c++;
+				if (*c == '\n')
+					line++;
+			}
+			if (!*c)
+				return 0;
+			break;
+		case '#':
+			c += strcspn(c, "\n");
+			continue;
+		case '/':
+			if (c[1] == '/') {
+				c += strcspn(c, "\n");
+				continue;
+			}
+			if (c[1] == '*') {
+				for (c += 2;
+				     *c && !(c[0] == '*' && c[1] == '/'); c++)
+					if (*c == '\n')
+						line++;
+				if (!*c)
+					return 0;
+				c++;
+			}
+			break;
+		case '{':
+			lc_scan_open(sc, true);
+			break;
+		case '(':
+		case '[':
+			lc_scan_open(sc, false);
+			break;
+		case '}':
+		case ')':
+		case ']':
+			if (sc->depth > 0)
+				sc->depth--;
+			break;
+		case '=':
+		case ':':
+			r = lc_scan_setting(sc, file, line);
+			break;
+		default:
+			break;
+		}
+		c++;
+	}
+	return r;
+}
+
+/* Whether libconfig may be given text: every group small enough, every
+ * @include file a regular one within the size cap.  Reports why not. */
+static int lc_scan(struct lc_ctx *ctx, const char *text, size_t len)
+{
+	struct lc_scan sc = {
+		.ctx = ctx,
+		.cap = 16,
+		.total = len,
+	};
+	int r;
+
+	sc.levels = xcalloc(sc.cap, sizeof(*sc.levels));
+	sc.levels[0].group = true;
+	r = lc_scan_text(&sc, ctx->path, text, 0);
+	free(sc.levels);
+	return r;
+}
+
 static char *lc_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -1273,6 +1511,9 @@ static int lc_load(const char *path, const char *data, size_t len,
 		goto out;
 	}
 	text = xstrndup(data, len);
+	r = lc_scan(&ctx, text, len);
+	if (r < 0)
+		goto out;
 	config_set_include_dir(&cfg, ctx.include_dir);
 	if (config_read_string(&cfg, text) != CONFIG_TRUE) {
 		const char *file = config_error_file(&cfg);
