@@ -421,7 +421,7 @@ int profile_begin_section(struct profile *p, const char *section, int line,
 	char *copy = xstrdup(section);
 	char *text = str_strip(copy);
 	char *arg = text + strcspn(text, " \t");
-	int r;
+	int r, c;
 
 	if (*arg) {
 		*arg++ = '\0';
@@ -429,6 +429,7 @@ int profile_begin_section(struct profile *p, const char *section, int line,
 	}
 	loader_reset_section(l);
 	l->state = LOADER_REFUSED;
+	c = profile_control_char(section, false);
 
 	/* Past a cap nothing more is looked at, so that a file of 50,000
 	 * section headers costs no more than reading it. */
@@ -441,6 +442,13 @@ int profile_begin_section(struct profile *p, const char *section, int line,
 			   PROFILE_MAX_SECTIONS);
 		l->full = true;
 		r = -E2BIG;
+	} else if (c) {
+		/* Not quoted: the name would be shown with it. */
+		diag_error(diags, p->path, line,
+			   "section name contains a control character "
+			   "(0x%02x)",
+			   (unsigned int)c);
+		r = -EINVAL;
 	} else if (streq(text, "profile") && !*arg) {
 		r = begin_single(p, l, PROFILE_SECTION_PROFILE, "profile",
 				 &l->profile_line, line, diags);
@@ -579,6 +587,7 @@ enum key_kind {
 #define KEY_ASCII 0x2 /* printable ASCII, no spaces */
 #define KEY_ABSPATH 0x4 /* an absolute path */
 #define KEY_NONEMPTY 0x8
+#define KEY_LIST 0x10 /* items separated by spaces or tabs */
 
 struct key_def {
 	const char *name;
@@ -1031,6 +1040,10 @@ out:
 	{                                         \
 		name, KEY_SPECIAL, 0, 0, 0, 0, fn \
 	}
+#define LIST_KEY(name, fn)                               \
+	{                                                \
+		name, KEY_SPECIAL, 0, 0, 0, KEY_LIST, fn \
+	}
 
 static const struct key_def profile_keys[] = {
 	STR_KEY(struct profile, description, 0, 0),
@@ -1059,7 +1072,7 @@ static const struct key_def config_keys[] = {
 	INT_KEY(struct profile_config, max_power, 0, 500, 0),
 	BOOL_KEY(struct profile_config, self_powered),
 	BOOL_KEY(struct profile_config, remote_wakeup),
-	SPECIAL_KEY("functions", set_functions),
+	LIST_KEY("functions", set_functions),
 	{ 0 },
 };
 
@@ -1076,7 +1089,7 @@ static const struct key_def net_keys[] = {
 	SPECIAL_KEY("dev_addr", set_dev_addr),
 	SPECIAL_KEY("host_addr", set_host_addr),
 	INT_KEY(struct profile_net, qmult, 1, 100, 0),
-	SPECIAL_KEY("address", set_address),
+	LIST_KEY("address", set_address),
 	SPECIAL_KEY("link", set_link),
 	SPECIAL_KEY("ifupdown", set_ifupdown),
 	BOOL_KEY(struct profile_net, dhcp),
@@ -1120,7 +1133,7 @@ static const struct key_def hid_keys[] = {
 	INT_KEY(struct profile_hid, subclass, 0, 255, 0),
 	/* wMaxPacketSize of the interrupt endpoints: at most 1024. */
 	INT_KEY(struct profile_hid, report_length, 1, 1024, 0),
-	SPECIAL_KEY("report_desc", set_report_desc),
+	LIST_KEY("report_desc", set_report_desc),
 	SPECIAL_KEY("report_desc_file", set_report_desc_file),
 	{ 0 },
 };
@@ -1170,9 +1183,33 @@ static const struct key_def *find_key(const struct key_def *table,
 	return NULL;
 }
 
+int profile_control_char(const char *s, bool allow_tab)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c < 0x20 && !(allow_tab && c == '\t')) || c == 0x7f)
+			return c;
+	}
+	return 0;
+}
+
 static void apply_key(struct key_ctx *k, const struct key_def *def)
 {
 	void *field = (char *)k->base + def->offset;
+	int c;
+
+	/* A newline or an escape sequence written to configfs, or shown
+	 * back in a message, is never what was meant; libconfig's "\n"
+	 * escapes make them easy to write.  Checked before any check that
+	 * quotes the value.  A tab only separates the items of a list. */
+	c = profile_control_char(k->value, def->flags & KEY_LIST);
+	if (c) {
+		key_error(k,
+			  "value of '%s' contains a control character (0x%02x)",
+			  k->key, (unsigned int)c);
+		return;
+	}
 
 	switch (def->kind) {
 	case KEY_INT:

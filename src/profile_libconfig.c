@@ -687,7 +687,7 @@ static void lc_function(struct lc_ctx *ctx, const config_setting_t *def,
 	const config_setting_t *extra_luns = NULL;
 	enum function_type type;
 	char *section, *name, *gen_label = NULL;
-	int n;
+	int n, c;
 
 	if (ctx->full)
 		return;
@@ -695,6 +695,18 @@ static void lc_function(struct lc_ctx *ctx, const config_setting_t *def,
 	instance = lc_string_member(ctx, def, "instance", "a function");
 	if (!type_name || !instance)
 		return;
+	/* Refused here, as profile_begin_section() would, because the
+	 * messages below name the function. */
+	c = profile_control_char(type_name, false);
+	if (!c)
+		c = profile_control_char(instance, false);
+	if (c) {
+		lc_error(ctx, def,
+			 "type or instance of a function contains a control "
+			 "character (0x%02x)",
+			 (unsigned int)c);
+		return;
+	}
 
 	name = xasprintf("%s.%s", type_name, instance);
 	if (is_inline) {
@@ -897,6 +909,19 @@ static void lc_strings(struct lc_ctx *ctx, const config_setting_t *list,
 	}
 }
 
+/* A string of the scheme that messages would quote, refused with a
+ * control character as profile_set_key() refuses values. */
+static bool lc_control_char(struct lc_ctx *ctx, const config_setting_t *s,
+			    const char *text, const char *what)
+{
+	int c = profile_control_char(text, false);
+
+	if (c)
+		lc_error(ctx, s, "%s contains a control character (0x%02x)",
+			 what, (unsigned int)c);
+	return c != 0;
+}
+
 /*
  * A binding is a function label, or a group with `function` (a label or
  * an inline definition) and an optional `name` for the link.  Returns
@@ -951,6 +976,8 @@ static char *lc_binding(struct lc_ctx *ctx, const config_setting_t *b,
 		name = xasprintf("%s.%s", type, inst);
 	} else if (config_setting_type(fn) == CONFIG_TYPE_STRING) {
 		label = config_setting_get_string(fn);
+		if (lc_control_char(ctx, fn, label, "function label"))
+			return NULL;
 		if (!lc_label_lookup(ctx, label)) {
 			lc_error(ctx, fn, "no function labelled '%s'", label);
 			return NULL;
@@ -968,7 +995,10 @@ static char *lc_binding(struct lc_ctx *ctx, const config_setting_t *b,
 			lc_error(ctx, link_name,
 				 "'name' of a function binding must be a "
 				 "string");
-		else if (!streq(config_setting_get_string(link_name), name))
+		else if (!lc_control_char(ctx, link_name,
+					  config_setting_get_string(link_name),
+					  "binding name") &&
+			 !streq(config_setting_get_string(link_name), name))
 			lc_warning(ctx, link_name,
 				   "binding name '%s' is not kept: gadgetd "
 				   "links %s under its own name",

@@ -42,6 +42,13 @@ int profile_read_file(const char *path, char **data, size_t *len,
  */
 bool profile_load_cut_short(const struct profile *p);
 
+/*
+ * The first control character of s (a byte below 0x20, or 0x7f; a tab
+ * only when !allow_tab), or 0.  Profile strings and paths must have
+ * none (SPEC 7.1): they would reach configfs or a terminal.
+ */
+int profile_control_char(const char *s, bool allow_tab);
+
 /* yes/no/true/false/on/off/1/0, any case. */
 bool profile_parse_bool(const char *s, bool *out);
 

@@ -371,6 +371,42 @@ static void test_caps(void)
 }
 
 /*
+ * libconfig's escapes make control characters easy to write; they are
+ * refused at their line as in INI, and in the scheme's own strings that
+ * messages would quote.
+ */
+static void test_control_characters(void)
+{
+	check_error(BASE "strings = ( { lang = 0x409;\n"
+			 "  product = \"a\\nb\"; } );\n",
+		    "t.cfg:4: value of 'product' contains a control character "
+		    "(0x0a)");
+	check_error("functions = { ms = { type = \"mass_storage\";\n"
+		    "  instance = \"0\"; attrs = { luns = (\n"
+		    "    { file = \"/a\"; inquiry_string = \"\\x1b[2J\"; }\n"
+		    "  ); }; }; };\n"
+		    "configs = ( { id = 1; functions = ( \"ms\" ); } );\n",
+		    "t.cfg:3: value of 'lun.0.inquiry_string' contains a "
+		    "control character (0x1b)");
+	check_error(
+		"functions = { ecm_usb0 = { type = \"ecm\";\n"
+		"  instance = \"usb0\"; }; };\n"
+		"gadgetd = { functions = { ecm_usb0 = {\n"
+		"  address = ( \"10.0.0.1/24\", \"a\\r\" ); }; }; };\n"
+		"configs = ( { id = 1; functions = ( \"ecm_usb0\" ); } );\n",
+		"t.cfg:4: value of 'address' contains a control character "
+		"(0x0d)");
+	check_error("functions = {\n"
+		    "  x = { type = \"acm\"; instance = \"a\\nb\"; };\n};\n",
+		    "t.cfg:2: type or instance of a function contains a "
+		    "control character (0x0a)");
+	check_error(BASE "configs = ( { id = 1;\n"
+			 "  functions = ( \"acm_GS0\\t\" ); } );\n",
+		    "t.cfg:4: function label contains a control character "
+		    "(0x09)");
+}
+
+/*
  * An @include file is read as a regular file within the profile's size
  * cap before libconfig opens it: a FIFO hung the loader.
  */
@@ -686,6 +722,7 @@ int main(void)
 	test_errors();
 	test_embedded_nul();
 	test_caps();
+	test_control_characters();
 	test_include_special_files();
 	test_include();
 	test_parse_keeps_profile();

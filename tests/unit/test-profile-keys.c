@@ -658,6 +658,53 @@ static void test_caps(void)
 	free(text);
 }
 
+/*
+ * Control characters in a value or a section name are refused before
+ * anything quotes them (SPEC 7.1); a tab still separates list items.
+ */
+static void test_control_characters(void)
+{
+	struct profile *p;
+
+	CHECK_REFUSED("[gadget]\nproduct = a\x1b[31mb\n" VALID_TAIL,
+		      "t.ini:2: value of 'product' contains a control "
+		      "character (0x1b)");
+	CHECK_REFUSED("[gadget]\nmanufacturer = a\rb\nserial = x\x7f\n"
+		      "product = a\tb\n" VALID_TAIL,
+		      "t.ini:2: value of 'manufacturer' contains a control "
+		      "character (0x0d)",
+		      "t.ini:3: value of 'serial' contains a control "
+		      "character (0x7f)",
+		      "t.ini:4: value of 'product' contains a control "
+		      "character (0x09)");
+	CHECK_REFUSED("[profile]\ndescription = \x01\n" VALID_TAIL,
+		      "t.ini:2: value of 'description' contains a control "
+		      "character (0x01)");
+	CHECK_REFUSED("[config 1]\nfunctions = mass_storage.0\n"
+		      "[function mass_storage.0]\nlun.0.file = /dev/sd\x02\n"
+		      "lun.0.inquiry_string = a\x1b\n",
+		      "t.ini:4: value of 'lun.0.file' contains a control "
+		      "character (0x02)",
+		      "t.ini:5: value of 'lun.0.inquiry_string' contains a "
+		      "control character (0x1b)");
+	CHECK_REFUSED(VALID_TAIL "[function acm.\x1b]\n",
+		      "t.ini:4: section name contains a control character "
+		      "(0x1b)");
+	CHECK_REFUSED("[config 1]\nfunctions = hid.0\n[function hid.0]\n"
+		      "report_length = 8\nreport_desc_file = a\x1b.desc\n",
+		      "t.ini:5: value of 'report_desc_file' contains a "
+		      "control character (0x1b)");
+
+	p = load_ok("[config 1]\nfunctions = ecm.usb0\tacm.GS0\n"
+		    "[function ecm.usb0]\naddress = 10.0.0.1/24\tfe80::1/64\n"
+		    "[function acm.GS0]\n");
+	if (p) {
+		CHECK_INT_EQ(p->configs[0].n_function_names, 2);
+		CHECK_INT_EQ(p->functions[0].u.net.n_addresses, 2);
+	}
+	profile_free(p);
+}
+
 /* The libconfig loader calls the same two functions directly. */
 static void test_direct_calls(void)
 {
@@ -701,5 +748,6 @@ int main(void)
 	test_hid();
 	test_direct_calls();
 	test_caps();
+	test_control_characters();
 	return testlib_finish("test-profile-keys");
 }
