@@ -368,7 +368,7 @@ static int begin_function(struct profile *p, struct profile_loader *l,
 			return -EEXIST;
 		}
 	}
-	if (p->n_functions == PROFILE_MAX_FUNCTIONS) {
+	if (p->n_functions == (size_t)PROFILE_MAX_FUNCTIONS) {
 		diag_error(diags, p->path, line,
 			   "too many functions: at most %d [function] "
 			   "sections; later sections are ignored",
