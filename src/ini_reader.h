@@ -36,8 +36,8 @@ int ini_reader_parse(const char *path, const char *data, size_t len,
 		     const struct ini_reader_ops *ops, void *user,
 		     struct diag_list *diags);
 
-/* Read a whole file (at most INI_READER_MAX_FILE bytes) into *data,
- * NUL-terminated.  Returns 0 or a negative errno (-EFBIG when too large). */
+/* Read a whole regular file (at most INI_READER_MAX_FILE bytes) into
+ * *data, NUL-terminated, as read_regular_file() does. */
 int ini_reader_read_file(const char *path, char **data, size_t *len);
 
 #endif

@@ -73,14 +73,16 @@ int profile_load_ini_buffer(const char *path, const char *data, size_t len,
 	return 0;
 }
 
-static int profile_read(const char *path, char **data, size_t *len,
-			struct diag_list *diags)
+int profile_read_file(const char *path, char **data, size_t *len,
+		      struct diag_list *diags)
 {
-	int r = ini_reader_read_file(path, data, len);
+	int r = read_regular_file(path, PROFILE_FILE_MAX, data, len);
 
 	if (r == -EFBIG)
 		diag_error(diags, path, 0, "file too large: at most %zu bytes",
-			   INI_READER_MAX_FILE);
+			   PROFILE_FILE_MAX);
+	else if (r == -EINVAL)
+		diag_error(diags, path, 0, "%s", READ_REGULAR_FILE_NOT_REGULAR);
 	else if (r < 0)
 		diag_error(diags, path, 0, "%s", strerror(-r));
 	return r;
@@ -94,7 +96,7 @@ int profile_load_ini(const char *path, struct profile **out,
 	int r;
 
 	*out = NULL;
-	r = profile_read(path, &data, &len, diags);
+	r = profile_read_file(path, &data, &len, diags);
 	if (r < 0)
 		return r;
 	r = profile_load_ini_buffer(path, data, len, out, diags);
@@ -121,7 +123,7 @@ int profile_load_unvalidated(const char *path, struct profile **out,
 			   ".scheme file");
 		return -EINVAL;
 	}
-	r = profile_read(path, &data, &len, diags);
+	r = profile_read_file(path, &data, &len, diags);
 	if (r < 0)
 		return r;
 	r = profile_ini_parse(path, data, len, out, diags);

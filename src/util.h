@@ -43,6 +43,17 @@ int path_absolute(const char *path, char **out);
  */
 int read_file_string(const char *path, char **out);
 /*
+ * Read a whole file that a profile or a client named (a profile, a HID
+ * report descriptor) into *data, NUL-terminated, *len bytes without the
+ * NUL.  Only a regular file is read, without blocking and at most max
+ * bytes, so that naming a FIFO, /dev/zero or a tty can neither hang nor
+ * exhaust the daemon.  Returns 0 or a negative errno: -EISDIR for a
+ * directory, -EINVAL for anything else that is not a regular file (say
+ * so with READ_REGULAR_FILE_NOT_REGULAR), -EFBIG when larger than max.
+ */
+int read_regular_file(const char *path, size_t max, char **data, size_t *len);
+#define READ_REGULAR_FILE_NOT_REGULAR "not a regular file"
+/*
  * Write a string, or len bytes, to an existing file (sysfs/configfs
  * attribute) in one write(): the kernel takes an attribute in one piece.
  */
