@@ -231,7 +231,7 @@ static void test_files(void)
 	r = profile_load("unit/fixtures/net-interfaces", &p, &diags);
 	CHECK_INT_EQ(r, -EINVAL);
 	CHECK_DIAGS(&diags, "unit/fixtures/net-interfaces: unknown profile "
-			    "format: expected a .ini or .cfg file");
+			    "format: expected a .ini, .cfg or .scheme file");
 	diag_clear(&diags);
 
 	r = profile_load("unit/fixtures", &p, &diags);
