@@ -42,6 +42,11 @@ static const struct {
 	  "Re-read gadgetd.conf and the active profile (as SIGHUP); a changed\n"
 	  "profile is applied again.\n" },
 	{ "up", "up", "Bind the gadget to the UDC again after `down`.\n" },
+	{ "replug", "replug",
+	  "Disconnect the gadget from the host and connect it again, as a\n"
+	  "cable pull would, so that the host enumerates it anew: through the\n"
+	  "UDC's soft_connect, or by unbinding and binding where the UDC has\n"
+	  "none.  The gadget and its profile stay.\n" },
 	{ "down", "down",
 	  "Unbind the gadget from the UDC; the profile stays loaded.\n" },
 	{ "msd", "msd insert LUN FILE [--ro] | msd eject LUN",

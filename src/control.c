@@ -25,6 +25,7 @@ static const char *const control_verb_names[] = {
 	[CONTROL_RELOAD] = "reload",
 	[CONTROL_UP] = "up",
 	[CONTROL_DOWN] = "down",
+	[CONTROL_REPLUG] = "replug",
 	[CONTROL_MSD_INSERT] = "msd insert",
 	[CONTROL_MSD_EJECT] = "msd eject",
 	[CONTROL_LINK_EVENT] = "link-event",
@@ -171,6 +172,7 @@ int control_request_parse(int argc, char *const *argv,
 		{ "reload", CONTROL_RELOAD },
 		{ "up", CONTROL_UP },
 		{ "down", CONTROL_DOWN },
+		{ "replug", CONTROL_REPLUG },
 	};
 	const char *verb;
 

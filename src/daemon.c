@@ -97,6 +97,8 @@ struct daemon {
 	struct net *net;
 	/* Host-link check after "configured" (once per host session). */
 	struct event_source *net_timer;
+	/* `replug`: connects the UDC again after DAEMON_REPLUG_GAP_MS. */
+	struct event_source *replug_timer;
 	struct link_check link_check;
 	bool net_checked;
 	/* Last `link-event` from the ifupdown hook: "up IFACE"/"down IFACE". */
@@ -1256,6 +1258,104 @@ static enum control_status daemon_down(struct daemon *d, FILE *out)
 	return CONTROL_OK;
 }
 
+/*
+ * How long `replug` leaves the host without the device: long enough for a
+ * hub to see the disconnect (USB 2.0 asks at least 2.5 us of SE0; hubs
+ * debounce for 100 ms), short enough that nobody notices the wait.
+ */
+#define DAEMON_REPLUG_GAP_MS 200
+
+static void daemon_replug_connect(struct event_source *source, void *data)
+{
+	struct daemon *d = data;
+	int r;
+
+	event_source_free(source);
+	d->replug_timer = NULL;
+	if (!d->bound_udc)
+		return;
+	r = udc_soft_connect(d->udc_class_dir, d->bound_udc, true);
+	if (r < 0)
+		log_warning("udc %s: replug: soft_connect connect: %s",
+			    d->bound_udc, strerror(-r));
+	else
+		log_info("udc %s: replug: connected again", d->bound_udc);
+}
+
+/*
+ * The host sees the device go and come back, as at a cable pull, and
+ * enumerates it again.  Through the UDC's soft_connect (the pull-up off,
+ * DAEMON_REPLUG_GAP_MS, on again), which leaves the gadget bound; a UDC
+ * without it, or whose soft_connect does not re-enumerate
+ * (udc_soft_connect_reenumerates()), gets an unbind and a bind instead.
+ */
+static enum control_status daemon_replug(struct daemon *d, FILE *out)
+{
+	struct apply_error err = { 0 };
+	char *udc;
+	int r, soft = -EOPNOTSUPP;
+	bool reenumerates;
+
+	if (!d->built || !d->bound_udc || d->admin_down) {
+		fprintf(out, "replug: no gadget bound (state %s)\n",
+			daemon_state_name(d->state));
+		return CONTROL_FAILED;
+	}
+	if (d->replug_timer) {
+		fprintf(out, "replug: %s is being replugged already\n",
+			d->bound_udc);
+		return CONTROL_FAILED;
+	}
+	reenumerates = udc_soft_connect_reenumerates(d->bound_udc);
+	if (reenumerates)
+		soft = udc_soft_connect(d->udc_class_dir, d->bound_udc, false);
+	if (soft == 0) {
+		r = event_loop_add_timer(
+			d->loop, DAEMON_REPLUG_GAP_MS * 1000ULL, false,
+			daemon_replug_connect, d, &d->replug_timer);
+		if (r < 0) {
+			d->replug_timer = NULL;
+			udc_soft_connect(d->udc_class_dir, d->bound_udc, true);
+			fprintf(out, "replug: timer: %s\n", strerror(-r));
+			return CONTROL_FAILED;
+		}
+		log_info("udc %s: replug: disconnected", d->bound_udc);
+		fprintf(out, "%s: disconnected, connecting again in %d ms\n",
+			d->bound_udc, DAEMON_REPLUG_GAP_MS);
+		return CONTROL_OK;
+	}
+	log_info("udc %s: replug: %s%s; unbinding and binding instead",
+		 d->bound_udc,
+		 reenumerates ? "soft_connect: "
+			      : "its soft_connect does not re-enumerate",
+		 reenumerates ? strerror(-soft) : "");
+	udc = xstrdup(d->bound_udc);
+	net_stop(d->net);
+	r = applier_unbind(d->applier, &err);
+	if (r < 0) {
+		char *msg = daemon_apply_error_text(&err, r);
+
+		fprintf(out, "replug: %s\n", msg);
+		free(msg);
+		free(udc);
+		return CONTROL_FAILED;
+	}
+	/* Not admin_down: the sync binds it again at once. */
+	daemon_sync(d, "replug");
+	if (!d->bound_udc || d->bind_refused) {
+		fprintf(out, "replug: %s\n",
+			d->error ? d->error : "bind refused");
+		free(udc);
+		return CONTROL_FAILED;
+	}
+	fprintf(out, "%s: unbound and bound again (%s%s)\n", udc,
+		reenumerates ? "soft_connect: "
+			     : "its soft_connect does not re-enumerate",
+		reenumerates ? strerror(-soft) : "");
+	free(udc);
+	return CONTROL_OK;
+}
+
 static enum control_status daemon_msd(struct daemon *d,
 				      const struct control_request *req,
 				      const struct control_peer *peer,
@@ -1349,6 +1449,9 @@ static void daemon_handle_request(const struct control_request *req,
 		break;
 	case CONTROL_DOWN:
 		reply->status = daemon_down(d, reply->body);
+		break;
+	case CONTROL_REPLUG:
+		reply->status = daemon_replug(d, reply->body);
 		break;
 	case CONTROL_MSD_INSERT:
 	case CONTROL_MSD_EJECT:
@@ -1562,6 +1665,7 @@ static void daemon_free(struct daemon *d)
 	daemon_ffs_stop(d);
 	daemon_kernel_bind_stop(d);
 	daemon_net_stop(d);
+	event_source_free(d->replug_timer);
 	if (d->signal_fd >= 0)
 		close(d->signal_fd);
 	if (d->uevent_fd >= 0)

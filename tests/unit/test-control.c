@@ -52,6 +52,12 @@ static void test_parse_ok(void)
 	CHECK_INT_EQ(r.verb, CONTROL_UP);
 	CHECK_INT_EQ(PARSE(&r, err, "down"), 0);
 	CHECK_INT_EQ(r.verb, CONTROL_DOWN);
+	CHECK_INT_EQ(PARSE(&r, err, "replug"), 0);
+	CHECK_INT_EQ(r.verb, CONTROL_REPLUG);
+	CHECK(control_verb_changes(CONTROL_REPLUG));
+	CHECK_STR_EQ(control_verb_name(CONTROL_REPLUG), "replug");
+	CHECK_INT_EQ(PARSE(&r, err, "replug", "now"), -EINVAL);
+	CHECK_STR_EQ(err, "replug: unexpected argument 'now'");
 	CHECK_INT_EQ(PARSE(&r, err, "msd", "insert", "1", "/img", "--ro"), 0);
 	CHECK_INT_EQ(r.verb, CONTROL_MSD_INSERT);
 	CHECK_INT_EQ(r.lun, 1);
