@@ -285,7 +285,9 @@ int config_load(const char *path, bool must_exist, struct gadgetd_config *cfg,
 		return r;
 	}
 	if (r < 0) {
-		diag_error(diags, path, 0, "%s", strerror(-r));
+		diag_error(diags, path, 0, "%s",
+			   r == -EINVAL ? READ_REGULAR_FILE_NOT_REGULAR
+					: strerror(-r));
 		return r;
 	}
 
