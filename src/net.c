@@ -376,11 +376,11 @@ static void net_dhcp_stop_leftover(const struct net_link *l)
  * the interface).
  */
 static void net_dhcp_start(struct net *n, struct net_link *l,
-			   const struct profile_address *addrs, size_t n_addrs)
+			   const struct ip_address *addrs, size_t n_addrs)
 {
 	struct dhcp_server server;
 	struct dhcp_params params = { 0 };
-	const struct profile_address *a;
+	const struct ip_address *a;
 	int r;
 
 	if (!l->dhcp_wanted || l->dhcp_pid > 0 || l->dhcp_timer)
@@ -507,7 +507,7 @@ static void net_command_queue(struct net *n, struct ifupdown_tools *tools,
 /* ifup of l's interface exited 0: DHCP from the address ifup set. */
 static void net_ifup_done(struct net *n, struct net_link *l)
 {
-	struct profile_address *addrs = NULL;
+	struct ip_address *addrs = NULL;
 	size_t n_addrs = 0;
 	struct netlink *nl;
 

@@ -808,7 +808,7 @@ static void set_host_addr(struct key_ctx *k)
 	set_mac(k, &((struct profile_net *)k->base)->host_addr);
 }
 
-static int parse_address(const char *text, struct profile_address *a)
+static int parse_address(const char *text, struct ip_address *a)
 {
 	const char *slash = strchr(text, '/');
 	char *addr;
@@ -831,7 +831,7 @@ static int parse_address(const char *text, struct profile_address *a)
 static void set_address(struct key_ctx *k)
 {
 	struct profile_net *net = k->base;
-	struct profile_address parsed[PROFILE_MAX_ADDRESSES];
+	struct ip_address parsed[PROFILE_MAX_ADDRESSES];
 	char *list = xstrdup(k->value);
 	char *cursor = list, *tok;
 	size_t n = 0;
@@ -839,7 +839,7 @@ static void set_address(struct key_ctx *k)
 
 	memset(parsed, 0, sizeof(parsed));
 	while (ok && (tok = next_token(&cursor))) {
-		struct profile_address a;
+		struct ip_address a;
 
 		memset(&a, 0, sizeof(a));
 		if (parse_address(tok, &a) < 0) {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "gadgetd/diag.h"
+#include "gadgetd/ip_address.h"
 
 /*
  * Caps on what one profile holds, so that a hostile or broken file costs
@@ -102,18 +103,11 @@ struct profile_mac {
 	int line; /* 0 = not set: treated as auto */
 };
 
-struct profile_address {
-	int family; /* AF_INET or AF_INET6 */
-	uint8_t addr[16];
-	int prefix_len;
-	char *text; /* as written, e.g. "192.168.7.2/24" */
-};
-
 struct profile_net {
 	struct profile_mac dev_addr;
 	struct profile_mac host_addr;
 	struct profile_int qmult;
-	struct profile_address addresses[PROFILE_MAX_ADDRESSES];
+	struct ip_address addresses[PROFILE_MAX_ADDRESSES];
 	size_t n_addresses;
 	int addresses_line;
 	enum link_policy link;
