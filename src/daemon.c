@@ -30,6 +30,7 @@
 #include "config.h"
 #include "control.h"
 #include "daemon_state.h"
+#include "endpoint_budget.h"
 #include "event_loop.h"
 #include "hooks.h"
 #include "ifupdown.h"
@@ -872,6 +873,27 @@ static char *daemon_diags_summary(const struct diag_list *diags,
 }
 
 /*
+ * The UDC a profile is about to be bound to, for its endpoint budget: the
+ * one bound now, else the one configured, else (udc = auto) the first free
+ * one.  NULL when there is none yet: the budget is then not checked.
+ */
+static char *daemon_budget_udc(const struct daemon *d)
+{
+	char *udc = NULL, *busy = NULL, *holder = NULL;
+
+	if (d->bound_udc)
+		return xstrdup(d->bound_udc);
+	if (!daemon_udc_auto(d))
+		return xstrdup(daemon_udc_wanted(d));
+	if (udc_find_free(d->udc_class_dir, d->gadgets_dir, d->cfg.gadget, &udc,
+			  &busy, &holder) < 0)
+		udc = NULL;
+	free(busy);
+	free(holder);
+	return udc;
+}
+
+/*
  * Load, validate and plan a profile, touching nothing.  On failure the
  * FILE:LINE lines go to out (when not NULL) and *msg is the summary.
  */
@@ -886,6 +908,18 @@ static int daemon_prepare(struct daemon *d, const char *name,
 
 	diag_init(&diags);
 	r = config_load_profile(&d->cfg, name, &p, &diags);
+	if (r == 0) {
+		/* Before configfs is touched: a profile whose endpoints the
+		 * UDC cannot give fails at bind with a bare ENODEV. */
+		char *udc = daemon_budget_udc(d);
+
+		if (udc && endpoint_budget_check(p, udc, &diags) == -E2BIG) {
+			profile_free(p);
+			p = NULL;
+			r = -E2BIG;
+		}
+		free(udc);
+	}
 	if (r == 0) {
 		memset(plan_out, 0, sizeof(*plan_out));
 		r = plan_build(p, &env, plan_out, &diags);
