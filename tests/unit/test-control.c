@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -316,6 +317,50 @@ static void server_pump(struct server_test *t, int fd)
 	}
 }
 
+/*
+ * Run the server's loop until done(arg) says so, for at most 30 s: the
+ * other side is a child process, which a loaded machine may run late.
+ */
+static bool server_run_until(struct server_test *t, bool (*done)(void *),
+			     void *arg)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (done(arg))
+			return true;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 30)
+			return false;
+		event_loop_iterate(t->loop, 10);
+	}
+}
+
+struct child_wait {
+	pid_t pid;
+	int status;
+};
+
+static bool child_exited(void *arg)
+{
+	struct child_wait *w = arg;
+
+	return waitpid(w->pid, &w->status, WNOHANG) == w->pid;
+}
+
+static bool handler_called(void *arg)
+{
+	return ((struct server_test *)arg)->calls > 0;
+}
+
+static bool fd_readable(void *arg)
+{
+	struct pollfd p = { .fd = *(int *)arg, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1;
+}
+
 /* Send raw bytes, return the whole response (allocated) or NULL. */
 static char *server_raw(struct server_test *t, const void *req, size_t len)
 {
@@ -483,9 +528,9 @@ static void test_server_second_daemon(void)
 /* As root: a peer running as nobody may read but not change. */
 static void test_server_denied(void)
 {
+	struct child_wait child = { 0 };
 	struct server_test t;
 	pid_t pid;
-	int status;
 
 	if (geteuid() != 0) {
 		printf("test-control: not root, skipping the credential check\n");
@@ -527,13 +572,10 @@ static void test_server_denied(void)
 		free(body);
 		_exit(fails);
 	}
-	for (int i = 0; i < 300; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			break;
-		event_loop_iterate(t.loop, 10);
-	}
-	CHECK(WIFEXITED(status));
-	CHECK_INT_EQ(WEXITSTATUS(status), 0);
+	child.pid = pid;
+	CHECK(server_run_until(&t, child_exited, &child));
+	CHECK(WIFEXITED(child.status));
+	CHECK_INT_EQ(WEXITSTATUS(child.status), 0);
 	CHECK_INT_EQ(t.calls, 1);
 	CHECK_INT_EQ(t.last_peer.uid, 65534);
 	CHECK(!t.last_peer.may_change);
@@ -569,8 +611,7 @@ static void test_server_passed_fd(void)
 	}
 	close(medium);
 	close(fd);
-	for (int i = 0; i < 200 && !t.calls; i++)
-		event_loop_iterate(t.loop, 10);
+	CHECK(server_run_until(&t, handler_called, &t));
 	CHECK_INT_EQ(t.calls, 1);
 	CHECK(t.passed_open);
 	CHECK(t.passed_dev == want.st_dev && t.passed_ino == want.st_ino);
@@ -655,13 +696,7 @@ static void test_server_per_uid(void)
 		_exit(0);
 	}
 	/* Accept while the child connects (a full backlog blocks it). */
-	for (int i = 0; i < 300; i++) {
-		struct pollfd p = { .fd = ready[0], .events = POLLIN };
-
-		event_loop_iterate(t.loop, 10);
-		if (poll(&p, 1, 0) == 1)
-			break;
-	}
+	CHECK(server_run_until(&t, fd_readable, &ready[0]));
 	CHECK_INT_EQ(read(ready[0], &c, 1), 1);
 	for (int i = 0; i < 10; i++)
 		event_loop_iterate(t.loop, 0);
