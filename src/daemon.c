@@ -1265,25 +1265,33 @@ static enum control_status daemon_up(struct daemon *d, FILE *out)
 	return CONTROL_OK;
 }
 
-static enum control_status daemon_down(struct daemon *d, FILE *out)
+/* Stop the links and unbind; what the kernel refused goes to out, after
+ * prefix. */
+static int daemon_unbind(struct daemon *d, const char *prefix, FILE *out)
 {
 	struct apply_error err = { 0 };
 	int r;
 
-	if (!d->built) {
-		fprintf(out, "no gadget to unbind (state %s)\n",
-			daemon_state_name(d->state));
-		return CONTROL_FAILED;
-	}
 	net_stop(d->net);
 	r = applier_unbind(d->applier, &err);
 	if (r < 0) {
 		char *msg = daemon_apply_error_text(&err, r);
 
-		fprintf(out, "%s\n", msg);
+		fprintf(out, "%s%s\n", prefix, msg);
 		free(msg);
+	}
+	return r;
+}
+
+static enum control_status daemon_down(struct daemon *d, FILE *out)
+{
+	if (!d->built) {
+		fprintf(out, "no gadget to unbind (state %s)\n",
+			daemon_state_name(d->state));
 		return CONTROL_FAILED;
 	}
+	if (daemon_unbind(d, "", out) < 0)
+		return CONTROL_FAILED;
 	d->admin_down = true;
 	log_info("gadget %s: unbound on request", d->cfg.gadget);
 	daemon_sync(d, "down");
@@ -1325,7 +1333,6 @@ static void daemon_replug_connect(struct event_source *source, void *data)
  */
 static enum control_status daemon_replug(struct daemon *d, FILE *out)
 {
-	struct apply_error err = { 0 };
 	char *udc;
 	int r, soft = -EOPNOTSUPP;
 	bool reenumerates;
@@ -1364,13 +1371,7 @@ static enum control_status daemon_replug(struct daemon *d, FILE *out)
 			      : "its soft_connect does not re-enumerate",
 		 reenumerates ? strerror(-soft) : "");
 	udc = xstrdup(d->bound_udc);
-	net_stop(d->net);
-	r = applier_unbind(d->applier, &err);
-	if (r < 0) {
-		char *msg = daemon_apply_error_text(&err, r);
-
-		fprintf(out, "replug: %s\n", msg);
-		free(msg);
+	if (daemon_unbind(d, "replug: ", out) < 0) {
 		free(udc);
 		return CONTROL_FAILED;
 	}
