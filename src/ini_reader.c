@@ -160,7 +160,8 @@ static char *ini_stream_reader(char *str, int num, void *stream)
 	const char *start, *nl, *clean;
 	size_t n;
 
-	if (s->pos >= s->len || num < 2)
+	if (s->pos >= s->len || num < 2 ||
+	    (s->ops->stop && s->ops->stop(s->user)))
 		return NULL;
 	start = s->data + s->pos;
 	nl = memchr(start, '\n', s->len - s->pos);

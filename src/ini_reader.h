@@ -14,6 +14,7 @@
 #ifndef GADGETD_INI_READER_H
 #define GADGETD_INI_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "gadgetd/diag.h"
@@ -25,6 +26,10 @@ struct ini_reader_ops {
 	/* A section header; name is the text between the brackets, stripped. */
 	void (*section)(void *user, const char *name, int line);
 	void (*key)(void *user, const char *key, const char *value, int line);
+	/* NULL, or whether to leave the rest unread: the caller has given
+	 * up on the file (a profile over one of its caps), and reading on
+	 * would only cost time. */
+	bool (*stop)(void *user);
 };
 
 /*

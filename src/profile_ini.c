@@ -34,9 +34,17 @@ static void profile_ini_key(void *user, const char *key, const char *value,
 	profile_set_key(ctx->p, key, value, line, ctx->diags);
 }
 
+static bool profile_ini_stop(void *user)
+{
+	const struct profile_ini_ctx *ctx = user;
+
+	return profile_load_cut_short(ctx->p);
+}
+
 static const struct ini_reader_ops profile_ini_ops = {
 	.section = profile_ini_section,
 	.key = profile_ini_key,
+	.stop = profile_ini_stop,
 };
 
 /* Always sets *out; returns -EINVAL if anything was wrong. */
