@@ -703,6 +703,27 @@ static void daemon_net_step(struct event_source *source, void *data)
 		d, link_check_due(&d->link_check, net_probe_read(d->net)));
 }
 
+/*
+ * The gadget side of a link got carrier: the host selected its data
+ * interface.  A check that ended with host-inactive (no such interface in
+ * its looks) is over too early for a host whose driver came later than
+ * that, the first plug into a PC: check that host's link after all.
+ */
+static void daemon_net_carrier(void *data, const char *ifname)
+{
+	struct daemon *d = data;
+	const char *outcome = d->link_check.outcome;
+
+	if (!d->state_known || d->state != DAEMON_CONFIGURED || d->net_timer ||
+	    !outcome || !streq(outcome, "host-inactive"))
+		return;
+	log_info("network: %s: the host selected its data interface after "
+		 "all; checking the link",
+		 ifname);
+	d->net_checked = false;
+	daemon_net_follow(d, link_check_start(&d->link_check));
+}
+
 static void daemon_net_watch(struct daemon *d, bool configured)
 {
 	/* A new host session gets the whole budget of re-asserts. */
@@ -2056,6 +2077,7 @@ int cli_daemon(const struct cli_options *opts, int argc, char **argv)
 		goto out;
 	}
 	d.net = net_new(d.loop, NULL);
+	net_set_carrier_fn(d.net, daemon_net_carrier, &d);
 	d.hooks = hooks_new(d.loop, d.cfg.hooks_dir, HOOKS_TIMEOUT_MS);
 	r = control_server_new(d.loop, d.socket_path, d.cfg.socket_group,
 			       daemon_handle_request, &d, &d.control);
