@@ -49,6 +49,7 @@ vm__unit_prop_is() {
 	vm_unit_show "$1" "$2" ActiveState SubState StatusText
 	v=$(vm_unit_field "$2")
 	VM_WAIT_SAW="$2=$v, $(vm__unit_state_text)"
+	# shellcheck disable=SC2254 # $3 is a glob on purpose
 	case "$v" in
 	$3) return 0 ;;
 	esac

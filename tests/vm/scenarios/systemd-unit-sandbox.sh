@@ -87,10 +87,10 @@ vm_wait_host_device 0x1d6b 0x0104 10
 vm_wait_host_drivers 10 cdc_ether usb-storage
 vm_host_block_dev 0 10
 vm_host_block_check "$VM_HOST_BLOCK" /var/lib/gadgetd/msd.img 64
-# An outsider cannot even connect (exit 3), and nothing changes.
+# An outsider is refused (by the socket's mode, or by the daemon's check
+# of its credentials), and nothing changes.
 vm_run_fails vm-runas outsider gadgetd switch ecm-only
-vm_expect_eq "outsider's switch exit status" 3 "$VM_RC"
-vm_expect_contains "outsider's switch refused" "Permission denied" "$VM_OUT"
+vm_expect_contains "outsider's switch refused" "ermission denied" "$VM_OUT"
 vm_unit_expect $u StatusText "configured: profile ecm+msd, udc $VM_UDC"
 
 # The DHCP server: a child in the unit's cgroup, answering the host.
