@@ -28,6 +28,9 @@ vm_expect_contains "$u After" modprobe@libcomposite.service "$(vm_unit_prop $u A
 # Boot: started by multi-user.target, ready only after the bind.
 vm_unit_wait_running $u 60
 vm_unit_expect $u Type notify
+# libcomposite came from the unit's own modprobe@ (the bed does not load it).
+vm_unit_expect modprobe@libcomposite.service Result success
+grep -q '^libcomposite ' /proc/modules || vm_fail "libcomposite not loaded"
 vm_unit_expect $u NRestarts 0
 ready=$(vm_unit_mono $u ActiveEnterTimestampMonotonic)
 started=$(vm_unit_mono $u ExecMainStartTimestampMonotonic)

@@ -60,6 +60,11 @@ vm_unit_expect $u ActiveState active
 journalctl -b -u $u --no-pager -o cat | grep -q "Main process exited, code=killed, status=9/KILL" ||
 	vm_fail "journal: no 'Main process exited, code=killed, status=9/KILL' for $u"
 expect_recovered "kill -9"
+leftovers() {
+	journalctl -b -u $u --no-pager -o cat |
+		grep -c "gadget gadgetd: left over from an earlier run, removing it"
+}
+vm_expect_eq "journal: leftover gadgets removed after kill -9" 1 "$(leftovers)"
 
 # The watchdog.  The unit's WatchdogSec (30 s) shortened to 3 s by a
 # drop-in, as an administrator would; it takes effect at the next start.
@@ -97,6 +102,7 @@ journalctl -b -u $u --no-pager -o cat | grep -q "Watchdog timeout (limit 3s)" ||
 	vm_fail "journal: no 'Watchdog timeout (limit 3s)' for $u"
 [ ! -d "/proc/$pid" ] || vm_fail "stopped gadgetd (pid $pid) still there after the watchdog"
 expect_recovered "the watchdog"
+vm_expect_eq "journal: leftover gadgets removed after the watchdog" 2 "$(leftovers)"
 vm_journal_unit $u
 printf '%s\n' "$VM_JOURNAL" | grep -i 'watchdog\|main process\|leftover\|scheduled restart' |
 	sed 's/^/    | /'
