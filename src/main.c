@@ -120,6 +120,10 @@ int main(int argc, char **argv)
 
 	if (opts.verbose)
 		log_set_level(LOG_LEVEL_DEBUG);
+	/* Under a unit, journald reads "<4>" as the line's priority, so that
+	 * `journalctl -p warning` finds the warnings and errors. */
+	if (log_stderr_is_journal())
+		log_set_syslog_prefix(1);
 	if (optind >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;
