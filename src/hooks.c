@@ -141,7 +141,11 @@ char **hooks_list(const char *dir)
 
 	if (!dir || !(d = opendir(dir)))
 		return list;
-	if (fstat(dirfd(d), &st) < 0 || !hooks_trusted(&st, &why)) {
+	if (fstat(dirfd(d), &st) < 0)
+		why = strerror(errno);
+	else if (hooks_trusted(&st, &why))
+		why = NULL;
+	if (why) {
 		log_warning("hooks %s: %s; running none of its hooks", dir,
 			    why);
 		closedir(d);
