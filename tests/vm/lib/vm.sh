@@ -21,3 +21,4 @@ VM_NETNS=host
 . "$VM_LIB/net.sh"
 . "$VM_LIB/storage.sh"
 . "$VM_LIB/serial.sh"
+. "$VM_LIB/bed.sh"
