@@ -1024,7 +1024,7 @@ int applier_bind(struct applier *a, const char *udc, struct apply_error *err)
 	if (r == -EBUSY && applier_bound_udc(a, &bound) == 0 &&
 	    streq(bound, udc)) {
 		/* The kernel bound the pending gadget itself when the UDC
-		 * came back (KERNEL-NOTES). */
+		 * came back (docs/daemon.md). */
 		log_debug("gadget %s: already bound to %s", a->gadget_name,
 			  udc);
 		r = 0;

@@ -3,7 +3,7 @@
 #ifndef GADGETD_CLI_H
 #define GADGETD_CLI_H
 
-/* Exit status (SPEC 2). */
+/* Exit status (gadgetd(8), EXIT STATUS). */
 enum {
 	EXIT_OK = 0,
 	EXIT_FAILED = 1,

@@ -4,7 +4,6 @@
  * problem goes to stderr as FILE:LINE: message; each profile without
  * errors gets "FILE: ok" on stdout, so an operator sees what was checked.
  */
-#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,19 +11,24 @@
 
 #include "cli.h"
 #include "config.h"
+#include "endpoint_budget.h"
+#include "profile_catalog.h"
 #include "util.h"
 
 static void cli_check_usage(FILE *out)
 {
-	fputs("usage: gadgetd [-c FILE] check [PROFILE|FILE ...]\n"
+	fputs("usage: gadgetd [-c FILE] check [--udc NAME] [PROFILE|FILE ...]\n"
 	      "\n"
 	      "Validate profiles without touching configfs.  PROFILE is a\n"
 	      "name looked up in the profile directories of gadgetd.conf,\n"
-	      "FILE a path to a .ini or .cfg profile.  Without arguments,\n"
-	      "every profile in the profile directories (first match wins\n"
-	      "per name).  Prints every problem as FILE:LINE: message on\n"
-	      "stderr and FILE: ok for each valid profile.  Exit status 1 if\n"
-	      "any profile has an error; warnings alone do not fail.\n",
+	      "FILE a path (with a '/') to a .ini, .cfg or .scheme profile.\n"
+	      "Without arguments, every profile in the profile directories\n"
+	      "(first match wins per name).  --udc NAME also checks that\n"
+	      "each configuration's endpoints fit that UDC (dummy_udc.0,\n"
+	      "49000000.usb-otg, fe980000.usb, ...).  Prints every problem as\n"
+	      "FILE:LINE: message on stderr and FILE: ok for each valid\n"
+	      "profile.  Exit status 1 if any profile has an error; warnings\n"
+	      "alone do not fail.\n",
 	      out);
 }
 
@@ -32,14 +36,6 @@ struct check_list {
 	char **names;
 	size_t n;
 };
-
-static bool check_list_has(const struct check_list *l, const char *name)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (streq(l->names[i], name))
-			return true;
-	return false;
-}
 
 static void check_list_add(struct check_list *l, char *name)
 {
@@ -54,41 +50,17 @@ static void check_list_free(struct check_list *l)
 	free(l->names);
 }
 
-static int check_compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Profile names in the profile dirs, each once, sorted. */
 static void check_collect_names(const struct gadgetd_config *cfg,
 				struct check_list *names)
 {
-	for (char **dir = cfg->profile_dirs; dir && *dir; dir++) {
-		struct dirent *e;
-		DIR *d = opendir(*dir);
+	struct profile_catalog_entry *entries;
+	size_t n;
 
-		/* The second default directory rarely exists. */
-		if (!d)
-			continue;
-		while ((e = readdir(d))) {
-			size_t n = strlen(e->d_name);
-			char *name;
-
-			if (n <= 4 || e->d_name[0] == '.' ||
-			    (!streq(e->d_name + n - 4, ".ini") &&
-			     !streq(e->d_name + n - 4, ".cfg")))
-				continue;
-			name = xstrndup(e->d_name, n - 4);
-			if (check_list_has(names, name))
-				free(name);
-			else
-				check_list_add(names, name);
-		}
-		closedir(d);
-	}
-	if (names->n > 1)
-		qsort(names->names, names->n, sizeof(*names->names),
-		      check_compare_names);
+	profile_catalog_list(cfg->profile_dirs, &entries, &n);
+	for (size_t i = 0; i < n; i++)
+		check_list_add(names, xstrdup(entries[i].name));
+	profile_catalog_entries_free(entries, n);
 }
 
 struct check_diag {
@@ -129,7 +101,8 @@ static void check_print_sorted(const struct diag_list *diags)
 }
 
 /* Returns true when the profile has no error. */
-static bool check_one(const struct gadgetd_config *cfg, const char *name)
+static bool check_one(const struct gadgetd_config *cfg, const char *name,
+		      const char *udc)
 {
 	struct diag_list diags;
 	struct profile *p = NULL;
@@ -137,10 +110,11 @@ static bool check_one(const struct gadgetd_config *cfg, const char *name)
 	bool ok;
 
 	diag_init(&diags);
-	config_load_profile(cfg, name, &p, &diags);
+	if (config_load_profile(cfg, name, &p, &diags) == 0 && udc)
+		endpoint_budget_check(p, udc, &diags);
 	check_print_sorted(&diags);
 	ok = diags.n_errors == 0;
-	if (ok && config_find_profile(cfg, name, &path) == 0)
+	if (ok && profile_catalog_find(cfg->profile_dirs, name, &path) == 0)
 		printf("%s: ok\n", path);
 	free(path);
 	profile_free(p);
@@ -152,11 +126,13 @@ int cli_check(const struct cli_options *opts, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "udc", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct gadgetd_config cfg;
 	struct diag_list diags;
 	struct check_list names = { 0 };
+	const char *udc = NULL;
 	bool ok = true;
 	int c;
 
@@ -165,6 +141,15 @@ int cli_check(const struct cli_options *opts, int argc, char **argv)
 		case 'h':
 			cli_check_usage(stdout);
 			return EXIT_OK;
+		case 'u':
+			udc = optarg;
+			if (!endpoint_budget_knows(udc)) {
+				fprintf(stderr,
+					"gadgetd check: --udc %s: no endpoint table for this UDC (known: %s)\n",
+					udc, endpoint_budget_known_udcs());
+				return EXIT_USAGE;
+			}
+			break;
 		default:
 			cli_check_usage(stderr);
 			return EXIT_USAGE;
@@ -196,7 +181,7 @@ int cli_check(const struct cli_options *opts, int argc, char **argv)
 	}
 
 	for (size_t i = 0; i < names.n; i++)
-		ok &= check_one(&cfg, names.names[i]);
+		ok &= check_one(&cfg, names.names[i], udc);
 
 	check_list_free(&names);
 	config_free(&cfg);

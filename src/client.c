@@ -8,6 +8,7 @@
  * daemon.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "cli.h"
 #include "config.h"
 #include "control.h"
+#include "profile_catalog.h"
 #include "util.h"
 
 static const struct {
@@ -31,14 +33,20 @@ static const struct {
 	  "The profiles in the profile directories; '*' marks the active one,\n"
 	  "invalid ones carry their first error.\n" },
 	{ "switch", "switch PROFILE",
-	  "Switch the gadget to PROFILE (a name or a path).  Returns once the\n"
-	  "new gadget is bound, or waits for a UDC; an invalid profile changes\n"
-	  "nothing, and when the kernel refuses the new one the previous\n"
-	  "profile is bound again.  Exit 1 on failure.\n" },
+	  "Switch the gadget to PROFILE: a name from profile_dirs, or (root\n"
+	  "only) a path, anything with a '/'.  Returns once the new gadget is\n"
+	  "bound, or waits for a UDC; an invalid profile changes nothing, and\n"
+	  "when the kernel refuses the new one the previous profile is bound\n"
+	  "again.  Exit 1 on failure.\n" },
 	{ "reload", "reload",
 	  "Re-read gadgetd.conf and the active profile (as SIGHUP); a changed\n"
 	  "profile is applied again.\n" },
 	{ "up", "up", "Bind the gadget to the UDC again after `down`.\n" },
+	{ "replug", "replug",
+	  "Disconnect the gadget from the host and connect it again, as a\n"
+	  "cable pull would, so that the host enumerates it anew: through the\n"
+	  "UDC's soft_connect, or by unbinding and binding where the UDC has\n"
+	  "none.  The gadget and its profile stay.\n" },
 	{ "down", "down",
 	  "Unbind the gadget from the UDC; the profile stays loaded.\n" },
 	{ "msd", "msd insert LUN FILE [--ro] | msd eject LUN",
@@ -46,33 +54,61 @@ static const struct {
 	  "first mass_storage function, read-only with --ro, or eject the\n"
 	  "medium.  eject forces the medium out even while the host holds it\n"
 	  "(forced_eject); insert is refused while the host holds the old\n"
-	  "one.  A relative FILE is taken from the current directory.\n" },
+	  "one.  FILE is opened here, by you, and passed to the daemon: it\n"
+	  "must be a file you may read and write, or only read (then, as\n"
+	  "with --ro, the host gets it read-only).\n" },
 	{ "link-event", "link-event up|down IFACE",
 	  "Report that a network interface went up or down (ifupdown hooks).\n" },
 };
 
 /*
- * The daemon has another working directory: a relative FILE of `msd
- * insert` becomes absolute here, in argv; *owned is the new string.
+ * The daemon works in "/": a relative FILE of `msd insert`, or a PROFILE
+ * path of `switch`, becomes absolute here, in argv; *owned is the new
+ * string.
  */
-static int client_absolute_file(int argc, char **argv,
-				const struct control_request *req, char **owned)
+static int client_absolute_arg(int argc, char **argv,
+			       const struct control_request *req, char **owned)
 {
-	char cwd[4096];
+	const char *arg = NULL;
 
-	if (req->verb != CONTROL_MSD_INSERT || req->file[0] == '/')
+	if (req->verb == CONTROL_MSD_INSERT)
+		arg = req->file;
+	else if (req->verb == CONTROL_SWITCH &&
+		 profile_catalog_is_path(req->profile))
+		arg = req->profile;
+	if (!arg || arg[0] == '/')
 		return 0;
-	if (!getcwd(cwd, sizeof(cwd)))
-		return -errno;
 	for (int i = 0; i < argc; i++) {
-		if (argv[i] != req->file)
+		int r;
+
+		if (argv[i] != arg)
 			continue;
-		*owned = xasprintf("%s%s%s", cwd, streq(cwd, "/") ? "" : "/",
-				   req->file);
+		r = path_absolute(arg, owned);
+		if (r < 0)
+			return r;
 		argv[i] = *owned;
 		return 0;
 	}
 	return 0;
+}
+
+/*
+ * `msd insert` passes the medium it opened itself (SCM_RIGHTS), so that
+ * the daemon exposes exactly the file this user can open, with the access
+ * this user has, and no rename or link after the check can swap it.  A
+ * file the user may only read goes in read-only.  O_NONBLOCK: a FIFO must
+ * not hang the client either (the daemon refuses anything but a regular
+ * file or a block device).
+ */
+static int client_open_medium(const struct control_request *req)
+{
+	const int flags = O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	int fd = open(req->file, flags | (req->ro ? O_RDONLY : O_RDWR));
+
+	if (fd < 0 && !req->ro &&
+	    (errno == EACCES || errno == EPERM || errno == EROFS))
+		fd = open(req->file, flags | O_RDONLY);
+	return fd < 0 ? -errno : fd;
 }
 
 static int client_usage(const char *verb, FILE *out)
@@ -124,7 +160,7 @@ int cli_client(const struct cli_options *opts, int argc, char **argv)
 	struct control_request req;
 	enum control_status status;
 	char err[256], *body = NULL, *path, *file = NULL;
-	int fd, r, code;
+	int fd, r, code, medium = -1;
 
 	if (client_wants_help(argc, argv)) {
 		client_usage(argv[0], stdout);
@@ -135,12 +171,24 @@ int cli_client(const struct cli_options *opts, int argc, char **argv)
 		client_usage(argv[0], stderr);
 		return EXIT_USAGE;
 	}
-	r = client_absolute_file(argc, argv, &req, &file);
+	r = client_absolute_arg(argc, argv, &req, &file);
 	if (r < 0) {
 		fprintf(stderr,
 			"gadgetd: %s: cannot get the current directory: %s\n",
-			req.file, strerror(-r));
+			req.verb == CONTROL_SWITCH ? req.profile : req.file,
+			strerror(-r));
 		return EXIT_FAILED;
+	}
+	if (req.verb == CONTROL_MSD_INSERT) {
+		medium = client_open_medium(&req);
+		if (medium < 0) {
+			/* The daemon's own wording for a file it could not
+			 * take, which this check used to be. */
+			fprintf(stderr, "msd insert: %s: %s\n",
+				file ? file : req.file, strerror(-medium));
+			free(file);
+			return EXIT_FAILED;
+		}
 	}
 	path = client_socket_path(opts);
 	fd = control_connect(path);
@@ -149,11 +197,15 @@ int cli_client(const struct cli_options *opts, int argc, char **argv)
 			path, strerror(-fd));
 		free(path);
 		free(file);
+		if (medium >= 0)
+			close(medium);
 		return EXIT_UNREACHABLE;
 	}
-	r = control_transact(fd, argc, argv, CONTROL_CLIENT_TIMEOUT_MS, &status,
-			     &body);
+	r = control_transact(fd, argc, argv, medium, CONTROL_CLIENT_TIMEOUT_MS,
+			     &status, &body);
 	close(fd);
+	if (medium >= 0)
+		close(medium);
 	if (r == -EMSGSIZE || r == -EINVAL) {
 		fprintf(stderr, "gadgetd: %s: request too large or not text\n",
 			argv[0]);

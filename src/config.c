@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "ini_reader.h"
+#include "profile_catalog.h"
 #include "profile_load.h"
 #include "util.h"
 
@@ -284,7 +285,9 @@ int config_load(const char *path, bool must_exist, struct gadgetd_config *cfg,
 		return r;
 	}
 	if (r < 0) {
-		diag_error(diags, path, 0, "%s", strerror(-r));
+		diag_error(diags, path, 0, "%s",
+			   r == -EINVAL ? READ_REGULAR_FILE_NOT_REGULAR
+					: strerror(-r));
 		return r;
 	}
 
@@ -313,41 +316,6 @@ int config_load(const char *path, bool must_exist, struct gadgetd_config *cfg,
 
 /* ---- profiles ---- */
 
-static bool config_has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n > m && streq(s + n - m, suffix);
-}
-
-int config_find_profile(const struct gadgetd_config *cfg, const char *name,
-			char **path)
-{
-	static const char *const exts[] = { ".ini", ".cfg" };
-
-	*path = NULL;
-	if (strchr(name, '/') || config_has_suffix(name, ".ini") ||
-	    config_has_suffix(name, ".cfg")) {
-		*path = xstrdup(name);
-		return 0;
-	}
-	if (!*name)
-		return -ENOENT;
-	for (char **dir = cfg->profile_dirs; dir && *dir; dir++) {
-		for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
-			char *candidate =
-				xasprintf("%s/%s%s", *dir, name, exts[i]);
-
-			if (access(candidate, F_OK) == 0) {
-				*path = candidate;
-				return 0;
-			}
-			free(candidate);
-		}
-	}
-	return -ENOENT;
-}
-
 static char *config_dirs_text(const struct gadgetd_config *cfg)
 {
 	char *text = xstrdup("");
@@ -369,7 +337,7 @@ int config_load_profile(const struct gadgetd_config *cfg, const char *name,
 	int r, v;
 
 	*out = NULL;
-	r = config_find_profile(cfg, name, &path);
+	r = profile_catalog_find(cfg->profile_dirs, name, &path);
 	if (r < 0) {
 		char *dirs = config_dirs_text(cfg);
 

@@ -28,7 +28,7 @@ struct gadgetd_config {
 	struct profile_gadget gadget_defaults; /* [gadget] */
 };
 
-/* Built-in defaults (SPEC 3.1), no file read. */
+/* Built-in defaults (gadgetd.conf(5)), no file read. */
 void config_init_defaults(struct gadgetd_config *cfg);
 /*
  * Read path over the defaults.  A missing file at the default path is not
@@ -39,15 +39,9 @@ int config_load(const char *path, bool must_exist, struct gadgetd_config *cfg,
 void config_free(struct gadgetd_config *cfg);
 
 /*
- * Resolve a PROFILE argument: a path (contains '/' or ends in .ini/.cfg)
- * is used as is; a name is looked up as NAME.ini then NAME.cfg in each
- * profile dir.  Returns 0 with *path allocated, or -ENOENT.
+ * Find name (profile_catalog_find() in profile_dirs), load it, merge the
+ * [gadget] defaults, validate.  The one way every verb loads a profile.
  */
-int config_find_profile(const struct gadgetd_config *cfg, const char *name,
-			char **path);
-
-/* Load, merge the [gadget] defaults, validate.  The one way every verb
- * loads a profile. */
 int config_load_profile(const struct gadgetd_config *cfg, const char *name,
 			struct profile **out, struct diag_list *diags);
 

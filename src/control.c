@@ -25,6 +25,7 @@ static const char *const control_verb_names[] = {
 	[CONTROL_RELOAD] = "reload",
 	[CONTROL_UP] = "up",
 	[CONTROL_DOWN] = "down",
+	[CONTROL_REPLUG] = "replug",
 	[CONTROL_MSD_INSERT] = "msd insert",
 	[CONTROL_MSD_EJECT] = "msd eject",
 	[CONTROL_LINK_EVENT] = "link-event",
@@ -171,6 +172,7 @@ int control_request_parse(int argc, char *const *argv,
 		{ "reload", CONTROL_RELOAD },
 		{ "up", CONTROL_UP },
 		{ "down", CONTROL_DOWN },
+		{ "replug", CONTROL_REPLUG },
 	};
 	const char *verb;
 
@@ -372,7 +374,8 @@ struct control_server {
 	control_handler_fn fn;
 	void *data;
 	struct control_client *clients;
-	size_t n_clients;
+	size_t n_clients; /* other users' */
+	size_t n_root_clients; /* root's, counted apart */
 };
 
 static void control_client_free(struct control_client *c)
@@ -386,7 +389,12 @@ static void control_client_free(struct control_client *c)
 			break;
 		}
 	}
-	s->n_clients--;
+	if (c->peer.uid == 0)
+		s->n_root_clients--;
+	else
+		s->n_clients--;
+	if (c->peer.passed_fd >= 0)
+		close(c->peer.passed_fd);
 	event_source_free(c->io);
 	event_source_free(c->deadline);
 	close(c->fd);
@@ -491,6 +499,41 @@ static void control_client_handle(struct control_client *c, char *buf,
 	free(body);
 }
 
+/*
+ * One request, and the file it may carry.  Room for one descriptor only:
+ * the kernel drops (closes) any more that a client sends (MSG_CTRUNC).
+ */
+static ssize_t control_client_receive(struct control_client *c, char *buf,
+				      size_t size)
+{
+	union {
+		struct cmsghdr align;
+		char space[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct iovec iov = { .iov_base = buf, .iov_len = size };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control.space,
+		.msg_controllen = sizeof(control.space),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	/* MSG_TRUNC: the real size of a request too large for buf. */
+	n = recvmsg(c->fd, &msg, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return n;
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET ||
+		    cm->cmsg_type != SCM_RIGHTS ||
+		    cm->cmsg_len < CMSG_LEN(sizeof(int)))
+			continue;
+		memcpy(&c->peer.passed_fd, CMSG_DATA(cm), sizeof(int));
+	}
+	return n;
+}
+
 static void control_client_readable(struct event_source *source, int fd,
 				    uint32_t events, void *data)
 {
@@ -499,9 +542,9 @@ static void control_client_readable(struct event_source *source, int fd,
 	ssize_t n;
 
 	(void)source;
+	(void)fd;
 	(void)events;
-	/* MSG_TRUNC: the real size of a request too large for buf. */
-	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+	n = control_client_receive(c, buf, sizeof(buf));
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n > 0)
@@ -520,19 +563,44 @@ static void control_client_timeout(struct event_source *source, void *data)
 	control_client_free(c);
 }
 
+/* Connections open for uid, root's included. */
+static size_t control_clients_of(const struct control_server *s, uid_t uid)
+{
+	size_t n = 0;
+
+	for (const struct control_client *c = s->clients; c; c = c->next)
+		n += c->peer.uid == uid;
+	return n;
+}
+
+/*
+ * Whether uid may open one more connection.  Root's connections have a
+ * budget of their own, so that root's `status` answers however many other
+ * users hold open; everybody else shares the rest, at most
+ * CONTROL_MAX_CLIENTS_PER_UID each.
+ */
+static bool control_accept_allowed(const struct control_server *s, uid_t uid)
+{
+	if (uid == 0)
+		return s->n_root_clients < CONTROL_MAX_CLIENTS;
+	return s->n_clients < CONTROL_MAX_CLIENTS &&
+	       control_clients_of(s, uid) < CONTROL_MAX_CLIENTS_PER_UID;
+}
+
 static void control_accept_one(struct control_server *s, int fd)
 {
 	struct control_client *c;
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 
-	if (s->n_clients >= CONTROL_MAX_CLIENTS) {
-		log_debug("control: %d connections open, refusing another",
-			  CONTROL_MAX_CLIENTS);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
 		close(fd);
 		return;
 	}
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+	if (!control_accept_allowed(s, cred.uid)) {
+		log_debug(
+			"control: uid %u has too many connections open, refusing another",
+			(unsigned int)cred.uid);
 		close(fd);
 		return;
 	}
@@ -542,6 +610,7 @@ static void control_accept_one(struct control_server *s, int fd)
 	c->peer.pid = cred.pid;
 	c->peer.uid = cred.uid;
 	c->peer.gid = cred.gid;
+	c->peer.passed_fd = -1;
 	c->peer.may_change = control_peer_may_change(cred.uid, cred.gid,
 						     s->have_group, s->group);
 	if (event_loop_add_io(s->loop, fd, EPOLLIN, control_client_readable, c,
@@ -556,7 +625,10 @@ static void control_accept_one(struct control_server *s, int fd)
 	}
 	c->next = s->clients;
 	s->clients = c;
-	s->n_clients++;
+	if (cred.uid == 0)
+		s->n_root_clients++;
+	else
+		s->n_clients++;
 }
 
 static void control_server_readable(struct event_source *source, int fd,
@@ -604,6 +676,44 @@ static int control_mkdir_parents(const char *path)
 			break;
 		}
 		*p = '/';
+	}
+	free(dir);
+	return r;
+}
+
+/*
+ * The socket's directory: whoever may write there could replace the
+ * socket with a link to any file, which the daemon would then chown on
+ * the next reload.  So it must be ours (root's) and writable by nobody
+ * else; why not, in err.
+ */
+static int control_check_dir(const char *path, char *err, size_t err_size)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	struct stat st;
+	int r = 0;
+
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	if (lstat(dir, &st) < 0) {
+		r = -errno;
+		snprintf(err, err_size, "%s: %s", dir, strerror(-r));
+	} else if (!S_ISDIR(st.st_mode)) {
+		r = -ENOTDIR;
+		snprintf(err, err_size, "%s: not a directory", dir);
+	} else if (st.st_uid != geteuid() || (st.st_mode & 022)) {
+		r = -EPERM;
+		snprintf(
+			err, err_size,
+			"%s: owned by uid %u, mode %03o: the socket's directory must be owned by uid %u and not writable by group or others",
+			dir, (unsigned int)st.st_uid,
+			(unsigned int)(st.st_mode & 07777),
+			(unsigned int)geteuid());
 	}
 	free(dir);
 	return r;
@@ -663,7 +773,8 @@ int control_server_set_group(struct control_server *s, const char *group)
 	int r;
 
 	control_resolve_group(s, group);
-	if (chown(s->path, 0, s->have_group ? s->group : 0) < 0) {
+	/* lchown: never through a link, whatever replaced the socket. */
+	if (lchown(s->path, 0, s->have_group ? s->group : 0) < 0) {
 		r = -errno;
 		log_warning("control: chown %s: %s", s->path, strerror(-r));
 		return r;
@@ -678,6 +789,7 @@ int control_server_new(struct event_loop *loop, const char *path,
 {
 	struct control_server *s;
 	struct sockaddr_un addr;
+	char dir_err[PATH_MAX + 160];
 	mode_t old_umask;
 	int r;
 
@@ -687,6 +799,11 @@ int control_server_new(struct event_loop *loop, const char *path,
 	r = control_mkdir_parents(path);
 	if (r < 0)
 		return r;
+	r = control_check_dir(path, dir_err, sizeof(dir_err));
+	if (r < 0) {
+		log_error("control socket %s: %s", path, dir_err);
+		return r;
+	}
 	r = control_take_over(path);
 	if (r < 0)
 		return r;
@@ -715,12 +832,14 @@ int control_server_new(struct event_loop *loop, const char *path,
 		return r;
 	}
 	s->path = xstrdup(path);
-	if (chmod(path, 0660) < 0 || listen(s->fd, 16) < 0) {
+	/* bind() made it 0660 already (the umask above): no chmod, which
+	 * would follow a link. */
+	if (listen(s->fd, 16) < 0) {
 		r = -errno;
 		goto fail;
 	}
 	control_resolve_group(s, group);
-	if (chown(path, 0, s->have_group ? s->group : 0) < 0 &&
+	if (lchown(path, 0, s->have_group ? s->group : 0) < 0 &&
 	    geteuid() == 0) {
 		r = -errno;
 		goto fail;
@@ -762,7 +881,7 @@ void control_server_set_deadline(struct control_server *s,
 
 size_t control_server_n_clients(const struct control_server *s)
 {
-	return s->n_clients;
+	return s->n_clients + s->n_root_clients;
 }
 
 /* ---- the client side ---- */
@@ -786,8 +905,33 @@ int control_connect(const char *path)
 	return fd;
 }
 
-int control_transact(int fd, int argc, char *const *argv, int timeout_ms,
-		     enum control_status *status, char **body)
+static int control_send_request(int fd, const char *req, size_t len,
+				int pass_fd)
+{
+	union {
+		struct cmsghdr align;
+		char space[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct iovec iov = { .iov_base = (void *)req, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (pass_fd >= 0) {
+		struct cmsghdr *cm;
+
+		memset(&control, 0, sizeof(control));
+		msg.msg_control = control.space;
+		msg.msg_controllen = sizeof(control.space);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
+	}
+	return sendmsg(fd, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+int control_transact(int fd, int argc, char *const *argv, int pass_fd,
+		     int timeout_ms, enum control_status *status, char **body)
 {
 	char req[CONTROL_REQUEST_MAX];
 	const char *b;
@@ -800,8 +944,9 @@ int control_transact(int fd, int argc, char *const *argv, int timeout_ms,
 	r = control_request_encode(argc, argv, req, sizeof(req), &len);
 	if (r < 0)
 		return r;
-	if (send(fd, req, len, MSG_NOSIGNAL) < 0)
-		return -errno;
+	r = control_send_request(fd, req, len, pass_fd);
+	if (r < 0)
+		return r;
 	do {
 		r = poll(&pfd, 1, timeout_ms);
 	} while (r < 0 && errno == EINTR);

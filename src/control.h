@@ -12,7 +12,12 @@
  * The server never lets a client block the loop: sockets are non-blocking,
  * a client gets CONTROL_DEADLINE_MS to send its request, a response that
  * does not fit the socket at once drops the client, and at most
- * CONTROL_MAX_CLIENTS connections are served at a time.
+ * CONTROL_MAX_CLIENTS connections are served at a time, of them at most
+ * CONTROL_MAX_CLIENTS_PER_UID for one user; root's connections are counted
+ * apart, so that no other user can keep root out (gadgetd.conf(5)).
+ *
+ * A request may carry one open file descriptor (SCM_RIGHTS): `msd insert`
+ * passes the medium the client itself opened.
  */
 #ifndef GADGETD_CONTROL_H
 #define GADGETD_CONTROL_H
@@ -30,6 +35,7 @@
 #define CONTROL_RESPONSE_MAX 65536
 #define CONTROL_DEADLINE_MS 2000
 #define CONTROL_MAX_CLIENTS 32
+#define CONTROL_MAX_CLIENTS_PER_UID 4
 /* Client side: a switch may load kernel modules; be generous. */
 #define CONTROL_CLIENT_TIMEOUT_MS 60000
 
@@ -40,6 +46,7 @@ enum control_verb {
 	CONTROL_RELOAD,
 	CONTROL_UP,
 	CONTROL_DOWN,
+	CONTROL_REPLUG,
 	CONTROL_MSD_INSERT,
 	CONTROL_MSD_EJECT,
 	CONTROL_LINK_EVENT,
@@ -68,7 +75,7 @@ const char *control_verb_name(enum control_verb verb);
 /* Verbs that change the daemon's state need root or socket_group. */
 bool control_verb_changes(enum control_verb verb);
 const char *control_status_word(enum control_status status);
-/* The exit status (SPEC 2) the client returns for a response status. */
+/* The exit status (gadgetd(8)) the client returns for a response status. */
 int control_status_exit_code(enum control_status status);
 
 /*
@@ -103,6 +110,9 @@ struct control_peer {
 	uid_t uid;
 	gid_t gid;
 	bool may_change;
+	/* The file the request carried (SCM_RIGHTS), or -1.  The server
+	 * closes it once the handler returns. */
+	int passed_fd;
 };
 
 /* The handler writes the body to reply->body and sets reply->status. */
@@ -118,9 +128,12 @@ typedef void (*control_handler_fn)(const struct control_request *req,
 struct control_server;
 
 /*
- * Listen on path (its directory is made, 0755, when missing).  A socket
- * that a running daemon answers on is -EADDRINUSE; a stale one is replaced.
- * The socket is mode 0660, owned by root and group (NULL or "": root's).
+ * Listen on path.  Its directory is made, 0755, when missing; an existing
+ * one must be a directory owned by root and not writable by group or
+ * others (-EPERM), since whoever can write there could swap the socket
+ * for a link to a file the daemon then chowns.  A socket that a running
+ * daemon answers on is -EADDRINUSE; a stale one is replaced.  The socket
+ * is mode 0660, owned by root and group (NULL or "": root's).
  */
 int control_server_new(struct event_loop *loop, const char *path,
 		       const char *group, control_handler_fn fn, void *data,
@@ -143,10 +156,11 @@ bool control_peer_may_change(uid_t uid, gid_t gid, bool have_group,
  */
 int control_connect(const char *path);
 /*
- * Send argv as one request on fd and wait up to timeout_ms for the
- * response.  *body is allocated (NUL-terminated).
+ * Send argv as one request on fd, with pass_fd (SCM_RIGHTS) unless it is
+ * -1, and wait up to timeout_ms for the response.  *body is allocated
+ * (NUL-terminated).
  */
-int control_transact(int fd, int argc, char *const *argv, int timeout_ms,
-		     enum control_status *status, char **body);
+int control_transact(int fd, int argc, char *const *argv, int pass_fd,
+		     int timeout_ms, enum control_status *status, char **body);
 
 #endif

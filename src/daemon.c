@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -28,7 +29,8 @@
 #include "cli.h"
 #include "config.h"
 #include "control.h"
-#include "daemon.h"
+#include "daemon_state.h"
+#include "endpoint_budget.h"
 #include "event_loop.h"
 #include "hooks.h"
 #include "ifupdown.h"
@@ -39,6 +41,7 @@
 #include "net.h"
 #include "notify.h"
 #include "plan.h"
+#include "profile_catalog.h"
 #include "status.h"
 #include "udc.h"
 #include "uevent.h"
@@ -95,6 +98,8 @@ struct daemon {
 	struct net *net;
 	/* Host-link check after "configured" (once per host session). */
 	struct event_source *net_timer;
+	/* `replug`: connects the UDC again after DAEMON_REPLUG_GAP_MS. */
+	struct event_source *replug_timer;
 	struct link_check link_check;
 	bool net_checked;
 	/* Last `link-event` from the ifupdown hook: "up IFACE"/"down IFACE". */
@@ -694,8 +699,29 @@ static void daemon_net_step(struct event_source *source, void *data)
 		d->link_check.outcome = NULL;
 		return;
 	}
-	daemon_net_follow(d, link_check_due(&d->link_check,
-					    net_probe_read(d->net)));
+	daemon_net_follow(
+		d, link_check_due(&d->link_check, net_probe_read(d->net)));
+}
+
+/*
+ * The gadget side of a link got carrier: the host selected its data
+ * interface.  A check that ended with host-inactive (no such interface in
+ * its looks) is over too early for a host whose driver came later than
+ * that, the first plug into a PC: check that host's link after all.
+ */
+static void daemon_net_carrier(void *data, const char *ifname)
+{
+	struct daemon *d = data;
+	const char *outcome = d->link_check.outcome;
+
+	if (!d->state_known || d->state != DAEMON_CONFIGURED || d->net_timer ||
+	    !outcome || !streq(outcome, "host-inactive"))
+		return;
+	log_info("network: %s: the host selected its data interface after "
+		 "all; checking the link",
+		 ifname);
+	d->net_checked = false;
+	daemon_net_follow(d, link_check_start(&d->link_check));
 }
 
 static void daemon_net_watch(struct daemon *d, bool configured)
@@ -868,6 +894,27 @@ static char *daemon_diags_summary(const struct diag_list *diags,
 }
 
 /*
+ * The UDC a profile is about to be bound to, for its endpoint budget: the
+ * one bound now, else the one configured, else (udc = auto) the first free
+ * one.  NULL when there is none yet: the budget is then not checked.
+ */
+static char *daemon_budget_udc(const struct daemon *d)
+{
+	char *udc = NULL, *busy = NULL, *holder = NULL;
+
+	if (d->bound_udc)
+		return xstrdup(d->bound_udc);
+	if (!daemon_udc_auto(d))
+		return xstrdup(daemon_udc_wanted(d));
+	if (udc_find_free(d->udc_class_dir, d->gadgets_dir, d->cfg.gadget, &udc,
+			  &busy, &holder) < 0)
+		udc = NULL;
+	free(busy);
+	free(holder);
+	return udc;
+}
+
+/*
  * Load, validate and plan a profile, touching nothing.  On failure the
  * FILE:LINE lines go to out (when not NULL) and *msg is the summary.
  */
@@ -882,6 +929,18 @@ static int daemon_prepare(struct daemon *d, const char *name,
 
 	diag_init(&diags);
 	r = config_load_profile(&d->cfg, name, &p, &diags);
+	if (r == 0) {
+		/* Before configfs is touched: a profile whose endpoints the
+		 * UDC cannot give fails at bind with a bare ENODEV. */
+		char *udc = daemon_budget_udc(d);
+
+		if (udc && endpoint_budget_check(p, udc, &diags) == -E2BIG) {
+			profile_free(p);
+			p = NULL;
+			r = -E2BIG;
+		}
+		free(udc);
+	}
 	if (r == 0) {
 		memset(plan_out, 0, sizeof(*plan_out));
 		r = plan_build(p, &env, plan_out, &diags);
@@ -1149,71 +1208,13 @@ static void daemon_status(struct daemon *d, bool json, FILE *out)
 	status_clear(&st);
 }
 
-struct daemon_listed {
-	char *name;
-	char *path;
-};
-
-static int daemon_listed_compare(const void *a, const void *b)
-{
-	return strcmp(((const struct daemon_listed *)a)->name,
-		      ((const struct daemon_listed *)b)->name);
-}
-
-static bool daemon_profile_file(const char *file, char **stem)
-{
-	static const char *const exts[] = { ".ini", ".cfg" };
-	size_t len = strlen(file);
-
-	if (file[0] == '.')
-		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
-		size_t n = strlen(exts[i]);
-
-		if (len > n && streq(file + len - n, exts[i])) {
-			*stem = xstrndup(file, len - n);
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Profiles in profile_dirs, by name; the first dir that has a name wins,
- * as config_find_profile() decides. */
+/* Profiles in profile_dirs, by name (profile_catalog_list()). */
 static void daemon_list(struct daemon *d, bool json, FILE *out)
 {
-	struct daemon_listed *items = NULL;
-	size_t n = 0;
+	struct profile_catalog_entry *items;
+	size_t n;
 
-	for (char **dir = d->cfg.profile_dirs; dir && *dir; dir++) {
-		struct dirent *e;
-		DIR *dh = opendir(*dir);
-
-		if (!dh)
-			continue;
-		while ((e = readdir(dh))) {
-			char *stem, *path;
-			bool seen = false;
-
-			if (!daemon_profile_file(e->d_name, &stem))
-				continue;
-			for (size_t i = 0; i < n; i++)
-				if (streq(items[i].name, stem))
-					seen = true;
-			if (seen ||
-			    config_find_profile(&d->cfg, stem, &path) < 0) {
-				free(stem);
-				continue;
-			}
-			items = xreallocarray(items, n + 1, sizeof(*items));
-			items[n].name = stem;
-			items[n].path = path;
-			n++;
-		}
-		closedir(dh);
-	}
-	if (n)
-		qsort(items, n, sizeof(*items), daemon_listed_compare);
+	profile_catalog_list(d->cfg.profile_dirs, &items, &n);
 	if (json)
 		fputs("{\"profiles\":[", out);
 	for (size_t i = 0; i < n; i++) {
@@ -1252,12 +1253,10 @@ static void daemon_list(struct daemon *d, bool json, FILE *out)
 		free(err);
 		profile_free(p);
 		diag_clear(&diags);
-		free(items[i].name);
-		free(items[i].path);
 	}
 	if (json)
 		fputs("]}\n", out);
-	free(items);
+	profile_catalog_entries_free(items, n);
 }
 
 static enum control_status daemon_up(struct daemon *d, FILE *out)
@@ -1287,25 +1286,33 @@ static enum control_status daemon_up(struct daemon *d, FILE *out)
 	return CONTROL_OK;
 }
 
-static enum control_status daemon_down(struct daemon *d, FILE *out)
+/* Stop the links and unbind; what the kernel refused goes to out, after
+ * prefix. */
+static int daemon_unbind(struct daemon *d, const char *prefix, FILE *out)
 {
 	struct apply_error err = { 0 };
 	int r;
 
-	if (!d->built) {
-		fprintf(out, "no gadget to unbind (state %s)\n",
-			daemon_state_name(d->state));
-		return CONTROL_FAILED;
-	}
 	net_stop(d->net);
 	r = applier_unbind(d->applier, &err);
 	if (r < 0) {
 		char *msg = daemon_apply_error_text(&err, r);
 
-		fprintf(out, "%s\n", msg);
+		fprintf(out, "%s%s\n", prefix, msg);
 		free(msg);
+	}
+	return r;
+}
+
+static enum control_status daemon_down(struct daemon *d, FILE *out)
+{
+	if (!d->built) {
+		fprintf(out, "no gadget to unbind (state %s)\n",
+			daemon_state_name(d->state));
 		return CONTROL_FAILED;
 	}
+	if (daemon_unbind(d, "", out) < 0)
+		return CONTROL_FAILED;
 	d->admin_down = true;
 	log_info("gadget %s: unbound on request", d->cfg.gadget);
 	daemon_sync(d, "down");
@@ -1314,8 +1321,101 @@ static enum control_status daemon_down(struct daemon *d, FILE *out)
 	return CONTROL_OK;
 }
 
-static enum control_status
-daemon_msd(struct daemon *d, const struct control_request *req, FILE *out)
+/*
+ * How long `replug` leaves the host without the device: long enough for a
+ * hub to see the disconnect (USB 2.0 asks at least 2.5 us of SE0; hubs
+ * debounce for 100 ms), short enough that nobody notices the wait.
+ */
+#define DAEMON_REPLUG_GAP_MS 200
+
+static void daemon_replug_connect(struct event_source *source, void *data)
+{
+	struct daemon *d = data;
+	int r;
+
+	event_source_free(source);
+	d->replug_timer = NULL;
+	if (!d->bound_udc)
+		return;
+	r = udc_soft_connect(d->udc_class_dir, d->bound_udc, true);
+	if (r < 0)
+		log_warning("udc %s: replug: soft_connect connect: %s",
+			    d->bound_udc, strerror(-r));
+	else
+		log_info("udc %s: replug: connected again", d->bound_udc);
+}
+
+/*
+ * The host sees the device go and come back, as at a cable pull, and
+ * enumerates it again.  Through the UDC's soft_connect (the pull-up off,
+ * DAEMON_REPLUG_GAP_MS, on again), which leaves the gadget bound; a UDC
+ * without it, or whose soft_connect does not re-enumerate
+ * (udc_soft_connect_reenumerates()), gets an unbind and a bind instead.
+ */
+static enum control_status daemon_replug(struct daemon *d, FILE *out)
+{
+	char *udc;
+	int r, soft = -EOPNOTSUPP;
+	bool reenumerates;
+
+	if (!d->built || !d->bound_udc || d->admin_down) {
+		fprintf(out, "replug: no gadget bound (state %s)\n",
+			daemon_state_name(d->state));
+		return CONTROL_FAILED;
+	}
+	if (d->replug_timer) {
+		fprintf(out, "replug: %s is being replugged already\n",
+			d->bound_udc);
+		return CONTROL_FAILED;
+	}
+	reenumerates = udc_soft_connect_reenumerates(d->bound_udc);
+	if (reenumerates)
+		soft = udc_soft_connect(d->udc_class_dir, d->bound_udc, false);
+	if (soft == 0) {
+		r = event_loop_add_timer(
+			d->loop, DAEMON_REPLUG_GAP_MS * 1000ULL, false,
+			daemon_replug_connect, d, &d->replug_timer);
+		if (r < 0) {
+			d->replug_timer = NULL;
+			udc_soft_connect(d->udc_class_dir, d->bound_udc, true);
+			fprintf(out, "replug: timer: %s\n", strerror(-r));
+			return CONTROL_FAILED;
+		}
+		log_info("udc %s: replug: disconnected", d->bound_udc);
+		fprintf(out, "%s: disconnected, connecting again in %d ms\n",
+			d->bound_udc, DAEMON_REPLUG_GAP_MS);
+		return CONTROL_OK;
+	}
+	log_info("udc %s: replug: %s%s; unbinding and binding instead",
+		 d->bound_udc,
+		 reenumerates ? "soft_connect: "
+			      : "its soft_connect does not re-enumerate",
+		 reenumerates ? strerror(-soft) : "");
+	udc = xstrdup(d->bound_udc);
+	if (daemon_unbind(d, "replug: ", out) < 0) {
+		free(udc);
+		return CONTROL_FAILED;
+	}
+	/* Not admin_down: the sync binds it again at once. */
+	daemon_sync(d, "replug");
+	if (!d->bound_udc || d->bind_refused) {
+		fprintf(out, "replug: %s\n",
+			d->error ? d->error : "bind refused");
+		free(udc);
+		return CONTROL_FAILED;
+	}
+	fprintf(out, "%s: unbound and bound again (%s%s)\n", udc,
+		reenumerates ? "soft_connect: "
+			     : "its soft_connect does not re-enumerate",
+		reenumerates ? strerror(-soft) : "");
+	free(udc);
+	return CONTROL_OK;
+}
+
+static enum control_status daemon_msd(struct daemon *d,
+				      const struct control_request *req,
+				      const struct control_peer *peer,
+				      FILE *out)
 {
 	if (!d->built || !d->profile) {
 		fprintf(out, "%s: no gadget is built\n",
@@ -1324,8 +1424,36 @@ daemon_msd(struct daemon *d, const struct control_request *req, FILE *out)
 	}
 	if (req->verb == CONTROL_MSD_INSERT)
 		return msd_insert(d->gadget_dir, d->profile, req->lun,
-				  req->file, req->ro, out);
+				  req->file, peer->passed_fd, req->ro, out);
 	return msd_eject(d->gadget_dir, d->profile, req->lun, out);
+}
+
+/*
+ * What only root may ask (gadgetd.conf(5), socket_group): a profile by path
+ * (a group member names profiles from profile_dirs, which root keeps),
+ * a medium the daemon opens itself by name (a member passes the file it
+ * opened), and link-event (the ifupdown hooks, run as root).  NULL when
+ * the request is allowed.
+ */
+static const char *daemon_root_only(const struct control_request *req,
+				    const struct control_peer *peer)
+{
+	if (peer->uid == 0)
+		return NULL;
+	switch (req->verb) {
+	case CONTROL_SWITCH:
+		return profile_catalog_is_path(req->profile)
+			       ? "a profile path needs root; name a profile from profile_dirs"
+			       : NULL;
+	case CONTROL_MSD_INSERT:
+		return peer->passed_fd < 0
+			       ? "a file named by path needs root; pass the opened file (the gadgetd client does)"
+			       : NULL;
+	case CONTROL_LINK_EVENT:
+		return "it needs root";
+	default:
+		return NULL;
+	}
 }
 
 static void daemon_handle_request(const struct control_request *req,
@@ -1333,12 +1461,29 @@ static void daemon_handle_request(const struct control_request *req,
 				  struct control_reply *reply, void *data)
 {
 	struct daemon *d = data;
+	const char *denied;
 
 	if (control_verb_changes(req->verb))
 		log_info("control: %s%s%s from pid %d uid %u",
 			 control_verb_name(req->verb), req->profile ? " " : "",
 			 req->profile ? req->profile : "", (int)peer->pid,
 			 (unsigned int)peer->uid);
+	denied = daemon_root_only(req, peer);
+	if (denied) {
+		fprintf(reply->body, "permission denied: %s: %s (uid %u)\n",
+			control_verb_name(req->verb), denied,
+			(unsigned int)peer->uid);
+		reply->status = CONTROL_DENIED;
+		return;
+	}
+	if (req->verb == CONTROL_SWITCH &&
+	    profile_catalog_is_path(req->profile) && req->profile[0] != '/') {
+		/* The daemon works in "/"; the client sends absolute paths. */
+		fprintf(reply->body, "switch: %s: not an absolute path\n",
+			req->profile);
+		reply->status = CONTROL_USAGE;
+		return;
+	}
 	switch (req->verb) {
 	case CONTROL_STATUS:
 		daemon_status(d, req->json, reply->body);
@@ -1361,9 +1506,12 @@ static void daemon_handle_request(const struct control_request *req,
 	case CONTROL_DOWN:
 		reply->status = daemon_down(d, reply->body);
 		break;
+	case CONTROL_REPLUG:
+		reply->status = daemon_replug(d, reply->body);
+		break;
 	case CONTROL_MSD_INSERT:
 	case CONTROL_MSD_EJECT:
-		reply->status = daemon_msd(d, req, reply->body);
+		reply->status = daemon_msd(d, req, peer, reply->body);
 		break;
 	case CONTROL_LINK_EVENT:
 		if (!req->iface || !*req->iface) {
@@ -1573,6 +1721,7 @@ static void daemon_free(struct daemon *d)
 	daemon_ffs_stop(d);
 	daemon_kernel_bind_stop(d);
 	daemon_net_stop(d);
+	event_source_free(d->replug_timer);
 	if (d->signal_fd >= 0)
 		close(d->signal_fd);
 	if (d->uevent_fd >= 0)
@@ -1643,29 +1792,52 @@ static void daemon_start_gadget(struct daemon *d)
 	free(text);
 }
 
-static int daemon_write_pidfile(const char *path, pid_t pid)
+/*
+ * The pid file is locked (flock) for as long as this daemon runs: a second
+ * daemon given the same file stops before it touches anything, and only
+ * the daemon that holds the lock writes or removes the file (gadgetd(8)).
+ * The lock belongs to the open file, so it passes to the --background
+ * child with the descriptor.  O_NOFOLLOW: never written through a link.
+ */
+static int daemon_lock_pidfile(const char *path, int *fd_out)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd, r = 0;
+	struct stat st;
+	int fd, r;
 
-	/* Written whole under another name, then renamed: a reader never
-	 * sees a half-written pid. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
+		  0644);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
 		r = -errno;
-		goto out;
+		goto fail;
 	}
-	if (dprintf(fd, "%d\n", (int)pid) < 0)
-		r = -EIO;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-out:
-	free(tmp);
+	if (!S_ISREG(st.st_mode)) {
+		r = -EINVAL;
+		goto fail;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		r = errno == EWOULDBLOCK ? -EADDRINUSE : -errno;
+		goto fail;
+	}
+	*fd_out = fd;
+	return 0;
+fail:
+	close(fd);
 	return r;
+}
+
+/* A reader may see the file empty for an instant, never a wrong pid. */
+static int daemon_write_pid(int fd, pid_t pid)
+{
+	char text[32];
+	int n = snprintf(text, sizeof(text), "%d\n", (int)pid);
+
+	if (ftruncate(fd, 0) < 0)
+		return -errno;
+	if (pwrite(fd, text, (size_t)n, 0) != n)
+		return -EIO;
+	return 0;
 }
 
 static void daemon_usage(FILE *out)
@@ -1739,7 +1911,7 @@ static int daemon_parse_args(int argc, char **argv, struct daemon_args *a)
  * (hooks) a child of the process that reaps them.  Returns the write end of
  * the readiness pipe in the child; the parent never returns.
  */
-static int daemon_background(const char *pidfile)
+static int daemon_background(int pidfile_fd)
 {
 	int pipefd[2], status;
 	char byte;
@@ -1761,11 +1933,11 @@ static int daemon_background(const char *pidfile)
 	}
 	close(pipefd[0]);
 	setsid();
-	if (pidfile) {
-		int r = daemon_write_pidfile(pidfile, getpid());
+	if (pidfile_fd >= 0) {
+		int r = daemon_write_pid(pidfile_fd, getpid());
 
 		if (r < 0)
-			log_warning("pidfile %s: %s", pidfile, strerror(-r));
+			log_warning("pidfile: %s", strerror(-r));
 	}
 	return pipefd[1];
 }
@@ -1801,54 +1973,94 @@ int cli_daemon(const struct cli_options *opts, int argc, char **argv)
 	struct daemon d = { .signal_fd = -1, .uevent_fd = -1, .udc_fd = -1 };
 	struct diag_list diags;
 	uint64_t watchdog_usec;
-	int r, status = EXIT_FAILED, ready_fd = -1, null_fd;
-	bool pidfile_written = false;
+	int r, status = EXIT_FAILED, ready_fd = -1, null_fd, pidfile_fd = -1;
+	char *pidfile = NULL, *config_path = NULL;
 
 	r = daemon_parse_args(argc, argv, &args);
 	if (r >= 0)
 		return r;
 
+	/* Every path the daemon keeps, absolute: it works in "/" (below). */
+	r = args.pidfile ? path_absolute(args.pidfile, &pidfile) : 0;
+	if (r == 0 && opts->config_path)
+		r = path_absolute(opts->config_path, &config_path);
+	if (r < 0) {
+		log_errno(r, "current directory");
+		free(pidfile);
+		return EXIT_FAILED;
+	}
 	config_init_defaults(&d.cfg);
 	diag_init(&diags);
-	d.config_path = opts->config_path;
-	r = config_load(opts->config_path ? opts->config_path
-					  : CONFIG_DEFAULT_PATH,
-			opts->config_path != NULL, &d.cfg, &diags);
+	d.config_path = config_path;
+	r = config_load(config_path ? config_path : CONFIG_DEFAULT_PATH,
+			config_path != NULL, &d.cfg, &diags);
 	diag_print(&diags, stderr);
 	diag_clear(&diags);
 	if (r < 0) {
 		config_free(&d.cfg);
+		free(pidfile);
+		free(config_path);
 		return EXIT_FAILED;
 	}
 	d.udc_option = args.udc;
-	d.profile_request =
-		xstrdup(args.profile ? args.profile : d.cfg.profile);
+	if (args.profile && profile_catalog_is_path(args.profile)) {
+		r = path_absolute(args.profile, &d.profile_request);
+		if (r < 0) {
+			log_errno(r, "--profile %s", args.profile);
+			goto out;
+		}
+	} else {
+		d.profile_request =
+			xstrdup(args.profile ? args.profile : d.cfg.profile);
+	}
 	d.configfs = xstrdup(opts->configfs ? opts->configfs
 					    : CONFIG_DEFAULT_CONFIGFS);
 	d.gadgets_dir = xasprintf("%s/usb_gadget", d.configfs);
 	d.gadget_dir = xasprintf("%s/%s", d.gadgets_dir, d.cfg.gadget);
 	d.udc_class_dir = UDC_CLASS_DIR;
-	d.socket_path =
-		xstrdup(opts->socket_path ? opts->socket_path : d.cfg.socket);
+	if (opts->socket_path) {
+		r = path_absolute(opts->socket_path, &d.socket_path);
+		if (r < 0) {
+			log_errno(r, "socket %s", opts->socket_path);
+			goto out;
+		}
+	} else {
+		d.socket_path = xstrdup(d.cfg.socket);
+	}
+	/* Nothing resolves against the directory we were started in: a
+	 * client's relative path means nothing here. */
+	if (chdir("/") < 0) {
+		log_errno(-errno, "chdir /");
+		goto out;
+	}
+	if (pidfile) {
+		r = daemon_lock_pidfile(pidfile, &pidfile_fd);
+		if (r == -EADDRINUSE) {
+			log_error("pidfile %s: locked by another gadgetd",
+				  pidfile);
+			goto out;
+		}
+		if (r < 0) {
+			log_errno(r, "pidfile %s", pidfile);
+			goto out;
+		}
+	}
 
 	if (args.background) {
-		ready_fd = daemon_background(args.pidfile);
+		ready_fd = daemon_background(pidfile_fd);
 		if (ready_fd < 0) {
 			log_errno(ready_fd, "--background: fork");
 			goto out;
 		}
-		pidfile_written = args.pidfile != NULL;
 		null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (null_fd >= 0) {
 			dup2(null_fd, STDIN_FILENO);
 			close(null_fd);
 		}
-	} else if (args.pidfile) {
-		r = daemon_write_pidfile(args.pidfile, getpid());
+	} else if (pidfile_fd >= 0) {
+		r = daemon_write_pid(pidfile_fd, getpid());
 		if (r < 0)
-			log_warning("pidfile %s: %s", args.pidfile,
-				    strerror(-r));
-		pidfile_written = r == 0;
+			log_warning("pidfile %s: %s", pidfile, strerror(-r));
 	}
 	/* A client that hangs up before reading its answer must not kill
 	 * the daemon (send() also says MSG_NOSIGNAL; hooks reset it). */
@@ -1865,6 +2077,7 @@ int cli_daemon(const struct cli_options *opts, int argc, char **argv)
 		goto out;
 	}
 	d.net = net_new(d.loop, NULL);
+	net_set_carrier_fn(d.net, daemon_net_carrier, &d);
 	d.hooks = hooks_new(d.loop, d.cfg.hooks_dir, HOOKS_TIMEOUT_MS);
 	r = control_server_new(d.loop, d.socket_path, d.cfg.socket_group,
 			       daemon_handle_request, &d, &d.control);
@@ -1929,7 +2142,13 @@ out:
 	if (ready_fd >= 0)
 		close(ready_fd);
 	daemon_free(&d);
-	if (pidfile_written)
-		unlink(args.pidfile);
+	/* Ours: we hold its lock.  Removed before the lock goes, so that a
+	 * daemon that takes the lock next writes a file of its own. */
+	if (pidfile_fd >= 0) {
+		unlink(pidfile);
+		close(pidfile_fd);
+	}
+	free(pidfile);
+	free(config_path);
 	return status;
 }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The states of SPEC 5, derived from facts read back from configfs and
+ * The states of gadgetd(8) (STATES), derived from facts read back from configfs and
  * sysfs, never from a sequence of events (see daemon.c).
  */
 #include <stddef.h>
 
-#include "daemon.h"
+#include "daemon_state.h"
 #include "util.h"
 
 static const char *const daemon_state_names[] = {
@@ -26,7 +26,7 @@ enum daemon_state daemon_state_from_facts(const struct daemon_facts *f)
 	if (!f->bound_udc)
 		return f->admin_down ? DAEMON_UNBOUND : DAEMON_WAITING_UDC;
 	/* Pending on a UDC that went away: the kernel binds it again by
-	 * itself when the UDC returns (KERNEL-NOTES). */
+	 * itself when the UDC returns (docs/daemon.md). */
 	if (!f->udc_present)
 		return DAEMON_WAITING_UDC;
 	if (f->udc_state && streq(f->udc_state, "configured"))

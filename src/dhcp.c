@@ -43,7 +43,7 @@ void dhcp_server_clear(struct dhcp_server *s)
 	program_clear(&s->program);
 }
 
-int dhcp_pool_compute(const struct profile_address *a, struct dhcp_pool *out)
+int dhcp_pool_compute(const struct ip_address *a, struct dhcp_pool *out)
 {
 	uint32_t addr, mask, net, bcast, first, last;
 
@@ -218,11 +218,11 @@ int dhcp_config_text(enum dhcp_server_type type,
 	return 0;
 }
 
-const struct profile_address *
-dhcp_select_address(const char *ifname, const struct profile_address *addrs,
-		    size_t n_addrs)
+const struct ip_address *dhcp_select_address(const char *ifname,
+					     const struct ip_address *addrs,
+					     size_t n_addrs)
 {
-	const struct profile_address *v4 = NULL;
+	const struct ip_address *v4 = NULL;
 
 	for (size_t i = 0; i < n_addrs; i++) {
 		if (addrs[i].family == AF_INET) {

@@ -69,12 +69,12 @@ struct dhcp_pool {
  * when the prefix leaves no address to lease (/31, /32), -EINVAL when the
  * gadget's address is the network or broadcast address of its subnet.
  */
-int dhcp_pool_compute(const struct profile_address *a, struct dhcp_pool *out);
+int dhcp_pool_compute(const struct ip_address *a, struct dhcp_pool *out);
 
 struct dhcp_params {
 	const char *ifname;
 	const char *runtime_dir; /* NULL: DHCP_RUNTIME_DIR */
-	const struct profile_address *address; /* IPv4 */
+	const struct ip_address *address; /* IPv4 */
 	bool has_host_mac;
 	uint8_t host_mac[6];
 	uint32_t lease_seconds; /* 0: DHCP_LEASE_SECONDS */
@@ -101,9 +101,9 @@ int dhcp_config_text(enum dhcp_server_type type,
  * The first IPv4 address of addrs, or NULL.  Logs, naming ifname, the
  * IPv6 addresses that get no DHCPv6.
  */
-const struct profile_address *
-dhcp_select_address(const char *ifname, const struct profile_address *addrs,
-		    size_t n_addrs);
+const struct ip_address *dhcp_select_address(const char *ifname,
+					     const struct ip_address *addrs,
+					     size_t n_addrs);
 
 /*
  * Create the runtime dir, write the config file (atomically: a server

@@ -113,17 +113,45 @@ static int hooks_compare(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * Hooks run as root: only files root owns and nobody else may write, in a
+ * directory of the same kind, may run (gadgetd.conf(5), hooks_dir).  why says what is wrong.
+ */
+static bool hooks_trusted(const struct stat *st, const char **why)
+{
+	if (st->st_uid != 0) {
+		*why = "not owned by root";
+		return false;
+	}
+	if (st->st_mode & 022) {
+		*why = "writable by group or others";
+		return false;
+	}
+	return true;
+}
+
 char **hooks_list(const char *dir)
 {
 	char **list = xcalloc(1, sizeof(*list));
 	struct dirent *e;
+	struct stat st;
+	const char *why;
 	size_t n = 0;
 	DIR *d;
 
 	if (!dir || !(d = opendir(dir)))
 		return list;
+	if (fstat(dirfd(d), &st) < 0)
+		why = strerror(errno);
+	else if (hooks_trusted(&st, &why))
+		why = NULL;
+	if (why) {
+		log_warning("hooks %s: %s; running none of its hooks", dir,
+			    why);
+		closedir(d);
+		return list;
+	}
 	while ((e = readdir(d))) {
-		struct stat st;
 		char *path;
 
 		if (!hooks_name_ok(e->d_name))
@@ -131,6 +159,11 @@ char **hooks_list(const char *dir)
 		path = xasprintf("%s/%s", dir, e->d_name);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
 		    !(st.st_mode & 0111)) {
+			free(path);
+			continue;
+		}
+		if (!hooks_trusted(&st, &why)) {
+			log_warning("hook %s: %s; skipped", path, why);
 			free(path);
 			continue;
 		}

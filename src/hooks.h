@@ -46,7 +46,10 @@ bool hooks_busy(const struct hooks *h);
 /*
  * The executables of dir in the order they run: regular files with an
  * execute bit, not hidden, not editor backups ("~", ".dpkg-*", ".rpm*"),
- * sorted by name.  NULL-terminated; free each and the array.
+ * sorted by name.  Only files owned by root and not writable by group or
+ * others, in a directory of the same kind; the others are skipped with a
+ * warning (they would run as root).  NULL-terminated; free each and the
+ * array.
  */
 char **hooks_list(const char *dir);
 

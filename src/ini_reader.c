@@ -1,13 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
-#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ini_reader.h"
 #include "util.h"
@@ -163,7 +160,8 @@ static char *ini_stream_reader(char *str, int num, void *stream)
 	const char *start, *nl, *clean;
 	size_t n;
 
-	if (s->pos >= s->len || num < 2)
+	if (s->pos >= s->len || num < 2 ||
+	    (s->ops->stop && s->ops->stop(s->user)))
 		return NULL;
 	start = s->data + s->pos;
 	nl = memchr(start, '\n', s->len - s->pos);
@@ -229,47 +227,5 @@ int ini_reader_parse(const char *path, const char *data, size_t len,
 
 int ini_reader_read_file(const char *path, char **data, size_t *len)
 {
-	struct stat st;
-	char *buf = NULL;
-	size_t n = 0;
-	ssize_t got;
-	int fd, r = 0;
-
-	/* O_NONBLOCK: a FIFO named by mistake must not hang the loader. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		r = -EISDIR;
-		goto out;
-	}
-	buf = xmalloc(INI_READER_MAX_FILE + 1);
-	while (n <= INI_READER_MAX_FILE) {
-		got = read(fd, buf + n, INI_READER_MAX_FILE + 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			r = -errno;
-			goto out;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	if (n > INI_READER_MAX_FILE) {
-		r = -EFBIG;
-		goto out;
-	}
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
-	buf = NULL;
-out:
-	free(buf);
-	close(fd);
-	return r;
+	return read_regular_file(path, INI_READER_MAX_FILE, data, len);
 }

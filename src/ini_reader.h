@@ -14,6 +14,7 @@
 #ifndef GADGETD_INI_READER_H
 #define GADGETD_INI_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "gadgetd/diag.h"
@@ -25,6 +26,10 @@ struct ini_reader_ops {
 	/* A section header; name is the text between the brackets, stripped. */
 	void (*section)(void *user, const char *name, int line);
 	void (*key)(void *user, const char *key, const char *value, int line);
+	/* NULL, or whether to leave the rest unread: the caller has given
+	 * up on the file (a profile over one of its caps), and reading on
+	 * would only cost time. */
+	bool (*stop)(void *user);
 };
 
 /*
@@ -36,8 +41,8 @@ int ini_reader_parse(const char *path, const char *data, size_t len,
 		     const struct ini_reader_ops *ops, void *user,
 		     struct diag_list *diags);
 
-/* Read a whole file (at most INI_READER_MAX_FILE bytes) into *data,
- * NUL-terminated.  Returns 0 or a negative errno (-EFBIG when too large). */
+/* Read a whole regular file (at most INI_READER_MAX_FILE bytes) into
+ * *data, NUL-terminated, as read_regular_file() does. */
 int ini_reader_read_file(const char *path, char **data, size_t *len);
 
 #endif

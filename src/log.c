@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -26,6 +30,35 @@ enum log_level log_get_level(void)
 void log_set_syslog_prefix(int enabled)
 {
 	syslog_prefix = enabled;
+}
+
+/*
+ * systemd sets JOURNAL_STREAM to "DEVICE:INODE" of the stream it connected
+ * to the journal (systemd.exec(5)).  Only when stderr is still that very
+ * stream does a "<N>" prefix reach journald as a priority: a client run
+ * from a unit's shell with its stderr redirected, or a hook that inherited
+ * the variable, writes elsewhere and keeps the plain "gadgetd: " form.
+ */
+bool log_stderr_is_journal(void)
+{
+	const char *s = getenv("JOURNAL_STREAM");
+	uintmax_t dev, ino;
+	struct stat st;
+	char *end;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	dev = strtoumax(s, &end, 10);
+	if (errno || end == s || *end != ':')
+		return false;
+	s = end + 1;
+	ino = strtoumax(s, &end, 10);
+	if (errno || end == s || *end)
+		return false;
+	if (fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return (uintmax_t)st.st_dev == dev && (uintmax_t)st.st_ino == ino;
 }
 
 static void log_vmsg(enum log_level level, const char *fmt, va_list ap)

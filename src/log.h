@@ -9,6 +9,8 @@
 #ifndef GADGETD_LOG_H
 #define GADGETD_LOG_H
 
+#include <stdbool.h>
+
 enum log_level {
 	LOG_LEVEL_ERROR,
 	LOG_LEVEL_WARNING,
@@ -20,6 +22,8 @@ void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 /* Prefix lines with "<N>" syslog priorities (for the journal). */
 void log_set_syslog_prefix(int enabled);
+/* stderr is the journal stream systemd gave us ($JOURNAL_STREAM). */
+bool log_stderr_is_journal(void);
 
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -19,12 +19,13 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{ "daemon", cli_daemon },     { "status", cli_client },
-	{ "list", cli_client },	      { "switch", cli_client },
-	{ "reload", cli_client },     { "up", cli_client },
-	{ "down", cli_client },	      { "msd", cli_client },
-	{ "link-event", cli_client }, { "check", cli_check },
-	{ "plan", cli_plan },	      { "export", cli_export },
+	{ "daemon", cli_daemon }, { "status", cli_client },
+	{ "list", cli_client },	  { "switch", cli_client },
+	{ "reload", cli_client }, { "up", cli_client },
+	{ "down", cli_client },	  { "msd", cli_client },
+	{ "replug", cli_client }, { "link-event", cli_client },
+	{ "check", cli_check },	  { "plan", cli_plan },
+	{ "export", cli_export },
 };
 
 static void usage(FILE *out)
@@ -48,6 +49,7 @@ static void usage(FILE *out)
 	      "  switch PROFILE               atomic switch to another profile\n"
 	      "  reload                       re-read config and profiles\n"
 	      "  up | down                    bind to / unbind from the UDC\n"
+	      "  replug                       disconnect and connect: the host enumerates again\n"
 	      "  msd insert LUN FILE [--ro]   change the medium of a mass-storage LUN\n"
 	      "  msd eject LUN                eject it\n"
 	      "  link-event up|down IFACE     report an interface change\n"
@@ -118,6 +120,10 @@ int main(int argc, char **argv)
 
 	if (opts.verbose)
 		log_set_level(LOG_LEVEL_DEBUG);
+	/* Under a unit, journald reads "<4>" as the line's priority, so that
+	 * `journalctl -p warning` finds the warnings and errors. */
+	if (log_stderr_is_journal())
+		log_set_syslog_prefix(1);
 	if (optind >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -14,6 +14,7 @@
  *    kernels lack it; there an empty file is the eject.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -89,33 +90,74 @@ static int msd_read(const char *verb, const char *dir, const char *attr,
 	return r;
 }
 
+/*
+ * A passed file: what the kernel can take (f_mass_storage opens regular
+ * files and block devices only), read-only unless it was opened for
+ * writing.  *medium is what to write into lun.N/file.
+ */
+static enum control_status msd_passed_medium(const char *verb, const char *file,
+					     int fd, bool *ro, char **medium,
+					     FILE *out)
+{
+	struct stat st;
+	int flags;
+
+	if (fstat(fd, &st) < 0 || (flags = fcntl(fd, F_GETFL)) < 0) {
+		fprintf(out, "%s: %s: %s\n", verb, file, strerror(errno));
+		return CONTROL_FAILED;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		fprintf(out, "%s: %s: not a regular file or block device\n",
+			verb, file);
+		return CONTROL_FAILED;
+	}
+	if ((flags & O_ACCMODE) == O_WRONLY) {
+		fprintf(out, "%s: %s: not opened for reading\n", verb, file);
+		return CONTROL_FAILED;
+	}
+	/* The kernel would open it read-write: the client may not. */
+	if ((flags & O_ACCMODE) == O_RDONLY)
+		*ro = true;
+	/* The kernel resolves the magic link to the open file itself, in
+	 * the writer's context: this process's descriptor. */
+	*medium = xasprintf("/proc/self/fd/%d", fd);
+	return CONTROL_OK;
+}
+
 enum control_status msd_insert(const char *gadget_dir, const struct profile *p,
-			       int lun, const char *file, bool ro, FILE *out)
+			       int lun, const char *file, int fd, bool ro,
+			       FILE *out)
 {
 	const char *verb = "msd insert";
 	enum control_status ret = CONTROL_FAILED;
 	char *dir = NULL, *old_ro = NULL, *old_file = NULL;
-	char *ro_path = NULL, *file_path = NULL;
-	bool ro_written = false;
+	char *ro_path = NULL, *file_path = NULL, *medium = NULL;
+	bool ro_written = false, asked_ro = ro;
 	struct stat st;
 	int r;
 
-	if (file[0] != '/') {
+	if (fd >= 0) {
+		ret = msd_passed_medium(verb, file, fd, &ro, &medium, out);
+		if (ret != CONTROL_OK)
+			return ret;
+		ret = CONTROL_FAILED;
+	} else if (file[0] != '/') {
 		fprintf(out, "%s: %s: not an absolute path\n", verb, file);
 		return CONTROL_USAGE;
-	}
-	/* The kernel would say ENOENT too, but only after ro was changed. */
-	if (stat(file, &st) < 0) {
+	} else if (stat(file, &st) < 0) {
+		/* The kernel would say ENOENT too, but only after ro was
+		 * changed. */
 		fprintf(out, "%s: %s: %s\n", verb, file, strerror(errno));
 		return CONTROL_FAILED;
-	}
-	if (S_ISDIR(st.st_mode)) {
+	} else if (S_ISDIR(st.st_mode)) {
 		fprintf(out, "%s: %s: %s\n", verb, file, strerror(EISDIR));
 		return CONTROL_FAILED;
+	} else {
+		medium = xstrdup(file);
 	}
 	dir = msd_lun_dir(verb, gadget_dir, p, lun, out);
 	if (!dir)
-		return CONTROL_FAILED;
+		goto out;
 	if (msd_read(verb, dir, "ro", &old_ro, out) < 0 ||
 	    msd_read(verb, dir, "file", &old_file, out) < 0)
 		goto out;
@@ -139,7 +181,7 @@ enum control_status msd_insert(const char *gadget_dir, const struct profile *p,
 		ro_written = true;
 	}
 
-	r = msd_write(file_path, file);
+	r = msd_write(file_path, medium);
 	if (r < 0) {
 		if (r == -EBUSY)
 			fprintf(out,
@@ -161,9 +203,13 @@ enum control_status msd_insert(const char *gadget_dir, const struct profile *p,
 	}
 	log_info("msd: lun.%d: %s inserted%s (was %s)", lun, file,
 		 ro ? " read-only" : "", *old_file ? old_file : "no medium");
-	fprintf(out, "lun.%d: %s%s\n", lun, file, ro ? " (read-only)" : "");
+	fprintf(out, "lun.%d: %s%s\n", lun, file,
+		!ro	   ? ""
+		: asked_ro ? " (read-only)"
+			   : " (read-only: you may not write it)");
 	ret = CONTROL_OK;
 out:
+	free(medium);
 	free(dir);
 	free(old_ro);
 	free(old_file);

@@ -16,14 +16,19 @@
 #include "gadgetd/profile.h"
 
 /*
- * Put file (an absolute path) into LUN lun of the active profile's
- * mass_storage function, read-only when ro.  gadget_dir is configfs
- * usb_gadget/NAME of the built gadget.  Writes one line for the client
- * to out: what changed, or what the kernel refused and why (errno text
- * and configfs path); on refusal nothing is changed.
+ * Put a medium into LUN lun of the active profile's mass_storage function,
+ * read-only when ro.  The medium is fd, a file the client opened and
+ * passed (the kernel gets that very file, through /proc/self/fd; read-only
+ * when fd is), or with fd -1 the absolute path file, which only root's
+ * requests may name (the caller checks).  file names it in messages either
+ * way.  gadget_dir is configfs usb_gadget/NAME of the built gadget.
+ * Writes one line for the client to out: what changed, or what the kernel
+ * refused and why (errno text and configfs path); on refusal nothing is
+ * changed.
  */
 enum control_status msd_insert(const char *gadget_dir, const struct profile *p,
-			       int lun, const char *file, bool ro, FILE *out);
+			       int lun, const char *file, int fd, bool ro,
+			       FILE *out);
 /*
  * Eject the medium of LUN lun: forced_eject where the kernel has it (the
  * host cannot refuse it), else an empty file (the host can: EBUSY).

@@ -35,6 +35,7 @@ struct net_link {
 	bool addresses_added; /* the profile's, by us: removed in net_stop */
 	bool admin_down; /* `link-event down`: leave it down */
 	bool reassert_up; /* set down by net_reassert(): up after the gap */
+	bool carrier; /* gadget side, as the last notification said */
 	struct link_probe probe;
 	/* DHCP */
 	bool dhcp_wanted;
@@ -83,6 +84,10 @@ struct net {
 	struct ifupdown_tools tools;
 	int tools_state; /* 0: not looked for yet, 1: found, -1: none */
 	struct event_source *reassert_timer; /* the gap of net_reassert() */
+	/* Link notifications: a link whose gadget side gets carrier. */
+	struct event_source *notify_source;
+	net_carrier_fn on_carrier;
+	void *on_carrier_data;
 };
 
 static int64_t net_now_ms(void)
@@ -91,6 +96,42 @@ static int64_t net_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct net_link *net_find_link(struct net *n, const char *ifname);
+
+static void net_link_notified(const struct netlink_link *link, void *data)
+{
+	struct net *n = data;
+	struct net_link *l = net_find_link(n, link->ifname);
+	bool got = link->carrier && !link->removed;
+
+	if (!l)
+		return;
+	if (got && !l->carrier && n->on_carrier)
+		n->on_carrier(n->on_carrier_data, l->ifname);
+	l->carrier = got;
+}
+
+static void net_notify_readable(struct event_source *source, int fd,
+				uint32_t events, void *data)
+{
+	struct net *n = data;
+	int r;
+
+	(void)source;
+	(void)fd;
+	(void)events;
+	r = netlink_dispatch(n->nl, net_link_notified, n);
+	if (r != -ENOBUFS)
+		return;
+	/* Notifications were lost: read our links' state instead. */
+	for (size_t i = 0; i < n->n_links; i++) {
+		struct netlink_link link;
+
+		if (netlink_link_get(n->nl, n->links[i].ifname, &link) == 0)
+			net_link_notified(&link, n);
+	}
 }
 
 static struct netlink *net_netlink(struct net *n)
@@ -103,8 +144,21 @@ static struct netlink *net_netlink(struct net *n)
 	if (r < 0) {
 		log_error("rtnetlink: %s", strerror(-r));
 		n->nl = NULL;
+		return NULL;
+	}
+	r = event_loop_add_io(n->loop, netlink_fd(n->nl), EPOLLIN,
+			      net_notify_readable, n, &n->notify_source);
+	if (r < 0) {
+		log_warning("rtnetlink: watching links: %s", strerror(-r));
+		n->notify_source = NULL;
 	}
 	return n->nl;
+}
+
+void net_set_carrier_fn(struct net *n, net_carrier_fn fn, void *data)
+{
+	n->on_carrier = fn;
+	n->on_carrier_data = data;
 }
 
 struct net *net_new(struct event_loop *loop, const char *interfaces_path)
@@ -376,11 +430,11 @@ static void net_dhcp_stop_leftover(const struct net_link *l)
  * the interface).
  */
 static void net_dhcp_start(struct net *n, struct net_link *l,
-			   const struct profile_address *addrs, size_t n_addrs)
+			   const struct ip_address *addrs, size_t n_addrs)
 {
 	struct dhcp_server server;
 	struct dhcp_params params = { 0 };
-	const struct profile_address *a;
+	const struct ip_address *a;
 	int r;
 
 	if (!l->dhcp_wanted || l->dhcp_pid > 0 || l->dhcp_timer)
@@ -507,7 +561,7 @@ static void net_command_queue(struct net *n, struct ifupdown_tools *tools,
 /* ifup of l's interface exited 0: DHCP from the address ifup set. */
 static void net_ifup_done(struct net *n, struct net_link *l)
 {
-	struct profile_address *addrs = NULL;
+	struct ip_address *addrs = NULL;
 	size_t n_addrs = 0;
 	struct netlink *nl;
 
@@ -753,6 +807,9 @@ int net_start(struct net *n, const struct profile *p, const char *gadget_dir)
 		done++;
 		net_dhcp_start(n, l, net->addresses, net->n_addresses);
 	}
+	/* Follow the links' carrier from now on, whoever brings them up. */
+	if (n->n_links)
+		net_netlink(n);
 	return first < 0 ? first : done;
 }
 
@@ -876,6 +933,7 @@ void net_free(struct net *n)
 	}
 	if (n->tools_state > 0)
 		ifupdown_tools_clear(&n->tools);
+	event_source_free(n->notify_source);
 	netlink_close(n->nl);
 	free(n->interfaces_path);
 	free(n);
@@ -1000,13 +1058,20 @@ int net_reassert(struct net *n)
 		}
 		r = netlink_link_set_up(nl, l->ifname, false);
 		if (r < 0) {
-			log_error("%s: link down: %s", l->ifname, strerror(-r));
+			/* The up after the gap comes all the same: a request
+			 * that timed out (a loaded board) was still sent, and
+			 * the kernel may set the link down after we stopped
+			 * waiting; without the up it would stay down for
+			 * good.  An up of a link that never went down
+			 * changes nothing. */
+			log_error("%s: link down: %s; up again in %d ms",
+				  l->ifname, strerror(-r), NET_REASSERT_GAP_MS);
 			if (!first)
 				first = r;
-			continue;
+		} else {
+			log_info("%s: re-asserting the link: down, up in %d ms",
+				 l->ifname, NET_REASSERT_GAP_MS);
 		}
-		log_info("%s: re-asserting the link: down, up in %d ms",
-			 l->ifname, NET_REASSERT_GAP_MS);
 		l->reassert_up = true;
 		down++;
 	}

@@ -40,6 +40,14 @@ struct net;
 
 /* interfaces_path: NULL for /etc/network/interfaces. */
 struct net *net_new(struct event_loop *loop, const char *interfaces_path);
+/*
+ * fn(data, ifname) when the gadget side of one of the links gets carrier:
+ * the host selected its data interface (and f_ecm/f_ncm sent, or is about
+ * to send, NetworkConnection).  From rtnetlink notifications, once the
+ * links are started.
+ */
+typedef void (*net_carrier_fn)(void *data, const char *ifname);
+void net_set_carrier_fn(struct net *n, net_carrier_fn fn, void *data);
 /* Stops the DHCP servers; running ifup/ifdown are left to finish. */
 void net_free(struct net *n);
 

@@ -197,7 +197,7 @@ static size_t family_addr_len(int family)
 }
 
 int netlink_msg_address(struct netlink_msg *m, uint16_t type, int ifindex,
-			const struct profile_address *a)
+			const struct ip_address *a)
 {
 	size_t alen = family_addr_len(a->family);
 	struct ifaddrmsg ifa = {
@@ -346,7 +346,7 @@ char *netlink_address_text(int family, const uint8_t *addr, int prefix_len)
 }
 
 int netlink_parse_address(const struct nlmsghdr *h, size_t len, int *ifindex,
-			  struct profile_address *out)
+			  struct ip_address *out)
 {
 	const struct ifaddrmsg *ifa;
 	const struct rtattr *rta, *first;
@@ -569,7 +569,7 @@ int netlink_link_set_up(struct netlink *nl, const char *ifname, bool up)
 }
 
 static int address_request(struct netlink *nl, uint16_t type,
-			   const char *ifname, const struct profile_address *a)
+			   const char *ifname, const struct ip_address *a)
 {
 	struct netlink_link link;
 	struct netlink_msg m;
@@ -589,7 +589,7 @@ static int address_request(struct netlink *nl, uint16_t type,
 }
 
 int netlink_address_add(struct netlink *nl, const char *ifname,
-			const struct profile_address *a)
+			const struct ip_address *a)
 {
 	int r = address_request(nl, RTM_NEWADDR, ifname, a);
 
@@ -597,7 +597,7 @@ int netlink_address_add(struct netlink *nl, const char *ifname,
 }
 
 int netlink_address_delete(struct netlink *nl, const char *ifname,
-			   const struct profile_address *a)
+			   const struct ip_address *a)
 {
 	int r = address_request(nl, RTM_DELADDR, ifname, a);
 
@@ -609,14 +609,14 @@ int netlink_address_delete(struct netlink *nl, const char *ifname,
 
 struct address_list {
 	int ifindex;
-	struct profile_address *items;
+	struct ip_address *items;
 	size_t n;
 };
 
 static int address_list_reply(const struct nlmsghdr *h, size_t len, void *data)
 {
 	struct address_list *list = data;
-	struct profile_address a;
+	struct ip_address a;
 	int ifindex, r;
 
 	r = netlink_parse_address(h, len, &ifindex, &a);
@@ -635,7 +635,7 @@ static int address_list_reply(const struct nlmsghdr *h, size_t len, void *data)
 }
 
 int netlink_address_list(struct netlink *nl, const char *ifname, int family,
-			 struct profile_address **out, size_t *n_out)
+			 struct ip_address **out, size_t *n_out)
 {
 	struct address_list list = { 0 };
 	struct netlink_link link;
@@ -659,7 +659,7 @@ int netlink_address_list(struct netlink *nl, const char *ifname, int family,
 	return 0;
 }
 
-void netlink_address_list_free(struct profile_address *list, size_t n)
+void netlink_address_list_free(struct ip_address *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(list[i].text);
@@ -667,7 +667,7 @@ void netlink_address_list_free(struct profile_address *list, size_t n)
 }
 
 int netlink_link_configure(struct netlink *nl, const char *ifname,
-			   const struct profile_address *addrs, size_t n_addrs,
+			   const struct ip_address *addrs, size_t n_addrs,
 			   bool up)
 {
 	int r;

@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <linux/netlink.h>
 
-#include "gadgetd/profile.h"
+#include "gadgetd/ip_address.h"
 
 #define NETLINK_TIMEOUT_MS 1000
 /* IFNAMSIZ, without <linux/if.h>, which clashes with glibc's <net/if.h>. */
@@ -80,11 +80,11 @@ int netlink_link_set_up(struct netlink *nl, const char *ifname, bool up);
  * addresses get the subnet's broadcast address (as `ip addr add ... brd +`).
  */
 int netlink_address_add(struct netlink *nl, const char *ifname,
-			const struct profile_address *a);
+			const struct ip_address *a);
 
 /* Remove an address gadgetd added; one that is already gone is success. */
 int netlink_address_delete(struct netlink *nl, const char *ifname,
-			   const struct profile_address *a);
+			   const struct ip_address *a);
 
 /*
  * The addresses on an interface (family AF_UNSPEC for all, or AF_INET,
@@ -92,8 +92,8 @@ int netlink_address_delete(struct netlink *nl, const char *ifname,
  * netlink_address_list_free().
  */
 int netlink_address_list(struct netlink *nl, const char *ifname, int family,
-			 struct profile_address **out, size_t *n_out);
-void netlink_address_list_free(struct profile_address *list, size_t n);
+			 struct ip_address **out, size_t *n_out);
+void netlink_address_list_free(struct ip_address *list, size_t n);
 
 /*
  * The link policy in one call, for `link = auto`: add the addresses, then
@@ -103,7 +103,7 @@ void netlink_address_list_free(struct profile_address *list, size_t n);
  * link goes up, can reach the gadget address at once.
  */
 int netlink_link_configure(struct netlink *nl, const char *ifname,
-			   const struct profile_address *addrs, size_t n_addrs,
+			   const struct ip_address *addrs, size_t n_addrs,
 			   bool up);
 
 /* "up", "down", "lowerlayerdown", "dormant", ... (ip-link's words). */
@@ -130,7 +130,7 @@ int netlink_msg_link_get(struct netlink_msg *m, const char *ifname);
 int netlink_msg_link_set_up(struct netlink_msg *m, const char *ifname, bool up);
 /* type: RTM_NEWADDR or RTM_DELADDR. */
 int netlink_msg_address(struct netlink_msg *m, uint16_t type, int ifindex,
-			const struct profile_address *a);
+			const struct ip_address *a);
 int netlink_msg_address_dump(struct netlink_msg *m, int family);
 
 /*
@@ -143,6 +143,6 @@ int netlink_parse_link(const struct nlmsghdr *h, size_t len,
 
 /* Parse one RTM_NEWADDR: *ifindex and *out (out->text allocated). */
 int netlink_parse_address(const struct nlmsghdr *h, size_t len, int *ifindex,
-			  struct profile_address *out);
+			  struct ip_address *out);
 
 #endif

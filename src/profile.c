@@ -8,13 +8,11 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "gadgetd/profile.h"
 #include "profile_load.h"
@@ -119,6 +117,8 @@ struct profile_loader {
 	int profile_line; /* header lines, for duplicate sections */
 	int gadget_line;
 	int lun; /* LUN whose keys come now; -1 before lun.0 */
+	size_t n_sections; /* headers seen, accepted or not */
+	bool full; /* a cap was reached: refuse every later section */
 };
 
 static struct profile_loader *profile_loader(struct profile *p)
@@ -147,6 +147,11 @@ static void loader_free(struct profile_loader *l)
 	loader_reset_section(l);
 	free(l->keys);
 	free(l);
+}
+
+bool profile_load_cut_short(const struct profile *p)
+{
+	return p->loader && p->loader->full;
 }
 
 /* ---- model ---- */
@@ -260,7 +265,7 @@ static int begin_config(struct profile *p, struct profile_loader *l,
 	struct profile_config *c;
 	long id;
 
-	if (!parse_decimal(arg, PROFILE_MAX_CONFIGS, &id) || id < 1) {
+	if (!parse_decimal(arg, PROFILE_MAX_CONFIG_ID, &id) || id < 1) {
 		diag_error(diags, p->path, line,
 			   "invalid section [config %s]: expected [config N] "
 			   "with N from 1 to 255",
@@ -275,6 +280,14 @@ static int begin_config(struct profile *p, struct profile_loader *l,
 				   id, p->configs[i].line);
 			return -EEXIST;
 		}
+	}
+	if (p->n_configs == PROFILE_MAX_CONFIGS) {
+		diag_error(diags, p->path, line,
+			   "too many configurations: at most %d [config N] "
+			   "sections; later sections are ignored",
+			   PROFILE_MAX_CONFIGS);
+		l->full = true;
+		return -E2BIG;
 	}
 	p->configs = xreallocarray(p->configs, p->n_configs + 1,
 				   sizeof(*p->configs));
@@ -355,6 +368,15 @@ static int begin_function(struct profile *p, struct profile_loader *l,
 			return -EEXIST;
 		}
 	}
+	if (p->n_functions == (size_t)PROFILE_MAX_FUNCTIONS) {
+		diag_error(diags, p->path, line,
+			   "too many functions: at most %d [function] "
+			   "sections; later sections are ignored",
+			   PROFILE_MAX_FUNCTIONS);
+		free(name);
+		l->full = true;
+		return -E2BIG;
+	}
 	p->functions = xreallocarray(p->functions, p->n_functions + 1,
 				     sizeof(*p->functions));
 	f = &p->functions[p->n_functions];
@@ -399,7 +421,7 @@ int profile_begin_section(struct profile *p, const char *section, int line,
 	char *copy = xstrdup(section);
 	char *text = str_strip(copy);
 	char *arg = text + strcspn(text, " \t");
-	int r;
+	int r, c;
 
 	if (*arg) {
 		*arg++ = '\0';
@@ -407,8 +429,27 @@ int profile_begin_section(struct profile *p, const char *section, int line,
 	}
 	loader_reset_section(l);
 	l->state = LOADER_REFUSED;
+	c = profile_control_char(section, false);
 
-	if (streq(text, "profile") && !*arg) {
+	/* Past a cap nothing more is looked at, so that a file of 50,000
+	 * section headers costs no more than reading it. */
+	if (l->full) {
+		r = -E2BIG;
+	} else if (++l->n_sections > PROFILE_MAX_SECTIONS) {
+		diag_error(diags, p->path, line,
+			   "too many sections: at most %d; later sections "
+			   "are ignored",
+			   PROFILE_MAX_SECTIONS);
+		l->full = true;
+		r = -E2BIG;
+	} else if (c) {
+		/* Not quoted: the name would be shown with it. */
+		diag_error(diags, p->path, line,
+			   "section name contains a control character "
+			   "(0x%02x)",
+			   (unsigned int)c);
+		r = -EINVAL;
+	} else if (streq(text, "profile") && !*arg) {
 		r = begin_single(p, l, PROFILE_SECTION_PROFILE, "profile",
 				 &l->profile_line, line, diags);
 	} else if (streq(text, "gadget") && !*arg) {
@@ -546,6 +587,7 @@ enum key_kind {
 #define KEY_ASCII 0x2 /* printable ASCII, no spaces */
 #define KEY_ABSPATH 0x4 /* an absolute path */
 #define KEY_NONEMPTY 0x8
+#define KEY_LIST 0x10 /* items separated by spaces or tabs */
 
 struct key_def {
 	const char *name;
@@ -766,7 +808,7 @@ static void set_host_addr(struct key_ctx *k)
 	set_mac(k, &((struct profile_net *)k->base)->host_addr);
 }
 
-static int parse_address(const char *text, struct profile_address *a)
+static int parse_address(const char *text, struct ip_address *a)
 {
 	const char *slash = strchr(text, '/');
 	char *addr;
@@ -789,7 +831,7 @@ static int parse_address(const char *text, struct profile_address *a)
 static void set_address(struct key_ctx *k)
 {
 	struct profile_net *net = k->base;
-	struct profile_address parsed[PROFILE_MAX_ADDRESSES];
+	struct ip_address parsed[PROFILE_MAX_ADDRESSES];
 	char *list = xstrdup(k->value);
 	char *cursor = list, *tok;
 	size_t n = 0;
@@ -797,7 +839,7 @@ static void set_address(struct key_ctx *k)
 
 	memset(parsed, 0, sizeof(parsed));
 	while (ok && (tok = next_token(&cursor))) {
-		struct profile_address a;
+		struct ip_address a;
 
 		memset(&a, 0, sizeof(a));
 		if (parse_address(tok, &a) < 0) {
@@ -935,10 +977,10 @@ out:
 static void set_report_desc_file(struct key_ctx *k)
 {
 	struct profile_hid *hid = k->base;
-	uint8_t *buf = NULL;
+	char *buf = NULL;
 	char *path = NULL;
-	ssize_t n = 0, got;
-	int fd = -1;
+	size_t n = 0;
+	int r;
 
 	if (report_desc_conflict(k, hid))
 		return;
@@ -956,43 +998,28 @@ static void set_report_desc_file(struct key_ctx *k)
 					 k->p->path, k->value)
 			     : xstrdup(k->value);
 	}
-	/* O_NONBLOCK: a FIFO named by mistake must not hang the loader. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		key_error(k, "cannot read report_desc_file '%s': %s", path,
-			  strerror(errno));
+	r = read_regular_file(path, PROFILE_REPORT_DESC_MAX, &buf, &n);
+	if (r == -EFBIG) {
+		key_error(k, "report_desc_file '%s' is larger than %d bytes",
+			  path, PROFILE_REPORT_DESC_MAX);
 		goto out;
 	}
-	buf = xmalloc(PROFILE_REPORT_DESC_MAX + 1);
-	while (n <= PROFILE_REPORT_DESC_MAX &&
-	       (got = read(fd, buf + n,
-			   (size_t)(PROFILE_REPORT_DESC_MAX + 1 - n))) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			key_error(k, "cannot read report_desc_file '%s': %s",
-				  path, strerror(errno));
-			goto out;
-		}
-		n += got;
+	if (r < 0) {
+		key_error(k, "cannot read report_desc_file '%s': %s", path,
+			  r == -EINVAL ? READ_REGULAR_FILE_NOT_REGULAR
+				       : strerror(-r));
+		goto out;
 	}
 	if (n == 0) {
 		key_error(k, "report_desc_file '%s' is empty", path);
 		goto out;
 	}
-	if (n > PROFILE_REPORT_DESC_MAX) {
-		key_error(k, "report_desc_file '%s' is larger than %d bytes",
-			  path, PROFILE_REPORT_DESC_MAX);
-		goto out;
-	}
-	hid->report_desc = buf;
-	hid->report_desc_len = (size_t)n;
+	hid->report_desc = (uint8_t *)buf;
+	hid->report_desc_len = n;
 	hid->report_desc_line = k->line;
 	hid->report_desc_file = xstrdup(k->value);
 	buf = NULL;
 out:
-	if (fd >= 0)
-		close(fd);
 	free(buf);
 	free(path);
 }
@@ -1012,6 +1039,10 @@ out:
 #define SPECIAL_KEY(name, fn)                     \
 	{                                         \
 		name, KEY_SPECIAL, 0, 0, 0, 0, fn \
+	}
+#define LIST_KEY(name, fn)                               \
+	{                                                \
+		name, KEY_SPECIAL, 0, 0, 0, KEY_LIST, fn \
 	}
 
 static const struct key_def profile_keys[] = {
@@ -1041,7 +1072,7 @@ static const struct key_def config_keys[] = {
 	INT_KEY(struct profile_config, max_power, 0, 500, 0),
 	BOOL_KEY(struct profile_config, self_powered),
 	BOOL_KEY(struct profile_config, remote_wakeup),
-	SPECIAL_KEY("functions", set_functions),
+	LIST_KEY("functions", set_functions),
 	{ 0 },
 };
 
@@ -1058,7 +1089,7 @@ static const struct key_def net_keys[] = {
 	SPECIAL_KEY("dev_addr", set_dev_addr),
 	SPECIAL_KEY("host_addr", set_host_addr),
 	INT_KEY(struct profile_net, qmult, 1, 100, 0),
-	SPECIAL_KEY("address", set_address),
+	LIST_KEY("address", set_address),
 	SPECIAL_KEY("link", set_link),
 	SPECIAL_KEY("ifupdown", set_ifupdown),
 	BOOL_KEY(struct profile_net, dhcp),
@@ -1102,7 +1133,7 @@ static const struct key_def hid_keys[] = {
 	INT_KEY(struct profile_hid, subclass, 0, 255, 0),
 	/* wMaxPacketSize of the interrupt endpoints: at most 1024. */
 	INT_KEY(struct profile_hid, report_length, 1, 1024, 0),
-	SPECIAL_KEY("report_desc", set_report_desc),
+	LIST_KEY("report_desc", set_report_desc),
 	SPECIAL_KEY("report_desc_file", set_report_desc_file),
 	{ 0 },
 };
@@ -1152,9 +1183,33 @@ static const struct key_def *find_key(const struct key_def *table,
 	return NULL;
 }
 
+int profile_control_char(const char *s, bool allow_tab)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c < 0x20 && !(allow_tab && c == '\t')) || c == 0x7f)
+			return c;
+	}
+	return 0;
+}
+
 static void apply_key(struct key_ctx *k, const struct key_def *def)
 {
 	void *field = (char *)k->base + def->offset;
+	int c;
+
+	/* A newline or an escape sequence written to configfs, or shown
+	 * back in a message, is never what was meant; libconfig's "\n"
+	 * escapes make them easy to write.  Checked before any check that
+	 * quotes the value.  A tab only separates the items of a list. */
+	c = profile_control_char(k->value, def->flags & KEY_LIST);
+	if (c) {
+		key_error(k,
+			  "value of '%s' contains a control character (0x%02x)",
+			  k->key, (unsigned int)c);
+		return;
+	}
 
 	switch (def->kind) {
 	case KEY_INT:

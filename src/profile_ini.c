@@ -9,6 +9,7 @@
 
 #include "gadgetd/profile.h"
 #include "ini_reader.h"
+#include "profile_catalog.h"
 #include "profile_libconfig.h"
 #include "profile_load.h"
 #include "util.h"
@@ -33,9 +34,17 @@ static void profile_ini_key(void *user, const char *key, const char *value,
 	profile_set_key(ctx->p, key, value, line, ctx->diags);
 }
 
+static bool profile_ini_stop(void *user)
+{
+	const struct profile_ini_ctx *ctx = user;
+
+	return profile_load_cut_short(ctx->p);
+}
+
 static const struct ini_reader_ops profile_ini_ops = {
 	.section = profile_ini_section,
 	.key = profile_ini_key,
+	.stop = profile_ini_stop,
 };
 
 /* Always sets *out; returns -EINVAL if anything was wrong. */
@@ -72,14 +81,16 @@ int profile_load_ini_buffer(const char *path, const char *data, size_t len,
 	return 0;
 }
 
-static int profile_read(const char *path, char **data, size_t *len,
-			struct diag_list *diags)
+int profile_read_file(const char *path, char **data, size_t *len,
+		      struct diag_list *diags)
 {
-	int r = ini_reader_read_file(path, data, len);
+	int r = read_regular_file(path, PROFILE_FILE_MAX, data, len);
 
 	if (r == -EFBIG)
 		diag_error(diags, path, 0, "file too large: at most %zu bytes",
-			   INI_READER_MAX_FILE);
+			   PROFILE_FILE_MAX);
+	else if (r == -EINVAL)
+		diag_error(diags, path, 0, "%s", READ_REGULAR_FILE_NOT_REGULAR);
 	else if (r < 0)
 		diag_error(diags, path, 0, "%s", strerror(-r));
 	return r;
@@ -93,19 +104,12 @@ int profile_load_ini(const char *path, struct profile **out,
 	int r;
 
 	*out = NULL;
-	r = profile_read(path, &data, &len, diags);
+	r = profile_read_file(path, &data, &len, diags);
 	if (r < 0)
 		return r;
 	r = profile_load_ini_buffer(path, data, len, out, diags);
 	free(data);
 	return r;
-}
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n > m && streq(s + n - m, suffix);
 }
 
 int profile_load_unvalidated(const char *path, struct profile **out,
@@ -116,15 +120,18 @@ int profile_load_unvalidated(const char *path, struct profile **out,
 	int r;
 
 	*out = NULL;
-	if (has_suffix(path, ".cfg"))
+	switch (profile_catalog_format(path)) {
+	case PROFILE_FORMAT_LIBCONFIG:
 		return profile_libconfig_parse(path, out, diags);
-	if (!has_suffix(path, ".ini")) {
+	case PROFILE_FORMAT_INI:
+		break;
+	case PROFILE_FORMAT_UNKNOWN:
 		diag_error(diags, path, 0,
-			   "unknown profile format: expected a .ini or .cfg "
-			   "file");
+			   "unknown profile format: expected a .ini, .cfg or "
+			   ".scheme file");
 		return -EINVAL;
 	}
-	r = profile_read(path, &data, &len, diags);
+	r = profile_read_file(path, &data, &len, diags);
 	if (r < 0)
 		return r;
 	r = profile_ini_parse(path, data, len, out, diags);

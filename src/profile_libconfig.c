@@ -23,6 +23,7 @@
 
 #include "gadgetd/profile.h"
 #include "profile_libconfig.h"
+#include "profile_load.h"
 #include "util.h"
 
 /* A function label (the name of a group under `functions`, or
@@ -48,6 +49,9 @@ struct lc_ctx {
 	bool *extras_used;
 
 	long language; /* gadget string language, -1 until seen */
+	/* The profile reached a cap (profile_begin_section() said -E2BIG):
+	 * later sections would be refused anyway, so they are not walked. */
+	bool full;
 };
 
 /* A scheme setting's name and the INI key it becomes. */
@@ -254,6 +258,8 @@ static bool lc_begin(struct lc_ctx *ctx, const config_setting_t *s,
 	r = profile_begin_section(ctx->p, section, lc_line(s), ctx->diags);
 	ctx->p->path = saved;
 	free(owned);
+	if (r == -E2BIG)
+		ctx->full = true;
 	return r >= 0;
 }
 
@@ -415,6 +421,10 @@ static void lc_luns(struct lc_ctx *ctx, const config_setting_t *scheme_luns,
 	int n_extra = lc_list_length(ctx, extra_luns, "luns");
 	int n = n_scheme > n_extra ? n_scheme : n_extra;
 
+	/* The keys of the first LUN past the cap get profile_set_key()'s
+	 * message; the rest of a long list is not walked. */
+	if (n > PROFILE_MAX_LUNS + 1)
+		n = PROFILE_MAX_LUNS + 1;
 	if (n_scheme == 0)
 		scheme_luns = NULL;
 	if (n_extra == 0)
@@ -443,6 +453,10 @@ static void lc_address(struct lc_ctx *ctx, const config_setting_t *s)
 		return;
 	}
 	n = config_setting_length(s);
+	/* As with a configuration's functions: one past the cap is enough
+	 * for the message. */
+	if (n > PROFILE_MAX_ADDRESSES + 1)
+		n = PROFILE_MAX_ADDRESSES + 1;
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *e =
 			config_setting_get_elem(s, (unsigned)i);
@@ -673,12 +687,26 @@ static void lc_function(struct lc_ctx *ctx, const config_setting_t *def,
 	const config_setting_t *extra_luns = NULL;
 	enum function_type type;
 	char *section, *name, *gen_label = NULL;
-	int n;
+	int n, c;
 
+	if (ctx->full)
+		return;
 	type_name = lc_string_member(ctx, def, "type", "a function");
 	instance = lc_string_member(ctx, def, "instance", "a function");
 	if (!type_name || !instance)
 		return;
+	/* Refused here, as profile_begin_section() would, because the
+	 * messages below name the function. */
+	c = profile_control_char(type_name, false);
+	if (!c)
+		c = profile_control_char(instance, false);
+	if (c) {
+		lc_error(ctx, def,
+			 "type or instance of a function contains a control "
+			 "character (0x%02x)",
+			 (unsigned int)c);
+		return;
+	}
 
 	name = xasprintf("%s.%s", type_name, instance);
 	if (is_inline) {
@@ -738,7 +766,7 @@ static void lc_functions(struct lc_ctx *ctx, const config_setting_t *group)
 	if (!lc_expect(ctx, group, CONFIG_TYPE_GROUP, "functions"))
 		return;
 	n = config_setting_length(group);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !ctx->full; i++) {
 		const config_setting_t *def =
 			config_setting_get_elem(group, (unsigned)i);
 
@@ -881,6 +909,19 @@ static void lc_strings(struct lc_ctx *ctx, const config_setting_t *list,
 	}
 }
 
+/* A string of the scheme that messages would quote, refused with a
+ * control character as profile_set_key() refuses values. */
+static bool lc_control_char(struct lc_ctx *ctx, const config_setting_t *s,
+			    const char *text, const char *what)
+{
+	int c = profile_control_char(text, false);
+
+	if (c)
+		lc_error(ctx, s, "%s contains a control character (0x%02x)",
+			 what, (unsigned int)c);
+	return c != 0;
+}
+
 /*
  * A binding is a function label, or a group with `function` (a label or
  * an inline definition) and an optional `name` for the link.  Returns
@@ -935,6 +976,8 @@ static char *lc_binding(struct lc_ctx *ctx, const config_setting_t *b,
 		name = xasprintf("%s.%s", type, inst);
 	} else if (config_setting_type(fn) == CONFIG_TYPE_STRING) {
 		label = config_setting_get_string(fn);
+		if (lc_control_char(ctx, fn, label, "function label"))
+			return NULL;
 		if (!lc_label_lookup(ctx, label)) {
 			lc_error(ctx, fn, "no function labelled '%s'", label);
 			return NULL;
@@ -952,7 +995,10 @@ static char *lc_binding(struct lc_ctx *ctx, const config_setting_t *b,
 			lc_error(ctx, link_name,
 				 "'name' of a function binding must be a "
 				 "string");
-		else if (!streq(config_setting_get_string(link_name), name))
+		else if (!lc_control_char(ctx, link_name,
+					  config_setting_get_string(link_name),
+					  "binding name") &&
+			 !streq(config_setting_get_string(link_name), name))
 			lc_warning(ctx, link_name,
 				   "binding name '%s' is not kept: gadgetd "
 				   "links %s under its own name",
@@ -973,6 +1019,10 @@ static void lc_config_functions(struct lc_ctx *ctx,
 	if (!lc_expect(ctx, list, CONFIG_TYPE_LIST, "functions"))
 		goto out;
 	n = config_setting_length(list);
+	/* One past the cap is enough for profile_set_key() to say "too
+	 * many"; a list of thousands is not walked. */
+	if (n > PROFILE_MAX_CONFIG_FUNCTIONS + 1)
+		n = PROFILE_MAX_CONFIG_FUNCTIONS + 1;
 	for (int i = 0; i < n; i++) {
 		char *name = lc_binding(
 			ctx, config_setting_get_elem(list, (unsigned)i),
@@ -1058,7 +1108,7 @@ static void lc_configs(struct lc_ctx *ctx, const config_setting_t *list)
 	if (!lc_expect(ctx, list, CONFIG_TYPE_LIST, "configs"))
 		return;
 	n = config_setting_length(list);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !ctx->full; i++) {
 		const config_setting_t *c =
 			config_setting_get_elem(list, (unsigned)i);
 
@@ -1205,6 +1255,244 @@ static void lc_translate(struct lc_ctx *ctx, const config_setting_t *root)
 	}
 }
 
+/* ---- what libconfig is given ---- */
+
+/*
+ * libconfig 1.5 looks for a duplicate name among a group's members each
+ * time it adds one: linear per setting, quadratic per group, seconds for
+ * the tens of thousands a 1 MiB file holds.  So a group's settings are
+ * counted before libconfig sees the text.  The largest group of a valid
+ * profile is `functions` (PROFILE_MAX_FUNCTIONS labels); twice that
+ * leaves the profile's own caps to speak first, with their message.
+ */
+#define LC_MAX_GROUP_SETTINGS (2 * PROFILE_MAX_FUNCTIONS)
+/* libconfig's MAX_INCLUDE_DEPTH: it opens no deeper @include. */
+#define LC_MAX_INCLUDE_DEPTH 10
+
+/* One open group (or list) of the text being scanned. */
+struct lc_scan_level {
+	bool group;
+	unsigned int settings;
+};
+
+struct lc_scan {
+	struct lc_ctx *ctx;
+	struct lc_scan_level *levels; /* levels[0] is the root group */
+	size_t depth, cap;
+	size_t total; /* bytes of the profile and its @include files */
+};
+
+/* The name a message gives an @include file, as lc_file() does. */
+static char *lc_include_name(const struct lc_ctx *ctx, const char *file)
+{
+	if (file[0] != '/' && !streq(ctx->include_dir, "."))
+		return xasprintf("%s/%s", ctx->include_dir, file);
+	return xstrdup(file);
+}
+
+static int lc_scan_text(struct lc_scan *sc, const char *file, const char *text,
+			int include_depth);
+
+/*
+ * `@include "name"` at line start: read the file as libconfig will open
+ * it (the include directory joined with the name, even an absolute
+ * one), as a regular file within what is left of the size cap, and scan
+ * it in place, since its settings land in the group around it.
+ * libconfig reads it again itself (1.5 has no hook to hand it the
+ * text); what it then finds is only what was checked here unless the
+ * file is replaced in between.
+ */
+static int lc_scan_include(struct lc_scan *sc, const char *file, int line,
+			   const char *name, int include_depth)
+{
+	struct lc_ctx *ctx = sc->ctx;
+	char *path = xasprintf("%s/%s", ctx->include_dir, name);
+	char *shown = lc_include_name(ctx, name);
+	char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	/* libconfig refuses the next level itself, without opening it. */
+	if (include_depth >= LC_MAX_INCLUDE_DEPTH) {
+		r = 0;
+		goto out;
+	}
+	r = read_regular_file(path, PROFILE_FILE_MAX - sc->total, &data, &len);
+	if (r == -EFBIG) {
+		diag_error(ctx->diags, file, line,
+			   "@include '%s': the profile and its @include files "
+			   "are larger than %zu bytes",
+			   shown, PROFILE_FILE_MAX);
+		goto out;
+	}
+	if (r < 0) {
+		diag_error(ctx->diags, file, line,
+			   "cannot read @include file '%s': %s", shown,
+			   r == -EINVAL ? READ_REGULAR_FILE_NOT_REGULAR
+					: strerror(-r));
+		goto out;
+	}
+	sc->total += len;
+	if (memchr(data, '\0', len)) {
+		diag_error(ctx->diags, shown, 0,
+			   "the file contains a NUL byte");
+		r = -EINVAL;
+		goto out;
+	}
+	r = lc_scan_text(sc, shown, data, include_depth + 1);
+out:
+	free(data);
+	free(shown);
+	free(path);
+	return r;
+}
+
+/* A setting (= or :) in the innermost group or list. */
+static int lc_scan_setting(struct lc_scan *sc, const char *file, int line)
+{
+	struct lc_scan_level *level = &sc->levels[sc->depth];
+
+	if (!level->group || ++level->settings <= LC_MAX_GROUP_SETTINGS)
+		return 0;
+	diag_error(sc->ctx->diags, file, line,
+		   "too many settings in one group: at most %d",
+		   LC_MAX_GROUP_SETTINGS);
+	return -E2BIG;
+}
+
+static void lc_scan_open(struct lc_scan *sc, bool group)
+{
+	if (sc->depth + 1 == sc->cap) {
+		sc->cap *= 2;
+		sc->levels =
+			xreallocarray(sc->levels, sc->cap, sizeof(*sc->levels));
+	}
+	sc->depth++;
+	sc->levels[sc->depth].group = group;
+	sc->levels[sc->depth].settings = 0;
+}
+
+/*
+ * libconfig's lexical structure, as far as counting needs it: strings
+ * (with backslash escapes), # and // comments to the end of the line,
+ * block comments, groups { }, lists ( ) and arrays [ ], and @include at
+ * the start of a line.  Syntax errors are left to libconfig.
+ */
+static int lc_scan_text(struct lc_scan *sc, const char *file, const char *text,
+			int include_depth)
+{
+	const char *c = text;
+	bool line_start = true;
+	int line = 1, r = 0;
+
+	while (*c && r == 0) {
+		if (line_start) {
+			const char *t = c + strspn(c, " \t");
+
+			line_start = false;
+			if (str_starts_with(t, "@include") &&
+			    strspn(t + 8, " \t") > 0) {
+				const char *q = t + 8 + strspn(t + 8, " \t");
+				const char *end;
+				char *name;
+
+				if (*q != '"')
+					goto next;
+				for (end = q + 1; *end && *end != '"'; end++)
+					if (*end == '\\' && end[1])
+						end++;
+				/* Unescaped like libconfig's: \\ and \". */
+				name = xstrndup(q + 1, (size_t)(end - q - 1));
+				for (char *from = name, *to = name;; from++) {
+					if (*from == '\\' && from[1])
+						from++;
+					if (!(*to++ = *from))
+						break;
+				}
+				r = lc_scan_include(sc, file, line, name,
+						    include_depth);
+				free(name);
+				c = *end ? end + 1 : end;
+				continue;
+			}
+		}
+next:
+		switch (*c) {
+		case '\n':
+			line++;
+			line_start = true;
+			break;
+		case '"':
+			for (c++; *c && *c != '"'; c++) {
+				if (*c == '\\' && c[1])
+					c++;
+				if (*c == '\n')
+					line++;
+			}
+			if (!*c)
+				return 0;
+			break;
+		case '#':
+			c += strcspn(c, "\n");
+			continue;
+		case '/':
+			if (c[1] == '/') {
+				c += strcspn(c, "\n");
+				continue;
+			}
+			if (c[1] == '*') {
+				for (c += 2;
+				     *c && !(c[0] == '*' && c[1] == '/'); c++)
+					if (*c == '\n')
+						line++;
+				if (!*c)
+					return 0;
+				c++;
+			}
+			break;
+		case '{':
+			lc_scan_open(sc, true);
+			break;
+		case '(':
+		case '[':
+			lc_scan_open(sc, false);
+			break;
+		case '}':
+		case ')':
+		case ']':
+			if (sc->depth > 0)
+				sc->depth--;
+			break;
+		case '=':
+		case ':':
+			r = lc_scan_setting(sc, file, line);
+			break;
+		default:
+			break;
+		}
+		c++;
+	}
+	return r;
+}
+
+/* Whether libconfig may be given text: every group small enough, every
+ * @include file a regular one within the size cap.  Reports why not. */
+static int lc_scan(struct lc_ctx *ctx, const char *text, size_t len)
+{
+	struct lc_scan sc = {
+		.ctx = ctx,
+		.cap = 16,
+		.total = len,
+	};
+	int r;
+
+	sc.levels = xcalloc(sc.cap, sizeof(*sc.levels));
+	sc.levels[0].group = true;
+	r = lc_scan_text(&sc, ctx->path, text, 0);
+	free(sc.levels);
+	return r;
+}
+
 static char *lc_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -1253,6 +1541,9 @@ static int lc_load(const char *path, const char *data, size_t len,
 		goto out;
 	}
 	text = xstrndup(data, len);
+	r = lc_scan(&ctx, text, len);
+	if (r < 0)
+		goto out;
 	config_set_include_dir(&cfg, ctx.include_dir);
 	if (config_read_string(&cfg, text) != CONFIG_TRUE) {
 		const char *file = config_error_file(&cfg);
@@ -1301,34 +1592,15 @@ int profile_load_libconfig_buffer(const char *path, const char *data,
 static int lc_load_file(const char *path, bool keep_on_error,
 			struct profile **out, struct diag_list *diags)
 {
-	FILE *f;
-	char *data = NULL;
-	size_t len = 0, cap = 0, n;
+	char *data;
+	size_t len;
 	int r;
 
 	*out = NULL;
-	f = fopen(path, "re");
-	if (!f) {
-		r = -errno;
-		diag_error(diags, path, 0, "%s", strerror(-r));
+	r = profile_read_file(path, &data, &len, diags);
+	if (r < 0)
 		return r;
-	}
-	do {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 4096;
-			data = xreallocarray(data, cap, 1);
-		}
-		n = fread(data + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		r = -EIO;
-		diag_error(diags, path, 0, "%s", strerror(EIO));
-		goto out;
-	}
-	r = lc_load(path, data ? data : "", len, keep_on_error, out, diags);
-out:
-	fclose(f);
+	r = lc_load(path, data, len, keep_on_error, out, diags);
 	free(data);
 	return r;
 }

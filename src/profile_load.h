@@ -9,6 +9,7 @@
 #define GADGETD_PROFILE_LOAD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "gadgetd/diag.h"
 #include "gadgetd/profile.h"
@@ -22,6 +23,31 @@
  */
 int profile_load_unvalidated(const char *path, struct profile **out,
 			     struct diag_list *diags);
+
+/* Profiles larger than this are refused: a profile is a few kB. */
+#define PROFILE_FILE_MAX ((size_t)1024 * 1024)
+
+/*
+ * Read a profile file (INI or libconfig) as read_regular_file() does: a
+ * regular file only, without blocking, at most PROFILE_FILE_MAX bytes.
+ * Problems go to diags as "path: message".  Returns 0 or a negative errno.
+ */
+int profile_read_file(const char *path, char **data, size_t *len,
+		      struct diag_list *diags);
+
+/*
+ * Whether loading stopped at a cap (PROFILE_MAX_SECTIONS and the like):
+ * the rest of the file was not looked at, so validation, which would
+ * only report what is missing because of that, is skipped.
+ */
+bool profile_load_cut_short(const struct profile *p);
+
+/*
+ * The first control character of s (a byte below 0x20, or 0x7f; a tab
+ * only when !allow_tab), or 0.  Profile strings and paths must have
+ * none (SPEC 7.1): they would reach configfs or a terminal.
+ */
+int profile_control_char(const char *s, bool allow_tab);
 
 /* yes/no/true/false/on/off/1/0, any case. */
 bool profile_parse_bool(const char *s, bool *out);

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "gadgetd/profile.h"
+#include "profile_load.h"
 #include "util.h"
 
 static struct profile_function *find_function(struct profile *p,
@@ -194,6 +195,10 @@ int profile_validate(struct profile *p, struct diag_list *diags)
 {
 	size_t errors = diags->n_errors;
 
+	/* Loading reported the cap; "no [config N]" or an undefined
+	 * function would only be about the part that was not read. */
+	if (profile_load_cut_short(p))
+		return -E2BIG;
 	if (p->n_configs == 0)
 		diag_error(diags, p->path, 0,
 			   "no [config N] section: a gadget needs at least "

@@ -3,7 +3,7 @@
  * What `gadgetd status` reports: the daemon's state plus what the kernel
  * says about the gadget's functions (network interface and link, mass
  * storage LUNs), read from configfs and sysfs at the time of the request.
- * Printed as one JSON line (SPEC 2) or as a few readable lines.
+ * Printed as one JSON line (docs/control-protocol.md) or as a few readable lines.
  */
 #ifndef GADGETD_STATUS_H
 #define GADGETD_STATUS_H

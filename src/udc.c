@@ -249,3 +249,17 @@ int udc_state_open(const char *class_dir, const char *udc, int *out,
 	*out = fd;
 	return 0;
 }
+
+int udc_soft_connect(const char *class_dir, const char *udc, bool connect)
+{
+	char *path = xasprintf("%s/%s/soft_connect", class_dir, udc);
+	int r = write_file_string(path, connect ? "connect" : "disconnect");
+
+	free(path);
+	return r;
+}
+
+bool udc_soft_connect_reenumerates(const char *udc)
+{
+	return !str_starts_with(udc, "dummy_udc.");
+}

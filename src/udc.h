@@ -64,4 +64,21 @@ int udc_state_open(const char *class_dir, const char *udc, int *fd, char *state,
  * once the UDC is gone. */
 int udc_state_read(int fd, char *state, size_t size);
 
+/*
+ * Drop (connect false) or restore the UDC's pull-up through its
+ * soft_connect attribute: the host sees a cable pulled or plugged, and the
+ * gadget stays bound.  A negative errno where the UDC cannot (no
+ * soft_connect, or the driver refuses it).
+ */
+int udc_soft_connect(const char *class_dir, const char *udc, bool connect);
+/*
+ * Whether a disconnect and connect through soft_connect makes the host
+ * enumerate the gadget again on this UDC.  Debian's 6.1 dummy_udc takes
+ * both writes and then answers no control request: the host gives up with
+ * EPROTO until the gadget is unbound and bound (tests/vm scenario
+ * kernel-dummy-soft-connect pins this, so that a kernel that fixes it
+ * shows up).
+ */
+bool udc_soft_connect_reenumerates(const char *udc);
+
 #endif

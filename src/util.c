@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -128,6 +129,79 @@ out:
 	return r;
 }
 
+static int read_regular_file_check(const struct stat *st)
+{
+	if (S_ISDIR(st->st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st->st_mode))
+		return -EINVAL;
+	return 0;
+}
+
+int read_regular_file(const char *path, size_t max, char **data, size_t *len)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t n = 0, size;
+	ssize_t got;
+	int fd, r;
+
+	/* Opening a device can act on it (a tty, a tape): refuse what is
+	 * not a regular file before opening it.  The fstat() below is what
+	 * counts, since the name may change in between. */
+	if (stat(path, &st) < 0)
+		return -errno;
+	r = read_regular_file_check(&st);
+	if (r < 0)
+		return r;
+	/* O_NONBLOCK: a FIFO put there after the stat() must not hang us. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	r = read_regular_file_check(&st);
+	if (r < 0)
+		goto out;
+	/* One byte more than max tells a file that is too large. */
+	size = st.st_size >= 0 && (size_t)st.st_size < max
+		       ? (size_t)st.st_size + 1
+		       : max + 1;
+	buf = xmalloc(size + 1);
+	for (;;) {
+		if (n == size) {
+			if (size > max)
+				break;
+			size = size * 2 < max + 1 ? size * 2 : max + 1;
+			buf = xreallocarray(buf, size + 1, 1);
+		}
+		got = read(fd, buf + n, size - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			r = -errno;
+			goto out;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	if (n > max) {
+		r = -EFBIG;
+		goto out;
+	}
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	buf = NULL;
+out:
+	free(buf);
+	close(fd);
+	return r;
+}
+
 int write_file_string(const char *path, const char *value)
 {
 	return write_file_bytes(path, value, strlen(value));
@@ -165,4 +239,18 @@ char *hex_bytes_text(const uint8_t *bytes, size_t n)
 	}
 	*p = '\0';
 	return text;
+}
+
+int path_absolute(const char *path, char **out)
+{
+	char cwd[4096];
+
+	if (path[0] == '/') {
+		*out = xstrdup(path);
+		return 0;
+	}
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -errno;
+	*out = xasprintf("%s%s%s", cwd, streq(cwd, "/") ? "" : "/", path);
+	return 0;
 }

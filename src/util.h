@@ -29,12 +29,30 @@ bool str_starts_with(const char *s, const char *prefix);
 char *str_strip(char *s);
 /* n bytes as lowercase hex pairs separated by one space ("05 01 09"). */
 char *hex_bytes_text(const uint8_t *bytes, size_t n);
+/*
+ * path made absolute against the current directory (allocated; path
+ * itself when it is absolute already), for a path that must still mean
+ * the same file after a chdir, or in another process.  -errno when the
+ * current directory cannot be read.
+ */
+int path_absolute(const char *path, char **out);
 
 /*
  * Read a whole small file (sysfs/configfs attribute, machine-id).  Strips one
  * trailing newline.  Returns 0 or a negative errno.
  */
 int read_file_string(const char *path, char **out);
+/*
+ * Read a whole file that a profile or a client named (a profile, a HID
+ * report descriptor) into *data, NUL-terminated, *len bytes without the
+ * NUL.  Only a regular file is read, without blocking and at most max
+ * bytes, so that naming a FIFO, /dev/zero or a tty can neither hang nor
+ * exhaust the daemon.  Returns 0 or a negative errno: -EISDIR for a
+ * directory, -EINVAL for anything else that is not a regular file (say
+ * so with READ_REGULAR_FILE_NOT_REGULAR), -EFBIG when larger than max.
+ */
+int read_regular_file(const char *path, size_t max, char **data, size_t *len);
+#define READ_REGULAR_FILE_NOT_REGULAR "not a regular file"
 /*
  * Write a string, or len bytes, to an existing file (sysfs/configfs
  * attribute) in one write(): the kernel takes an attribute in one piece.

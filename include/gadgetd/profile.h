@@ -17,11 +17,35 @@
 #include <stdio.h>
 
 #include "gadgetd/diag.h"
+#include "gadgetd/ip_address.h"
 
-#define PROFILE_MAX_CONFIGS 255
-#define PROFILE_MAX_LUNS 8
+/*
+ * Caps on what one profile holds, so that a hostile or broken file costs
+ * little to refuse (a profile is a few kB; a 1 MiB one of nothing but
+ * section headers must not take seconds).  Each is the kernel's own limit
+ * or follows from one.
+ *
+ * Configuration numbers (bConfigurationValue, configs/c.N) are 1..255.
+ */
+#define PROFILE_MAX_CONFIG_ID 255
+/* Configurations in a profile: USB allows 255, but a host takes the first
+ * (Windows, macOS) or picks one among the few it knows (Linux); more than
+ * two is unheard of, and 8 leaves room. */
+#define PROFILE_MAX_CONFIGS 8
+/* Functions in one configuration: the kernel's composite framework gives
+ * a configuration at most 16 interfaces (MAX_CONFIG_INTERFACES), and
+ * every function takes at least one. */
+#define PROFILE_MAX_CONFIG_FUNCTIONS 16
+/* Functions in a profile: a function only counts when a configuration
+ * uses it, so at most every configuration full of different ones. */
+#define PROFILE_MAX_FUNCTIONS \
+	(PROFILE_MAX_CONFIGS * PROFILE_MAX_CONFIG_FUNCTIONS)
+/* Sections: [profile], [gadget], [os_desc], the configurations and the
+ * functions; a profile with more has one that cannot be accepted. */
+#define PROFILE_MAX_SECTIONS (3 + PROFILE_MAX_CONFIGS + PROFILE_MAX_FUNCTIONS)
+/* LUNs of a mass_storage function: f_mass_storage's FSG_MAX_LUNS. */
+#define PROFILE_MAX_LUNS 16
 #define PROFILE_MAX_ADDRESSES 4
-#define PROFILE_MAX_CONFIG_FUNCTIONS 32
 /* The longest line the INI loader takes (inih's INI_MAX_LINE, 200 in
  * Debian's libinih, less the NUL), so the longest report_desc an INI
  * profile holds: "report_desc = " and two hex digits per byte. */
@@ -79,18 +103,11 @@ struct profile_mac {
 	int line; /* 0 = not set: treated as auto */
 };
 
-struct profile_address {
-	int family; /* AF_INET or AF_INET6 */
-	uint8_t addr[16];
-	int prefix_len;
-	char *text; /* as written, e.g. "192.168.7.2/24" */
-};
-
 struct profile_net {
 	struct profile_mac dev_addr;
 	struct profile_mac host_addr;
 	struct profile_int qmult;
-	struct profile_address addresses[PROFILE_MAX_ADDRESSES];
+	struct ip_address addresses[PROFILE_MAX_ADDRESSES];
 	size_t n_addresses;
 	int addresses_line;
 	enum link_policy link;
@@ -246,7 +263,10 @@ void profile_free(struct profile *p);
  * Open a section named as in the INI syntax: "profile", "gadget",
  * "config N", "function TYPE.INSTANCE", "os_desc".  Reports unknown or
  * duplicate sections in diags and returns a negative errno; keys that
- * follow a refused section are ignored by the caller.
+ * follow a refused section are ignored by the caller.  The first section
+ * over a cap (PROFILE_MAX_SECTIONS, _CONFIGS, _FUNCTIONS) is reported
+ * and every later one refused without a word: -E2BIG, and the caller may
+ * stop reading.
  */
 int profile_begin_section(struct profile *p, const char *section, int line,
 			  struct diag_list *diags);
@@ -262,7 +282,8 @@ int profile_set_key(struct profile *p, const char *key, const char *value,
 /*
  * Checks that need the whole profile: references between sections, LUN
  * order, os_desc.  Sorts configs by id.  Warnings (unused function) do not
- * make it fail.  Returns 0 when diags holds no error for this profile.
+ * make it fail.  Returns 0 when diags holds no error for this profile;
+ * a profile whose loading stopped at a cap is not looked at (-E2BIG).
  */
 int profile_validate(struct profile *p, struct diag_list *diags);
 

@@ -59,6 +59,16 @@ profiles/msd.ini: ok"
 checks=$((checks + 1))
 [ "$(wc -l <"$tmp/err")" = 5 ] || fail "mixed run: $(cat "$tmp/err")"
 
+# A libusbgx gadget scheme named the way gt names it (SPEC 7.6) loads as
+# libconfig, by path and by name from a profile dir.
+mkdir -p "$tmp/schemes"
+cp tests/unit/fixtures/cfg-composite.cfg "$tmp/schemes/composite.scheme"
+run 0 "$bin" check "$tmp/schemes/composite.scheme"
+expect_file "$tmp/out" "$tmp/schemes/composite.scheme: ok"
+printf '[daemon]\nprofile_dirs = %s\n' "$tmp/schemes" >"$tmp/schemes.conf"
+run 0 "$bin" -c "$tmp/schemes.conf" check composite
+expect_file "$tmp/out" "$tmp/schemes/composite.scheme: ok"
+
 # Warnings alone: exit 0.
 f=tests/unit/fixtures/ini-warning.ini
 run 0 "$bin" check "$f"

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct netlink_link link;
-	struct profile_address a;
+	struct ip_address a;
 	struct nlmsghdr *h;
 	void *buf;
 	int ifindex;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "profile_catalog.h"
 #include "profile-testlib.h"
 #include "testlib.h"
 #include "util.h"
@@ -247,24 +248,44 @@ static void test_find_profile(void)
 	CHECK_INT_EQ(config_load(conf, true, &cfg, &diags), 0);
 
 	/* first directory wins, .ini before .cfg within one */
-	CHECK_INT_EQ(config_find_profile(&cfg, "only-cfg", &path), 0);
+	CHECK_INT_EQ(profile_catalog_find(cfg.profile_dirs, "only-cfg", &path),
+		     0);
 	want = xasprintf("%s/only-cfg.cfg", d1);
 	CHECK_STR_EQ(path, want);
 	free(want);
 	free(path);
-	CHECK_INT_EQ(config_find_profile(&cfg, "both", &path), 0);
+	CHECK_INT_EQ(profile_catalog_find(cfg.profile_dirs, "both", &path), 0);
 	want = xasprintf("%s/both.ini", d2);
 	CHECK_STR_EQ(path, want);
 	free(want);
 	free(path);
 	/* a path is a path, found or not */
-	CHECK_INT_EQ(config_find_profile(&cfg, "x/none", &path), 0);
+	CHECK_INT_EQ(profile_catalog_find(cfg.profile_dirs, "x/none", &path),
+		     0);
 	CHECK_STR_EQ(path, "x/none");
 	free(path);
-	CHECK_INT_EQ(config_find_profile(&cfg, "none.ini", &path), 0);
-	CHECK_STR_EQ(path, "none.ini");
+	/* anything without a '/' is a name, looked up in profile_dirs only,
+	 * also with its suffix (a daemon started elsewhere, a client of
+	 * another user: no current directory means anything) */
+	CHECK(profile_catalog_is_path("x/none"));
+	CHECK(profile_catalog_is_path("./both.ini"));
+	CHECK(!profile_catalog_is_path("both.ini"));
+	CHECK_INT_EQ(profile_catalog_find(cfg.profile_dirs, "none.ini", &path),
+		     -ENOENT);
+	CHECK(path == NULL);
+	CHECK_INT_EQ(profile_catalog_find(cfg.profile_dirs, "both.ini", &path),
+		     0);
+	want = xasprintf("%s/both.ini", d2);
+	CHECK_STR_EQ(path, want);
+	free(want);
 	free(path);
-	r = config_find_profile(&cfg, "none", &path);
+	CHECK_INT_EQ(profile_catalog_find(cfg.profile_dirs, "both.cfg", &path),
+		     0);
+	want = xasprintf("%s/both.cfg", d2);
+	CHECK_STR_EQ(path, want);
+	free(want);
+	free(path);
+	r = profile_catalog_find(cfg.profile_dirs, "none", &path);
 	CHECK_INT_EQ(r, -ENOENT);
 	CHECK(path == NULL);
 

@@ -6,6 +6,8 @@
  * limit, and (as root) a peer without the right to change things.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -50,6 +53,12 @@ static void test_parse_ok(void)
 	CHECK_INT_EQ(r.verb, CONTROL_UP);
 	CHECK_INT_EQ(PARSE(&r, err, "down"), 0);
 	CHECK_INT_EQ(r.verb, CONTROL_DOWN);
+	CHECK_INT_EQ(PARSE(&r, err, "replug"), 0);
+	CHECK_INT_EQ(r.verb, CONTROL_REPLUG);
+	CHECK(control_verb_changes(CONTROL_REPLUG));
+	CHECK_STR_EQ(control_verb_name(CONTROL_REPLUG), "replug");
+	CHECK_INT_EQ(PARSE(&r, err, "replug", "now"), -EINVAL);
+	CHECK_STR_EQ(err, "replug: unexpected argument 'now'");
 	CHECK_INT_EQ(PARSE(&r, err, "msd", "insert", "1", "/img", "--ro"), 0);
 	CHECK_INT_EQ(r.verb, CONTROL_MSD_INSERT);
 	CHECK_INT_EQ(r.lun, 1);
@@ -230,6 +239,11 @@ struct server_test {
 	char *path;
 	int calls;
 	struct control_peer last_peer;
+	/* The file a request carried, as the handler saw it. */
+	bool passed_open;
+	dev_t passed_dev;
+	ino_t passed_ino;
+	int passed_flags;
 };
 
 static void server_handler(const struct control_request *req,
@@ -240,6 +254,15 @@ static void server_handler(const struct control_request *req,
 
 	t->calls++;
 	t->last_peer = *peer;
+	t->passed_open = false;
+	if (peer->passed_fd >= 0) {
+		struct stat st;
+
+		t->passed_open = fstat(peer->passed_fd, &st) == 0;
+		t->passed_dev = st.st_dev;
+		t->passed_ino = st.st_ino;
+		t->passed_flags = fcntl(peer->passed_fd, F_GETFL);
+	}
 	if (req->verb == CONTROL_SWITCH) {
 		fprintf(reply->body, "switched to %s\n", req->profile);
 		reply->status = CONTROL_OK;
@@ -292,6 +315,50 @@ static void server_pump(struct server_test *t, int fd)
 			return;
 		event_loop_iterate(t->loop, 10);
 	}
+}
+
+/*
+ * Run the server's loop until done(arg) says so, for at most 30 s: the
+ * other side is a child process, which a loaded machine may run late.
+ */
+static bool server_run_until(struct server_test *t, bool (*done)(void *),
+			     void *arg)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (done(arg))
+			return true;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 30)
+			return false;
+		event_loop_iterate(t->loop, 10);
+	}
+}
+
+struct child_wait {
+	pid_t pid;
+	int status;
+};
+
+static bool child_exited(void *arg)
+{
+	struct child_wait *w = arg;
+
+	return waitpid(w->pid, &w->status, WNOHANG) == w->pid;
+}
+
+static bool handler_called(void *arg)
+{
+	return ((struct server_test *)arg)->calls > 0;
+}
+
+static bool fd_readable(void *arg)
+{
+	struct pollfd p = { .fd = *(int *)arg, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1;
 }
 
 /* Send raw bytes, return the whole response (allocated) or NULL. */
@@ -413,13 +480,16 @@ static void test_server_deadline(void)
 	CHECK_INT_EQ(recv(fd, &c, 1, 0), 0);
 	close(fd);
 
-	/* Connections beyond the limit are closed at once. */
+	/* Connections beyond the limit are closed at once: root's own
+	 * budget, or one user's share of the others'. */
 	for (int i = 0; i < CONTROL_MAX_CLIENTS + 2; i++) {
 		idle[i] = control_connect(t.path);
 		/* Accept as it goes: connect() blocks on a full backlog. */
 		event_loop_iterate(t.loop, 0);
 	}
-	CHECK_INT_EQ(control_server_n_clients(t.server), CONTROL_MAX_CLIENTS);
+	CHECK_INT_EQ(control_server_n_clients(t.server),
+		     getuid() == 0 ? CONTROL_MAX_CLIENTS
+				   : CONTROL_MAX_CLIENTS_PER_UID);
 	for (int i = 0; i < CONTROL_MAX_CLIENTS + 2; i++)
 		close(idle[i]);
 	for (int i = 0; i < 5; i++)
@@ -458,9 +528,9 @@ static void test_server_second_daemon(void)
 /* As root: a peer running as nobody may read but not change. */
 static void test_server_denied(void)
 {
+	struct child_wait child = { 0 };
 	struct server_test t;
 	pid_t pid;
-	int status;
 
 	if (geteuid() != 0) {
 		printf("test-control: not root, skipping the credential check\n");
@@ -482,8 +552,8 @@ static void test_server_denied(void)
 			_exit(10);
 		fd = control_connect(t.path);
 		if (fd < 0 ||
-		    control_transact(fd, 1, ARGV("status"), 5000, &st, &body) <
-			    0 ||
+		    control_transact(fd, 1, ARGV("status"), -1, 5000, &st,
+				     &body) < 0 ||
 		    st != CONTROL_OK)
 			fails |= 1;
 		close(fd);
@@ -491,7 +561,7 @@ static void test_server_denied(void)
 		body = NULL;
 		fd = control_connect(t.path);
 		if (fd < 0 ||
-		    control_transact(fd, 2, ARGV("switch", "x"), 5000, &st,
+		    control_transact(fd, 2, ARGV("switch", "x"), -1, 5000, &st,
 				     &body) < 0 ||
 		    st != CONTROL_DENIED ||
 		    strcmp(body,
@@ -502,16 +572,151 @@ static void test_server_denied(void)
 		free(body);
 		_exit(fails);
 	}
-	for (int i = 0; i < 300; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			break;
-		event_loop_iterate(t.loop, 10);
-	}
-	CHECK(WIFEXITED(status));
-	CHECK_INT_EQ(WEXITSTATUS(status), 0);
+	child.pid = pid;
+	CHECK(server_run_until(&t, child_exited, &child));
+	CHECK(WIFEXITED(child.status));
+	CHECK_INT_EQ(WEXITSTATUS(child.status), 0);
 	CHECK_INT_EQ(t.calls, 1);
 	CHECK_INT_EQ(t.last_peer.uid, 65534);
 	CHECK(!t.last_peer.may_change);
+	server_teardown(&t);
+}
+
+/* A request carries the file the client opened; the handler gets that
+ * very file, with the client's access mode, and the server closes it. */
+static void test_server_passed_fd(void)
+{
+	struct server_test t;
+	enum control_status st;
+	char *body = NULL, *file;
+	struct stat want;
+	int fd, medium;
+
+	server_setup(&t);
+	file = xasprintf("%s/medium.img", t.dir);
+	medium = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	CHECK(medium >= 0);
+	CHECK_INT_EQ(fstat(medium, &want), 0);
+	close(medium);
+	medium = open(file, O_RDONLY | O_CLOEXEC);
+	fd = control_connect(t.path);
+	CHECK(fd >= 0);
+	/* The client blocks on the answer: let a child be the client. */
+	if (fork() == 0) {
+		int r = control_transact(fd, 4,
+					 ARGV("msd", "insert", "0", file),
+					 medium, 5000, &st, &body);
+
+		_exit(r < 0 || st != CONTROL_OK);
+	}
+	close(medium);
+	close(fd);
+	CHECK(server_run_until(&t, handler_called, &t));
+	CHECK_INT_EQ(t.calls, 1);
+	CHECK(t.passed_open);
+	CHECK(t.passed_dev == want.st_dev && t.passed_ino == want.st_ino);
+	CHECK_INT_EQ(t.passed_flags & O_ACCMODE, O_RDONLY);
+	/* Closed with the connection: nothing of it stays in the daemon. */
+	CHECK(t.last_peer.passed_fd >= 0);
+	CHECK(fcntl(t.last_peer.passed_fd, F_GETFD) < 0);
+	while (wait(NULL) > 0)
+		;
+	/* Without one, the handler sees -1. */
+	body = server_raw(&t, "status", 7);
+	CHECK_STR_EQ(body, "ok\nstatus\n");
+	free(body);
+	CHECK_INT_EQ(t.last_peer.passed_fd, -1);
+	unlink(file);
+	free(file);
+	server_teardown(&t);
+}
+
+/* A socket directory others may write is refused before anything is
+ * made in it (they could swap the socket for a link). */
+static void test_server_unsafe_dir(void)
+{
+	char tmpl[] = "/tmp/gadgetd-test-control-XXXXXX";
+	struct control_server *s = NULL;
+	struct event_loop *loop;
+	char *path;
+
+	CHECK(mkdtemp(tmpl) != NULL);
+	path = xasprintf("%s/gadgetd.sock", tmpl);
+	CHECK_INT_EQ(event_loop_new(&loop), 0);
+	CHECK_INT_EQ(chmod(tmpl, 0777), 0);
+	CHECK_INT_EQ(
+		control_server_new(loop, path, NULL, server_handler, NULL, &s),
+		-EPERM);
+	CHECK(access(path, F_OK) < 0);
+	CHECK_INT_EQ(chmod(tmpl, 0775), 0);
+	CHECK_INT_EQ(
+		control_server_new(loop, path, NULL, server_handler, NULL, &s),
+		-EPERM);
+	CHECK_INT_EQ(chmod(tmpl, 0755), 0);
+	CHECK_INT_EQ(
+		control_server_new(loop, path, NULL, server_handler, NULL, &s),
+		0);
+	control_server_free(s);
+	event_loop_free(loop);
+	rmdir(tmpl);
+	free(path);
+}
+
+/* As root: another user holding every connection it may does not keep
+ * root out, and its share stops at CONTROL_MAX_CLIENTS_PER_UID. */
+static void test_server_per_uid(void)
+{
+	struct server_test t;
+	int ready[2], done[2], fd, n_other;
+	pid_t pid;
+	char c;
+
+	if (geteuid() != 0) {
+		printf("test-control: not root, skipping the per-uid limit\n");
+		return;
+	}
+	server_setup(&t);
+	CHECK_INT_EQ(chmod(t.path, 0666), 0);
+	CHECK_INT_EQ(chmod(t.dir, 0755), 0);
+	CHECK_INT_EQ(pipe(ready), 0);
+	CHECK_INT_EQ(pipe(done), 0);
+	pid = fork();
+	if (pid == 0) {
+		int held[CONTROL_MAX_CLIENTS + 2];
+
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(10);
+		for (int i = 0; i < CONTROL_MAX_CLIENTS + 2; i++)
+			held[i] = control_connect(t.path);
+		(void)!write(ready[1], "1", 1);
+		/* Hold them until the parent is done. */
+		(void)!read(done[0], &c, 1);
+		for (int i = 0; i < CONTROL_MAX_CLIENTS + 2; i++)
+			close(held[i]);
+		_exit(0);
+	}
+	/* Accept while the child connects (a full backlog blocks it). */
+	CHECK(server_run_until(&t, fd_readable, &ready[0]));
+	CHECK_INT_EQ(read(ready[0], &c, 1), 1);
+	for (int i = 0; i < 10; i++)
+		event_loop_iterate(t.loop, 0);
+	n_other = (int)control_server_n_clients(t.server);
+	CHECK_INT_EQ(n_other, CONTROL_MAX_CLIENTS_PER_UID);
+	/* Root is answered meanwhile. */
+	fd = control_connect(t.path);
+	CHECK(fd >= 0);
+	CHECK_INT_EQ(send(fd, "status", 7, 0), 7);
+	server_pump(&t, fd);
+	CHECK_INT_EQ(t.last_peer.uid, 0);
+	close(fd);
+	(void)!write(done[1], "1", 1);
+	waitpid(pid, NULL, 0);
+	close(ready[0]);
+	close(ready[1]);
+	close(done[0]);
+	close(done[1]);
+	for (int i = 0; i < 5; i++)
+		event_loop_iterate(t.loop, 0);
 	server_teardown(&t);
 }
 
@@ -529,5 +734,8 @@ int main(void)
 	test_server_deadline();
 	test_server_second_daemon();
 	test_server_denied();
+	test_server_passed_fd();
+	test_server_unsafe_dir();
+	test_server_per_uid();
 	return testlib_finish("test-control");
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* daemon_state.c: every SPEC 5 state from the facts that lead to it. */
+/* daemon_state.c: every state of gadgetd(8) from the facts that lead to it. */
 #include <string.h>
 
-#include "daemon.h"
+#include "daemon_state.h"
 #include "testlib.h"
 
 static enum daemon_state state(bool built, bool down, const char *udc,

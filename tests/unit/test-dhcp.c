@@ -27,10 +27,10 @@
 #include "testlib.h"
 #include "util.h"
 
-static struct profile_address addr(int family, const char *ip, int prefix,
-				   const char *text)
+static struct ip_address addr(int family, const char *ip, int prefix,
+			      const char *text)
 {
-	struct profile_address a = { .family = family, .prefix_len = prefix };
+	struct ip_address a = { .family = family, .prefix_len = prefix };
 
 	if (inet_pton(family, ip, a.addr) != 1)
 		testlib_fail(__FILE__, __LINE__, "bad test address %s", ip);
@@ -49,7 +49,7 @@ static uint32_t ip4(const char *s)
 
 static void test_pool(void)
 {
-	struct profile_address a = addr(AF_INET, "192.168.7.2", 24, NULL);
+	struct ip_address a = addr(AF_INET, "192.168.7.2", 24, NULL);
 	struct dhcp_pool p;
 
 	CHECK_INT_EQ(dhcp_pool_compute(&a, &p), 0);
@@ -138,7 +138,7 @@ static void check_file_text(const char *what, const char *got,
 
 static void test_config_text(void)
 {
-	struct profile_address a =
+	struct ip_address a =
 		addr(AF_INET, "192.168.7.2", 24, "192.168.7.2/24");
 	struct dhcp_params params = {
 		.ifname = "usb0",
@@ -202,7 +202,7 @@ static void test_config_text(void)
 
 static void test_select_address(void)
 {
-	struct profile_address addrs[3] = {
+	struct ip_address addrs[3] = {
 		addr(AF_INET6, "fd00::2", 64, "fd00::2/64"),
 		addr(AF_INET, "192.168.7.2", 24, "192.168.7.2/24"),
 		addr(AF_INET, "10.0.0.1", 30, "10.0.0.1/30"),
@@ -329,7 +329,7 @@ static void test_server_find(void)
 
 static void test_prepare(void)
 {
-	struct profile_address a =
+	struct ip_address a =
 		addr(AF_INET, "192.168.7.2", 24, "192.168.7.2/24");
 	struct dhcp_server udhcpd = {
 		.type = DHCP_SERVER_UDHCPD,
@@ -524,7 +524,7 @@ static int run_client(const char *ip, const char *peer, const char *script,
 static void live_lease(const struct dhcp_server *server, const char *ip,
 		       const char *tmp, const char *link, const char *peer)
 {
-	struct profile_address a =
+	struct ip_address a =
 		addr(AF_INET, "192.168.7.2", 24, "192.168.7.2/24");
 	struct dhcp_params params = {
 		.ifname = link,

@@ -72,6 +72,38 @@ static void test_list(void)
 	free(list);
 }
 
+/* Hooks run as root: only root's files that nobody else may write, in a
+ * directory of the same kind (gadgetd.conf(5)). */
+static void test_list_untrusted(void)
+{
+	char *group_writable = put("11-group-writable", 0775, "#!/bin/sh\n");
+	char *others = put("12-others", 0755, "#!/bin/sh\n");
+	char **list;
+	size_t n = 0;
+
+	CHECK_INT_EQ(chown(others, 65534, 65534), 0);
+	list = hooks_list(tmpdir);
+	for (char **p = list; *p; p++, n++) {
+		CHECK(!strstr(*p, "11-group-writable"));
+		CHECK(!strstr(*p, "12-others"));
+		free(*p);
+	}
+	free(list);
+	CHECK_INT_EQ(n, 2);
+
+	/* A directory others may write: none of its hooks. */
+	CHECK_INT_EQ(chmod(tmpdir, 0777), 0);
+	list = hooks_list(tmpdir);
+	CHECK(list[0] == NULL);
+	free(list);
+	CHECK_INT_EQ(chmod(tmpdir, 0700), 0);
+
+	unlink(group_writable);
+	unlink(others);
+	free(group_writable);
+	free(others);
+}
+
 static void test_run(struct event_loop *loop)
 {
 	struct hooks *h = hooks_new(loop, tmpdir, 5000);
@@ -186,6 +218,10 @@ int main(void)
 	struct event_loop *loop;
 	char *cmd;
 
+	if (geteuid() != 0) {
+		printf("test-hooks: not root, skipping (hooks run only when root owns them)\n");
+		return 0;
+	}
 	if (!mkdtemp(tmpl))
 		return 1;
 	tmpdir = tmpl;
@@ -207,6 +243,7 @@ int main(void)
 	if (event_loop_new(&loop) < 0)
 		return 1;
 	test_list();
+	test_list_untrusted();
 	test_run(loop);
 	test_no_dir(loop);
 	test_time_limit(loop);

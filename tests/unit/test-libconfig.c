@@ -5,11 +5,17 @@
  * mistakes are reported with the .cfg file's line.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <usbg/usbg.h>
+
+/* LC_MAX_GROUP_SETTINGS in profile_libconfig.c */
+#define LC_TEST_GROUP_MAX 256
 
 #include "gadgetd/profile.h"
 #include "profile_libconfig.h"
@@ -156,6 +162,15 @@ static void check_error(const char *text, const char *want)
 	"attrs = { idVendor = 0x1d6b; idProduct = 0x104; };\n" \
 	"functions = { acm_GS0 = { instance = \"GS0\"; type = \"acm\"; }; };\n"
 
+static void check_first(const struct diag_list *diags, const char *want)
+{
+	char line[1024] = "";
+
+	if (diags->n)
+		diag_format(&diags->items[0], line, sizeof(line));
+	CHECK_STR_EQ(line, want);
+}
+
 static void test_errors(void)
 {
 	char *got;
@@ -268,6 +283,188 @@ static void test_errors(void)
 		&n);
 	CHECK(str_starts_with(got, "t.cfg:2: "));
 	free(got);
+}
+
+static void append(char **text, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void append(char **text, const char *fmt, ...)
+{
+	va_list ap;
+	char *more, *both;
+
+	va_start(ap, fmt);
+	more = xvasprintf(fmt, ap);
+	va_end(ap);
+	both = xasprintf("%s%s", *text ? *text : "", more);
+	free(more);
+	free(*text);
+	*text = both;
+}
+
+/* n functions acm_N under `functions`, one a line from line 2. */
+static char *functions_group(int n)
+{
+	char *text = xstrdup("functions = {\n");
+
+	for (int i = 0; i < n; i++)
+		append(&text,
+		       "  acm_%d = { type = \"acm\"; instance = \"%d\"; };\n",
+		       i, i);
+	append(&text, "};\n");
+	return text;
+}
+
+/*
+ * The profile's caps hold for this loader too, with their message, once,
+ * and without walking what follows; a group too large for libconfig to
+ * parse in reasonable time is refused before libconfig sees it (SPEC
+ * 7.1: 27,000 functions in 1 MiB took ten seconds to refuse).
+ */
+static void test_caps(void)
+{
+	char *text = functions_group(PROFILE_MAX_FUNCTIONS + 1);
+
+	/* The 129th function is on line 130. */
+	append(&text,
+	       "configs = ( { id = 1; functions = ( \"acm_0\" ); } );\n");
+	check_error(text, "t.cfg:130: too many functions: at most 128 "
+			  "[function] sections; later sections are ignored");
+	free(text);
+
+	text = functions_group(LC_TEST_GROUP_MAX + 1);
+	check_error(text, "t.cfg:258: too many settings in one group: at "
+			  "most 256");
+	free(text);
+
+	text = functions_group(1);
+	append(&text, "configs = (\n");
+	for (int i = 1; i <= PROFILE_MAX_CONFIGS + 100; i++)
+		append(&text, "  %s{ id = %d; functions = ( \"acm_0\" ); }\n",
+		       i > 1 ? ", " : "", i);
+	append(&text, ");\n");
+	check_error(text, "t.cfg:13: too many configurations: at most 8 "
+			  "[config N] sections; later sections are ignored");
+	free(text);
+
+	/* One error for the first LUN past the cap, none for the rest. */
+	text = xstrdup("functions = { ms = { type = \"mass_storage\";\n"
+		       "  instance = \"0\"; attrs = { luns = (\n");
+	for (int i = 0; i < 1000; i++)
+		append(&text, "    %s{ file = \"/dev/sd%d\"; }\n",
+		       i ? ", " : "", i);
+	append(&text, "  ); }; }; };\n"
+		      "configs = ( { id = 1; functions = ( \"ms\" ); } );\n");
+	check_error(text, "t.cfg:19: invalid LUN number in 'lun.16.file': "
+			  "expected 0 to 15");
+	free(text);
+
+	/* A configuration's functions: one past the cap is reported. */
+	text = functions_group(40);
+	append(&text, "configs = ( { id = 1; functions = (");
+	for (int i = 0; i < 40; i++)
+		append(&text, "%s\"acm_%d\"", i ? ", " : " ", i);
+	append(&text, " ); } );\n");
+	check_error(text, "t.cfg:43: too many functions in [config 1]: at "
+			  "most 16");
+	free(text);
+}
+
+/*
+ * libconfig's escapes make control characters easy to write; they are
+ * refused at their line as in INI, and in the scheme's own strings that
+ * messages would quote.
+ */
+static void test_control_characters(void)
+{
+	check_error(BASE "strings = ( { lang = 0x409;\n"
+			 "  product = \"a\\nb\"; } );\n",
+		    "t.cfg:4: value of 'product' contains a control character "
+		    "(0x0a)");
+	check_error("functions = { ms = { type = \"mass_storage\";\n"
+		    "  instance = \"0\"; attrs = { luns = (\n"
+		    "    { file = \"/a\"; inquiry_string = \"\\x1b[2J\"; }\n"
+		    "  ); }; }; };\n"
+		    "configs = ( { id = 1; functions = ( \"ms\" ); } );\n",
+		    "t.cfg:3: value of 'lun.0.inquiry_string' contains a "
+		    "control character (0x1b)");
+	check_error(
+		"functions = { ecm_usb0 = { type = \"ecm\";\n"
+		"  instance = \"usb0\"; }; };\n"
+		"gadgetd = { functions = { ecm_usb0 = {\n"
+		"  address = ( \"10.0.0.1/24\", \"a\\r\" ); }; }; };\n"
+		"configs = ( { id = 1; functions = ( \"ecm_usb0\" ); } );\n",
+		"t.cfg:4: value of 'address' contains a control character "
+		"(0x0d)");
+	check_error("functions = {\n"
+		    "  x = { type = \"acm\"; instance = \"a\\nb\"; };\n};\n",
+		    "t.cfg:2: type or instance of a function contains a "
+		    "control character (0x0a)");
+	check_error(BASE "configs = ( { id = 1;\n"
+			 "  functions = ( \"acm_GS0\\t\" ); } );\n",
+		    "t.cfg:4: function label contains a control character "
+		    "(0x09)");
+}
+
+/*
+ * An @include file is read as a regular file within the profile's size
+ * cap before libconfig opens it: a FIFO hung the loader.
+ */
+static void test_include_special_files(void)
+{
+	char *root = fake_configfs_new();
+	char *path = xasprintf("%s/p.cfg", root);
+	char *fifo = xasprintf("%s/f.scheme", root);
+	char *zero = xasprintf("%s/z.scheme", root);
+	char *want, *big;
+	struct diag_list diags;
+	struct profile *p = NULL;
+	int r;
+
+	CHECK_INT_EQ(mkfifo(fifo, 0600), 0);
+	CHECK_INT_EQ(symlink("/dev/zero", zero), 0);
+	fake_write(root, "p.cfg", "attrs = {\n@include \"f.scheme\"\n};");
+	diag_init(&diags);
+	alarm(10);
+	r = profile_load(path, &p, &diags);
+	alarm(0);
+	CHECK(r < 0);
+	want = xasprintf("%s:2: cannot read @include file '%s': not a "
+			 "regular file",
+			 path, fifo);
+	CHECK_INT_EQ(diags.n, 1);
+	check_first(&diags, want);
+	free(want);
+	diag_clear(&diags);
+
+	fake_write(root, "p.cfg", "attrs = {\n  @include \"z.scheme\"\n};");
+	r = profile_load(path, &p, &diags);
+	CHECK(r < 0);
+	want = xasprintf("%s:2: cannot read @include file '%s': not a "
+			 "regular file",
+			 path, zero);
+	check_first(&diags, want);
+	free(want);
+	diag_clear(&diags);
+
+	/* Its settings count in the group around the @include. */
+	big = functions_group(300);
+	fake_write(root, "g.scheme", big + strlen("functions = {\n"));
+	fake_write(root, "p.cfg", "functions = {\n@include \"g.scheme\"\n");
+	r = profile_load(path, &p, &diags);
+	CHECK(r < 0);
+	want = xasprintf("%s/g.scheme:257: too many settings in one group: "
+			 "at most 256",
+			 root);
+	check_first(&diags, want);
+	free(want);
+	diag_clear(&diags);
+	free(big);
+
+	free(zero);
+	free(fifo);
+	free(path);
+	fake_configfs_free(root);
 }
 
 static void test_embedded_nul(void)
@@ -524,6 +721,9 @@ int main(void)
 	test_twin();
 	test_errors();
 	test_embedded_nul();
+	test_caps();
+	test_control_characters();
+	test_include_special_files();
 	test_include();
 	test_parse_keeps_profile();
 	test_libusbgx_export();

@@ -117,6 +117,37 @@ static int run_ip(const char *ip, const char *args)
 	return system(cmd);
 }
 
+/*
+ * A link's carrier change takes effect for senders only once linkwatch
+ * has run for it, in a kworker, later on a loaded machine: until then a
+ * link that just got carrier still has the noop qdisc, and one that just
+ * lost it still sends to a peer that drops; either refuses the frame
+ * (ENOBUFS).  linkwatch sets the operational state and (de)activates the
+ * qdisc under the RTNL lock, and `ip link show` reads the state under the
+ * same lock: wait until it shows `state STATE` (5 s).
+ */
+static bool wait_linkwatch(const char *ip, const char *ifname,
+			   const char *state)
+{
+	char cmd[256], line[512], want[64];
+
+	snprintf(cmd, sizeof(cmd), "%s link show %s", ip, ifname);
+	snprintf(want, sizeof(want), " state %s ", state);
+	for (int i = 0; i < 500; i++) {
+		FILE *f = popen(cmd, "r");
+		bool seen = false;
+
+		if (f && fgets(line, sizeof(line), f))
+			seen = strstr(line, want) != NULL;
+		if (f)
+			pclose(f);
+		if (seen)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
 static bool read_mac(const char *sysfs_net, const char *ifname, uint8_t out[6])
 {
 	char path[512];
@@ -200,6 +231,7 @@ static void test_live(void)
 	/* Both up: the peer takes the frame at once. */
 	CHECK_INT_EQ(run_ip(ip, "link set v0 up"), 0);
 	CHECK_INT_EQ(run_ip(ip, "link set v1 up"), 0);
+	CHECK(wait_linkwatch(ip, "v0", "UP"));
 	CHECK_INT_EQ(link_probe_counter(sysfs_net, "v1", "rx_bytes", &v1_rx),
 		     0);
 	CHECK_INT_EQ(link_probe_send(&p, sysfs_net, "v0", ifindex, v0_mac), 0);
@@ -215,6 +247,7 @@ static void test_live(void)
 
 	/* Peer down: v0 is up but nobody takes the frame; not read. */
 	CHECK_INT_EQ(run_ip(ip, "link set v1 down"), 0);
+	CHECK(wait_linkwatch(ip, "v0", "LOWERLAYERDOWN"));
 	CHECK_INT_EQ(link_probe_send(&p, sysfs_net, "v0", ifindex, v0_mac), 0);
 	CHECK(p.sent);
 	CHECK(!link_probe_read(&p, sysfs_net, "v0"));

@@ -5,9 +5,11 @@
  * writer) turn into, and that a refused insert puts ro back.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fake-configfs.h"
@@ -80,8 +82,9 @@ static char *attr(const char *rel)
 }
 
 /* Run one request; the body must be exactly one line. */
-static enum control_status run(bool insert, const struct profile *p, int lun,
-			       const char *file, bool ro, char **body)
+static enum control_status run_fd(bool insert, const struct profile *p, int lun,
+				  const char *file, int fd, bool ro,
+				  char **body)
 {
 	enum control_status st;
 	size_t size = 0;
@@ -89,7 +92,7 @@ static enum control_status run(bool insert, const struct profile *p, int lun,
 
 	writes[0] = '\0';
 	if (insert)
-		st = msd_insert(gadget, p, lun, file, ro, out);
+		st = msd_insert(gadget, p, lun, file, fd, ro, out);
 	else
 		st = msd_eject(gadget, p, lun, out);
 	fclose(out);
@@ -117,7 +120,86 @@ static void fresh_lun(const char *file, const char *ro, bool forced)
 	free(rel);
 }
 
+static enum control_status run(bool insert, const struct profile *p, int lun,
+			       const char *file, bool ro, char **body)
+{
+	return run_fd(insert, p, lun, file, -1, ro, body);
+}
+
 #define LUN0 "functions/mass_storage.disk/lun.0/"
+
+/* The client passed the file it opened: the kernel gets that file
+ * through /proc/self/fd, read-only when the client could only read it. */
+static void test_insert_passed(const struct profile *p, const char *img)
+{
+	char *body, *v, *fifo;
+	int fd;
+
+	fresh_lun("", "0", true);
+	fd = open(img, O_RDWR | O_CLOEXEC);
+	CHECK(fd >= 0);
+	CHECK_INT_EQ(run_fd(true, p, 0, "/home/bob/disk.img", fd, false, &body),
+		     CONTROL_OK);
+	v = xasprintf("file=/proc/self/fd/%d;", fd);
+	CHECK_STR_EQ(writes, v);
+	free(v);
+	CHECK_STR_EQ(body, "lun.0: /home/bob/disk.img\n");
+	free(body);
+	close(fd);
+
+	/* Opened read-only: ro, whatever the request said. */
+	fresh_lun("", "0", true);
+	fd = open(img, O_RDONLY | O_CLOEXEC);
+	CHECK_INT_EQ(run_fd(true, p, 0, "/home/bob/disk.img", fd, false, &body),
+		     CONTROL_OK);
+	v = xasprintf("ro=1;file=/proc/self/fd/%d;", fd);
+	CHECK_STR_EQ(writes, v);
+	free(v);
+	CHECK_STR_EQ(
+		body,
+		"lun.0: /home/bob/disk.img (read-only: you may not write it)\n");
+	free(body);
+	/* Asked for read-only: said so plainly. */
+	fresh_lun("", "0", true);
+	CHECK_INT_EQ(run_fd(true, p, 0, "/home/bob/disk.img", fd, true, &body),
+		     CONTROL_OK);
+	CHECK_STR_EQ(body, "lun.0: /home/bob/disk.img (read-only)\n");
+	free(body);
+	close(fd);
+
+	/* What the kernel cannot take is refused before anything is
+	 * written: a FIFO (which could block the kernel's open), a
+	 * directory, a file open for writing only. */
+	fresh_lun("", "0", true);
+	fifo = xasprintf("%s/fifo", root);
+	CHECK_INT_EQ(mkfifo(fifo, 0600), 0);
+	fd = open(fifo, O_RDWR | O_CLOEXEC);
+	CHECK_INT_EQ(run_fd(true, p, 0, "/home/bob/f", fd, false, &body),
+		     CONTROL_FAILED);
+	CHECK_STR_EQ(
+		body,
+		"msd insert: /home/bob/f: not a regular file or block device\n");
+	free(body);
+	close(fd);
+	unlink(fifo);
+	free(fifo);
+	fd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	CHECK_INT_EQ(run_fd(true, p, 0, "/tmp", fd, false, &body),
+		     CONTROL_FAILED);
+	CHECK_STR_EQ(body,
+		     "msd insert: /tmp: not a regular file or block device\n");
+	free(body);
+	close(fd);
+	fd = open(img, O_WRONLY | O_CLOEXEC);
+	CHECK_INT_EQ(run_fd(true, p, 0, "/home/bob/disk.img", fd, false, &body),
+		     CONTROL_FAILED);
+	CHECK_STR_EQ(
+		body,
+		"msd insert: /home/bob/disk.img: not opened for reading\n");
+	free(body);
+	close(fd);
+	CHECK_STR_EQ(writes, "");
+}
 
 static void test_insert(const struct profile *p, const char *img)
 {
@@ -271,6 +353,7 @@ int main(void)
 
 	p = msd_test_profile("function mass_storage.disk");
 	test_insert(p, img);
+	test_insert_passed(p, img);
 	test_eject(p);
 
 	no_ms = msd_test_profile(NULL);

@@ -94,9 +94,9 @@ static void check_bytes(const char *what, const struct netlink_msg *m,
 	CHECK(1);
 }
 
-static struct profile_address addr(int family, const char *text, int prefix)
+static struct ip_address addr(int family, const char *text, int prefix)
 {
-	struct profile_address a = { .family = family, .prefix_len = prefix };
+	struct ip_address a = { .family = family, .prefix_len = prefix };
 
 	if (inet_pton(family, text, a.addr) != 1)
 		testlib_fail(__FILE__, __LINE__, "bad test address %s", text);
@@ -171,8 +171,8 @@ static void test_msg_address(void)
 {
 	struct netlink_msg m;
 	struct bytes want = { .n = 0 };
-	struct profile_address a4 = addr(AF_INET, "192.168.7.2", 24);
-	struct profile_address a6 = addr(AF_INET6, "fd00::2", 64);
+	struct ip_address a4 = addr(AF_INET, "192.168.7.2", 24);
+	struct ip_address a6 = addr(AF_INET6, "fd00::2", 64);
 	static const uint8_t v4[4] = { 192, 168, 7, 2 };
 	static const uint8_t brd[4] = { 192, 168, 7, 255 };
 	static const uint8_t v6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 0,
@@ -211,7 +211,7 @@ static void test_msg_address(void)
 
 	/* /30 broadcast: 10.0.0.5/30 -> 10.0.0.7 */
 	{
-		struct profile_address a = addr(AF_INET, "10.0.0.5", 30);
+		struct ip_address a = addr(AF_INET, "10.0.0.5", 30);
 		const uint8_t *p;
 
 		CHECK_INT_EQ(netlink_msg_address(&m, RTM_NEWADDR, 1, &a), 0);
@@ -221,7 +221,7 @@ static void test_msg_address(void)
 	}
 	/* /31 and /32 have no broadcast address. */
 	{
-		struct profile_address a = addr(AF_INET, "10.0.0.4", 31);
+		struct ip_address a = addr(AF_INET, "10.0.0.4", 31);
 
 		CHECK_INT_EQ(netlink_msg_address(&m, RTM_NEWADDR, 1, &a), 0);
 		CHECK_INT_EQ(m.u.hdr.nlmsg_len, 16 + 8 + 8 * 2);
@@ -370,7 +370,7 @@ static void test_parse_address(void)
 					0,    0, 0, 0, 0, 0, 0, 2 };
 	struct bytes x = { .n = 0 };
 	const struct nlmsghdr *h = (const struct nlmsghdr *)x.b;
-	struct profile_address a;
+	struct ip_address a;
 	int ifindex = 0;
 
 	put32(&x, 0);
@@ -520,7 +520,7 @@ static bool pred_down(const struct seen *s)
 static bool has_address(struct netlink *nl, const char *ifname, int family,
 			const char *text)
 {
-	struct profile_address *list;
+	struct ip_address *list;
 	size_t n;
 	bool found = false;
 
@@ -536,7 +536,7 @@ static bool has_address(struct netlink *nl, const char *ifname, int family,
 static size_t count_addresses(struct netlink *nl, const char *ifname,
 			      int family)
 {
-	struct profile_address *list;
+	struct ip_address *list;
 	size_t n;
 
 	if (netlink_address_list(nl, ifname, family, &list, &n) < 0)
@@ -547,7 +547,7 @@ static size_t count_addresses(struct netlink *nl, const char *ifname,
 
 static void test_live(void)
 {
-	struct profile_address addrs[2] = {
+	struct ip_address addrs[2] = {
 		addr(AF_INET, "192.168.7.2", 24),
 		addr(AF_INET6, "fd00::2", 64),
 	};

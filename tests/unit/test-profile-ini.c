@@ -7,9 +7,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gadgetd/profile.h"
+#include "fake-configfs.h"
 #include "profile-testlib.h"
+#include "profile_load.h"
 #include "testlib.h"
 #include "util.h"
 
@@ -227,7 +231,7 @@ static void test_files(void)
 	r = profile_load("unit/fixtures/net-interfaces", &p, &diags);
 	CHECK_INT_EQ(r, -EINVAL);
 	CHECK_DIAGS(&diags, "unit/fixtures/net-interfaces: unknown profile "
-			    "format: expected a .ini or .cfg file");
+			    "format: expected a .ini, .cfg or .scheme file");
 	diag_clear(&diags);
 
 	r = profile_load("unit/fixtures", &p, &diags);
@@ -247,6 +251,61 @@ static void test_files(void)
 	diag_clear(&diags);
 }
 
+/*
+ * Profiles are read as regular files only, without blocking, with a size
+ * cap, in both formats: a FIFO hung the libconfig loader, /dev/zero ran
+ * it out of memory, and the INI loader read either until its cap.
+ */
+static void test_special_files(void)
+{
+	static const char *const names[] = { "f.ini", "f.cfg", "z.ini",
+					     "z.cfg" };
+	char *root = fake_configfs_new();
+	struct diag_list diags;
+	struct profile *p = NULL;
+	char *path, *want, *big;
+	int r;
+
+	diag_init(&diags);
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		path = xasprintf("%s/%s", root, names[i]);
+		if (names[i][0] == 'f')
+			CHECK_INT_EQ(mkfifo(path, 0600), 0);
+		else
+			CHECK_INT_EQ(symlink("/dev/zero", path), 0);
+		alarm(10);
+		r = profile_load(path, &p, &diags);
+		alarm(0);
+		CHECK_INT_EQ(r, -EINVAL);
+		CHECK(p == NULL);
+		want = xasprintf("%s: not a regular file", path);
+		CHECK_DIAGS(&diags, want);
+		diag_clear(&diags);
+		free(want);
+		free(path);
+	}
+
+	/* One byte over the cap, in both formats. */
+	big = xmalloc(PROFILE_FILE_MAX + 2);
+	memset(big, '\n', PROFILE_FILE_MAX + 1);
+	big[PROFILE_FILE_MAX + 1] = '\0';
+	fake_write_raw(root, "big.ini", big, PROFILE_FILE_MAX + 1);
+	fake_write_raw(root, "big.cfg", big, PROFILE_FILE_MAX + 1);
+	free(big);
+	for (int i = 0; i < 2; i++) {
+		path = xasprintf("%s/big.%s", root, i ? "cfg" : "ini");
+		r = profile_load(path, &p, &diags);
+		CHECK_INT_EQ(r, -EFBIG);
+		want = xasprintf("%s: file too large: at most 1048576 bytes",
+				 path);
+		CHECK_DIAGS(&diags, want);
+		diag_clear(&diags);
+		free(want);
+		free(path);
+	}
+	fake_configfs_free(root);
+}
+
 int main(void)
 {
 	test_comments_bom_crlf();
@@ -258,5 +317,6 @@ int main(void)
 	test_empty_file();
 	test_five_mistakes();
 	test_files();
+	test_special_files();
 	return testlib_finish("test-profile-ini");
 }

@@ -6,6 +6,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -394,8 +396,8 @@ static void test_functions_list(void)
 		      "[function geth.x]\n",
 		      "t.ini:2: function 'geth.x' listed twice in [config 1]");
 
-	/* 33 functions do not fit an INI line; the libconfig loader can
-	 * still pass them. */
+	/* One function past the cap, through the call the libconfig
+	 * loader makes too. */
 	for (int i = 0; i <= PROFILE_MAX_CONFIG_FUNCTIONS; i++) {
 		char *next = xasprintf("%s acm.%d", list, i);
 
@@ -407,8 +409,8 @@ static void test_functions_list(void)
 	CHECK_INT_EQ(profile_begin_section(p, "config 1", 1, &diags), 0);
 	CHECK_INT_EQ(profile_set_key(p, "functions", list, 2, &diags), -EINVAL);
 	CHECK_DIAGS(&diags, "t.cfg:2: too many functions in [config 1]: at "
-			    "most 32");
-	CHECK_INT_EQ(p->configs[0].n_function_names, 32);
+			    "most 16");
+	CHECK_INT_EQ(p->configs[0].n_function_names, 16);
 	profile_free(p);
 	diag_clear(&diags);
 	free(list);
@@ -455,9 +457,9 @@ static void test_luns(void)
 			"yes\n",
 		"t.ini:6: LUN keys out of order: 'lun.0.ro' after keys of "
 		"LUN 1");
-	CHECK_REFUSED(MS_HEAD "lun.8.file = /a\n",
-		      "t.ini:4: invalid LUN number in 'lun.8.file': expected 0 "
-		      "to 7");
+	CHECK_REFUSED(MS_HEAD "lun.16.file = /a\n",
+		      "t.ini:4: invalid LUN number in 'lun.16.file': expected "
+		      "0 to 15");
 	CHECK_REFUSED(MS_HEAD "lun.0.filename = /a\nlun.x.file = /b\nlun.0 = "
 			      "c\n",
 		      "t.ini:4: unknown key 'lun.0.filename' in [function "
@@ -516,8 +518,17 @@ static void test_hid(void)
 		HID_HEAD "report_desc_file = no-such.desc\n",
 		"t.ini:5: cannot read report_desc_file 'no-such.desc': No "
 		"such file or directory");
+	CHECK_REFUSED(
+		HID_HEAD "report_desc_file = unit/fixtures/hid-empty.desc\n",
+		"t.ini:5: report_desc_file 'unit/fixtures/hid-empty.desc' is "
+		"empty");
+	/* Read as a regular file only: /dev/zero was read up to the cap. */
+	CHECK_REFUSED(HID_HEAD "report_desc_file = /dev/zero\n",
+		      "t.ini:5: cannot read report_desc_file '/dev/zero': not "
+		      "a regular file");
 	CHECK_REFUSED(HID_HEAD "report_desc_file = /dev/null\n",
-		      "t.ini:5: report_desc_file '/dev/null' is empty");
+		      "t.ini:5: cannot read report_desc_file '/dev/null': not "
+		      "a regular file");
 	CHECK_REFUSED(HID_HEAD "report_length = 1025\nreport_desc = 05\n",
 		      "t.ini:5: duplicate key 'report_length' in [function "
 		      "hid.0] (first on line 4)");
@@ -541,6 +552,157 @@ static void test_hid(void)
 	}
 	profile_free(p);
 	diag_clear(&diags);
+}
+
+static void append(char **text, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void append(char **text, const char *fmt, ...)
+{
+	va_list ap;
+	char *more, *both;
+
+	va_start(ap, fmt);
+	more = xvasprintf(fmt, ap);
+	va_end(ap);
+	both = xasprintf("%s%s", *text ? *text : "", more);
+	free(more);
+	free(*text);
+	*text = both;
+}
+
+/*
+ * A profile at every cap loads; the first section past one is reported at
+ * its line, once, and nothing after it is looked at (SPEC 7.1: 50,000
+ * section headers took seconds to refuse).
+ */
+static void test_caps(void)
+{
+	struct diag_list diags;
+	struct profile *p;
+	char *full = NULL, *text = NULL;
+	int line;
+
+	/* 3 + 8 + 16 * 8 = 139 sections: every config lists 16 functions
+	 * of its own. */
+	append(&full, "[profile]\n[gadget]\n[os_desc]\n");
+	line = 4;
+	for (int c = 1; c <= PROFILE_MAX_CONFIGS; c++) {
+		append(&full, "[config %d]\nfunctions =", c);
+		for (int f = 0; f < PROFILE_MAX_CONFIG_FUNCTIONS; f++)
+			append(&full, " acm.%d", (c - 1) * 16 + f);
+		append(&full, "\n");
+		line += 2;
+	}
+	for (int f = 0; f < PROFILE_MAX_FUNCTIONS; f++) {
+		append(&full, "[function acm.%d]\n", f);
+		line++;
+	}
+	p = load_ok(full);
+	if (p) {
+		CHECK_INT_EQ(p->n_configs, 8);
+		CHECK_INT_EQ(p->n_functions, 128);
+	}
+	profile_free(p);
+
+	/* One more section of any kind, and nothing after it counts. */
+	append(&text, "%s[nonsense]\n[config 1]\n[profile]\nfoo = 1\n", full);
+	p = profile_test_load(text, &diags);
+	CHECK(p == NULL);
+	{
+		char *want = xasprintf("t.ini:%d: too many sections: at most "
+				       "139; later sections are ignored",
+				       line);
+
+		CHECK_DIAGS(&diags, want);
+		free(want);
+	}
+	diag_clear(&diags);
+	free(text);
+	free(full);
+
+	text = NULL;
+	for (int c = 1; c <= 9; c++)
+		append(&text, "[config %d]\nfunctions = acm.0\n", c);
+	append(&text, "[config 10]\n[config 1]\n[function acm.0]\n");
+	CHECK_REFUSED(text, "t.ini:17: too many configurations: at most 8 "
+			    "[config N] sections; later sections are ignored");
+	free(text);
+
+	/* 50,000 functions: one message, at the 129th. */
+	text = xstrdup("[config 1]\nfunctions = acm.0\n");
+	{
+		size_t len = strlen(text), size = len + 50000 * 24;
+		char *big = xmalloc(size);
+
+		memcpy(big, text, len);
+		for (int f = 0; f < 50000; f++)
+			len += (size_t)snprintf(big + len, size - len,
+						"[function acm.%d]\n", f);
+		CHECK_REFUSED(big, "t.ini:131: too many functions: at most 128 "
+				   "[function] sections; later sections are "
+				   "ignored");
+		free(big);
+	}
+	free(text);
+
+	/* The last LUN there can be. */
+	text = xstrdup("[config 1]\nfunctions = mass_storage.0\n"
+		       "[function mass_storage.0]\n");
+	for (int i = 0; i < PROFILE_MAX_LUNS; i++)
+		append(&text, "lun.%d.file = /dev/sd%c\n", i, 'a' + i);
+	p = load_ok(text);
+	if (p)
+		CHECK_INT_EQ(p->functions[0].u.ms.n_luns, 16);
+	profile_free(p);
+	free(text);
+}
+
+/*
+ * Control characters in a value or a section name are refused before
+ * anything quotes them (SPEC 7.1); a tab still separates list items.
+ */
+static void test_control_characters(void)
+{
+	struct profile *p;
+
+	CHECK_REFUSED("[gadget]\nproduct = a\x1b[31mb\n" VALID_TAIL,
+		      "t.ini:2: value of 'product' contains a control "
+		      "character (0x1b)");
+	CHECK_REFUSED("[gadget]\nmanufacturer = a\rb\nserial = x\x7f\n"
+		      "product = a\tb\n" VALID_TAIL,
+		      "t.ini:2: value of 'manufacturer' contains a control "
+		      "character (0x0d)",
+		      "t.ini:3: value of 'serial' contains a control "
+		      "character (0x7f)",
+		      "t.ini:4: value of 'product' contains a control "
+		      "character (0x09)");
+	CHECK_REFUSED("[profile]\ndescription = \x01\n" VALID_TAIL,
+		      "t.ini:2: value of 'description' contains a control "
+		      "character (0x01)");
+	CHECK_REFUSED("[config 1]\nfunctions = mass_storage.0\n"
+		      "[function mass_storage.0]\nlun.0.file = /dev/sd\x02\n"
+		      "lun.0.inquiry_string = a\x1b\n",
+		      "t.ini:4: value of 'lun.0.file' contains a control "
+		      "character (0x02)",
+		      "t.ini:5: value of 'lun.0.inquiry_string' contains a "
+		      "control character (0x1b)");
+	CHECK_REFUSED(VALID_TAIL "[function acm.\x1b]\n",
+		      "t.ini:4: section name contains a control character "
+		      "(0x1b)");
+	CHECK_REFUSED("[config 1]\nfunctions = hid.0\n[function hid.0]\n"
+		      "report_length = 8\nreport_desc_file = a\x1b.desc\n",
+		      "t.ini:5: value of 'report_desc_file' contains a "
+		      "control character (0x1b)");
+
+	p = load_ok("[config 1]\nfunctions = ecm.usb0\tacm.GS0\n"
+		    "[function ecm.usb0]\naddress = 10.0.0.1/24\tfe80::1/64\n"
+		    "[function acm.GS0]\n");
+	if (p) {
+		CHECK_INT_EQ(p->configs[0].n_function_names, 2);
+		CHECK_INT_EQ(p->functions[0].u.net.n_addresses, 2);
+	}
+	profile_free(p);
 }
 
 /* The libconfig loader calls the same two functions directly. */
@@ -585,5 +747,7 @@ int main(void)
 	test_luns();
 	test_hid();
 	test_direct_calls();
+	test_caps();
+	test_control_characters();
 	return testlib_finish("test-profile-keys");
 }

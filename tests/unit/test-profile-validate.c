@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Whole-profile checks (profile_validate) and the shipped profiles: every
- * one loads with no error and no warning, and says what SPEC 3.4 says.
+ * one loads with no error and no warning, and says what README.md says of it.
  */
 #include <arpa/inet.h>
 #include <errno.h>

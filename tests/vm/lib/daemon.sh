@@ -205,3 +205,22 @@ vm_configfs_listing() {
 		fi
 	done
 }
+
+# vm_daemon_users: real non-root users for the checks of what a
+# socket_group member may do (gadgetd.conf(5)).  Group
+# `gadget` (gid 500; socket_group=gadget makes its members clients that may
+# change things) with members bob (1001) and carol (1002); alice (1000) is
+# in no group of ours.  Each has a home /home/NAME, 0700, of their own.
+# Run a command as one with `vm-runas NAME CMD...` (vm_need_tool vm-runas).
+vm_daemon_users() {
+	local u
+	echo "gadget:x:500:bob,carol" >>/etc/group
+	for u in alice:1000 bob:1001 carol:1002; do
+		echo "${u%:*}:x:${u#*:}:" >>/etc/group
+		echo "${u%:*}:x:${u#*:}:${u#*:}:${u%:*}:/home/${u%:*}:/bin/sh" >>/etc/passwd
+		mkdir -p "/home/${u%:*}"
+		chown "${u#*:}:${u#*:}" "/home/${u%:*}"
+		chmod 0700 "/home/${u%:*}"
+	done
+	vm_log "users: alice (outsider), bob and carol (group gadget)"
+}

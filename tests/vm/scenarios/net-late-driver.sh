@@ -5,7 +5,9 @@
 # of giving up; once cdc_ether binds, 2.5 s after configured, the check
 # goes on and the host gets carrier within 2 s of opening its netdev,
 # and keeps it.  With no driver at all the check ends as host-inactive,
-# nothing re-asserted.
+# nothing re-asserted; a driver that comes after that (the host selects
+# the data interface, the gadget side gets carrier) starts the check
+# again, and the host gets carrier and a ping across.
 # vm: timeout=120
 . "$VM_LIB/vm.sh"
 . "$VM_LIB/daemon.sh"
@@ -36,9 +38,9 @@ no_host_driver
 vm_daemon_start
 vm_wait_host_device 0x1d6b 0x0104 10
 vm_daemon_wait_state configured 10
+vm_expect_eq "link_check while the host has no driver" pending "$(vm_daemon_link_check)"
 sleep 2.5
 vm_expect_eq "gadget usb0 carrier without a host driver" 0 "$(gadget_carrier)"
-vm_expect_eq "link_check while the host has no driver" pending "$(vm_daemon_link_check)"
 vm_run modprobe cdc_ether
 vm_wait_host_drivers 10 cdc_ether
 vm_host_netdev 10
@@ -69,4 +71,19 @@ vm_log "no driver: link_check host-inactive after $VM_WAITED s"
 vm_expect_eq "gadget usb0 carrier without a host driver" 0 "$(gadget_carrier)"
 vm_expect_eq "usb0 still up (IFF_UP)" 1 \
 	"$(($(cat /sys/class/net/usb0/flags) & 1))"
+
+# 3: the driver comes after the check gave up (a PC that takes longer than
+# the looks): the host selecting the data interface starts it again.
+vm_run modprobe cdc_ether
+vm_wait_host_drivers 10 cdc_ether
+vm_host_netdev 10
+n=$VM_HOST_NETDEV
+vm_run "$VM_IP" link set "$n" netns $VM_NETNS
+vm_run "$VM_IP" -n $VM_NETNS addr add 192.168.7.1/24 dev "$n"
+vm_run "$VM_IP" -n $VM_NETNS link set "$n" up
+vm_host_wait_carrier "$n" 2
+vm_wait 10 "link_check settled after a driver later than the looks" \
+	vm__daemon_link_check_is host-active reasserted
+vm_log "driver after host-inactive: link_check $(vm_daemon_link_check) after $VM_WAITED s"
+vm_host_netns_ping 192.168.7.2 1
 vm_daemon_stop

@@ -54,7 +54,7 @@ static int fail(const char *fmt, ...)
 	return 1;
 }
 
-static int parse_address(const char *text, struct profile_address *out)
+static int parse_address(const char *text, struct ip_address *out)
 {
 	char *slash, *end, *ip;
 	long prefix;
@@ -123,7 +123,7 @@ static int cmd_link(struct netlink *nl, int argc, char **argv)
 
 static int cmd_configure(struct netlink *nl, int argc, char **argv)
 {
-	struct profile_address addrs[MAX_ADDRESSES];
+	struct ip_address addrs[MAX_ADDRESSES];
 	size_t n = 0;
 	bool up;
 	int r, i;
@@ -147,7 +147,7 @@ static int cmd_configure(struct netlink *nl, int argc, char **argv)
 
 static int cmd_addresses(struct netlink *nl, int argc, char **argv)
 {
-	struct profile_address *list;
+	struct ip_address *list;
 	size_t n, i;
 	int r;
 
@@ -254,7 +254,7 @@ static int cmd_dhcp(int argc, char **argv)
 	struct dhcp_params params = { 0 };
 	struct dhcp_server server;
 	struct dhcp_instance inst;
-	struct profile_address a;
+	struct ip_address a;
 	const char *search_path = NULL;
 	char *line;
 	int r, i;

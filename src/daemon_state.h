@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The daemon: one context (struct daemon, private to daemon.c) holding all
- * of its state, the lifecycle (start, apply, switch, reload, up, down,
- * stop) and the states of SPEC 5.  cli_daemon() (cli.h) is its entry point.
+ * The daemon's states (gadgetd(8), STATES), derived from facts read back
+ * from configfs and sysfs alone.  The daemon itself (daemon.c) has no
+ * header: cli_daemon() (cli.h) is its entry point.
  */
-#ifndef GADGETD_DAEMON_H
-#define GADGETD_DAEMON_H
+#ifndef GADGETD_DAEMON_STATE_H
+#define GADGETD_DAEMON_STATE_H
 
 #include <stdbool.h>
 
