@@ -45,9 +45,7 @@ vm_run modprobe cdc_ether
 vm_wait_host_drivers 10 cdc_ether
 vm_host_netdev 10
 n=$VM_HOST_NETDEV
-vm_run "$VM_IP" link set "$n" netns $VM_NETNS
-vm_run "$VM_IP" -n $VM_NETNS addr add 192.168.7.1/24 dev "$n"
-vm_run "$VM_IP" -n $VM_NETNS link set "$n" up
+vm_host_netns_add "$n" 192.168.7.1/24
 vm_host_wait_carrier "$n" 2
 down_at_carrier=$("$VM_IP" netns exec $VM_NETNS cat /sys/class/net/$n/carrier_down_count)
 vm_wait 10 "link_check settled after the late driver" \
@@ -78,9 +76,7 @@ vm_run modprobe cdc_ether
 vm_wait_host_drivers 10 cdc_ether
 vm_host_netdev 10
 n=$VM_HOST_NETDEV
-vm_run "$VM_IP" link set "$n" netns $VM_NETNS
-vm_run "$VM_IP" -n $VM_NETNS addr add 192.168.7.1/24 dev "$n"
-vm_run "$VM_IP" -n $VM_NETNS link set "$n" up
+vm_host_netns_add "$n" 192.168.7.1/24
 vm_host_wait_carrier "$n" 2
 vm_wait 10 "link_check settled after a driver later than the looks" \
 	vm__daemon_link_check_is host-active reasserted
