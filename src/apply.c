@@ -37,10 +37,11 @@
  *     failed.  After a refusal the op's steps are replayed with plain
  *     syscalls, which gives the real errno and the path; only when the
  *     replay succeeds is libusbgx's code mapped to an errno.
- *  4. usbg_create_function() removes the function directory when an
- *     attribute write fails, but may leave the returned function pointer
- *     set: it is never used after a failure, and libusbgx's cached state
- *     is re-read after any rollback.
+ *  4. Its typed function attributes cover a few of the kernel's (none of
+ *     uac2's c_sync or hid's no_out_endpoint, Loopback's under a name the
+ *     kernel does not have): functions are made bare with
+ *     usbg_create_function() and their attributes written as the plan
+ *     says (src/function/ holds the one table per type).
  *  5. usbg_f_ms_lun_attrs has no inquiry_string: that is a PLAN_ATTR_WRITE,
  *     a plain write.  usbg_f_ms_attrs cannot be used to create a function:
  *     its setter removes every LUN not listed, lun.0 included, which the
@@ -55,12 +56,9 @@
  *  8. It prints its own errors on stderr ("usbg_create_function()
  *     duplicate function name"); there is no way to turn that off.
  *
- * Calls that changed between 0.2.0 and 0.3.0 are avoided: the
- * usbg_f_*_set_attr_val() functions take their value by value in 0.2.0
- * and by pointer later, so single attributes are set only through the
- * static inline wrappers (usbg_f_net_set_qmult(), ...), which compile
- * against both; typed structs are zero-initialised so that fields added
- * later (usbg_f_ms_lun_attrs.inquiry_string) stay NULL.
+ * Calls that changed between 0.2.0 and 0.3.0 are avoided: typed structs
+ * are zero-initialised so that fields added later
+ * (usbg_f_ms_lun_attrs.inquiry_string) stay NULL.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -74,15 +72,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <usbg/function/hid.h>
-#include <usbg/function/loopback.h>
-#include <usbg/function/midi.h>
 #include <usbg/function/ms.h>
-#include <usbg/function/net.h>
-#include <usbg/function/uac2.h>
 #include <usbg/usbg.h>
 
 #include "apply.h"
+#include "function/function.h"
 #include "log.h"
 #include "usbgx.h"
 #include "util.h"
@@ -429,33 +423,12 @@ static int step_language(const struct plan_step *st)
 
 static int apply_function_type(enum function_type type, usbg_function_type *out)
 {
-	static const struct {
-		enum function_type type;
-		usbg_function_type usbg;
-	} map[] = {
-		{ FUNCTION_ECM, USBG_F_ECM },
-		{ FUNCTION_NCM, USBG_F_NCM },
-		{ FUNCTION_EEM, USBG_F_EEM },
-		{ FUNCTION_SUBSET, USBG_F_SUBSET },
-		{ FUNCTION_RNDIS, USBG_F_RNDIS },
-		{ FUNCTION_ACM, USBG_F_ACM },
-		{ FUNCTION_GSER, USBG_F_SERIAL },
-		{ FUNCTION_OBEX, USBG_F_OBEX },
-		{ FUNCTION_MASS_STORAGE, USBG_F_MASS_STORAGE },
-		{ FUNCTION_HID, USBG_F_HID },
-		{ FUNCTION_MIDI, USBG_F_MIDI },
-		{ FUNCTION_LOOPBACK, USBG_F_LOOPBACK },
-		{ FUNCTION_UAC2, USBG_F_UAC2 },
-		{ FUNCTION_FFS, USBG_F_FFS },
-	};
+	const struct function_type_info *t = function_type_info(type);
 
-	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
-		if (map[i].type == type) {
-			*out = map[i].usbg;
-			return 0;
-		}
-	}
-	return -EOPNOTSUPP;
+	if (!t || t->usbg_type == FUNCTION_NO_USBG_TYPE)
+		return -EOPNOTSUPP;
+	*out = (usbg_function_type)t->usbg_type;
+	return 0;
 }
 
 static usbg_gadget *apply_gadget(struct applier *a)
@@ -533,96 +506,12 @@ static int apply_gadget_strings(struct applier *a,
 	return 0;
 }
 
-static int apply_net_attrs(usbg_function *f, const struct plan_steps *steps)
-{
-	usbg_f_net *nf = usbg_to_net_function(f);
-	const struct plan_step *st;
-	struct ether_addr addr;
-	int r = USBG_SUCCESS;
-
-	st = step_find(steps, "dev_addr");
-	if (st && ether_aton_r(st->value, &addr))
-		r = usbg_f_net_set_dev_addr(nf, &addr);
-	st = step_find(steps, "host_addr");
-	if (r == USBG_SUCCESS && st && ether_aton_r(st->value, &addr))
-		r = usbg_f_net_set_host_addr(nf, &addr);
-	st = step_find(steps, "qmult");
-	if (r == USBG_SUCCESS && st)
-		r = usbg_f_net_set_qmult(nf, (int)step_long(st));
-	return r;
-}
-
-static int apply_midi_attrs(usbg_function *f, const struct plan_steps *steps)
-{
-	usbg_f_midi *mf = usbg_to_midi_function(f);
-	const struct plan_step *st;
-	int r = USBG_SUCCESS;
-
-	if ((st = step_find(steps, "index")))
-		r = usbg_f_midi_set_index(mf, (int)step_long(st));
-	if (r == USBG_SUCCESS && (st = step_find(steps, "id")))
-		r = usbg_f_midi_set_id(mf, st->value);
-	if (r == USBG_SUCCESS && (st = step_find(steps, "in_ports")))
-		r = usbg_f_midi_set_in_ports(mf, (unsigned)step_long(st));
-	if (r == USBG_SUCCESS && (st = step_find(steps, "out_ports")))
-		r = usbg_f_midi_set_out_ports(mf, (unsigned)step_long(st));
-	if (r == USBG_SUCCESS && (st = step_find(steps, "buflen")))
-		r = usbg_f_midi_set_buflen(mf, (unsigned)step_long(st));
-	if (r == USBG_SUCCESS && (st = step_find(steps, "qlen")))
-		r = usbg_f_midi_set_qlen(mf, (unsigned)step_long(st));
-	return r;
-}
-
-static int apply_loopback_attrs(usbg_function *f,
-				const struct plan_steps *steps)
-{
-	usbg_f_loopback *lf = usbg_to_loopback_function(f);
-	const struct plan_step *st;
-	int r = USBG_SUCCESS;
-
-	if ((st = step_find(steps, "buflen")))
-		r = usbg_f_loopback_set_buflen(lf, (int)step_long(st));
-	if (r == USBG_SUCCESS && (st = step_find(steps, "qlen")))
-		r = usbg_f_loopback_set_qlen(lf, (int)step_long(st));
-	return r;
-}
-
-static int apply_uac2_attrs(usbg_function *f, const struct plan_steps *steps)
-{
-	usbg_f_uac2 *af = usbg_to_uac2_function(f);
-	const struct plan_step *st;
-	int r = USBG_SUCCESS;
-
-	if ((st = step_find(steps, "c_chmask")))
-		r = usbg_f_uac2_set_c_chmask(af, (int)step_long(st));
-	if (r == USBG_SUCCESS && (st = step_find(steps, "c_srate")))
-		r = usbg_f_uac2_set_c_srate(af, (int)step_long(st));
-	if (r == USBG_SUCCESS && (st = step_find(steps, "c_ssize")))
-		r = usbg_f_uac2_set_c_ssize(af, (int)step_long(st));
-	if (r == USBG_SUCCESS && (st = step_find(steps, "p_chmask")))
-		r = usbg_f_uac2_set_p_chmask(af, (int)step_long(st));
-	if (r == USBG_SUCCESS && (st = step_find(steps, "p_srate")))
-		r = usbg_f_uac2_set_p_srate(af, (int)step_long(st));
-	if (r == USBG_SUCCESS && (st = step_find(steps, "p_ssize")))
-		r = usbg_f_uac2_set_p_ssize(af, (int)step_long(st));
-	return r;
-}
-
-static size_t step_writes(const struct plan_steps *steps)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < steps->n; i++)
-		n += steps->items[i].kind == PLAN_STEP_WRITE;
-	return n;
-}
-
 /*
- * The typed attribute struct when the steps set all of its fields (one
- * call makes the function and writes them); otherwise the function is
- * made bare and only the attributes the profile sets are written, so that
- * the rest keep the kernel's defaults (which differ between kernel
- * versions, e.g. uac2's c_srate).
+ * libusbgx makes the directory, so that its view of the gadget holds the
+ * function; the attributes are the plan's writes, as plain writes of the
+ * text `gadgetd plan` prints: libusbgx's typed setters would only turn
+ * the numbers back into the same text (and lose the errno), and 0.2.0 has
+ * setters for few of the kernel's attributes.
  */
 static int apply_function_create(struct applier *a,
 				 const struct profile_function *pf,
@@ -631,14 +520,6 @@ static int apply_function_create(struct applier *a,
 	usbg_gadget *g = apply_gadget(a);
 	usbg_function_type type;
 	usbg_function *f = NULL;
-	struct usbg_f_net_attrs net = { 0 };
-	struct usbg_f_hid_attrs hid = { 0 };
-	struct usbg_f_midi_attrs midi = { 0 };
-	struct usbg_f_loopback_attrs loopback = { 0 };
-	struct usbg_f_uac2_attrs uac2 = { 0 };
-	const struct plan_step *st;
-	void *attrs = NULL;
-	size_t writes = step_writes(steps);
 	int r;
 
 	if (!g)
@@ -646,70 +527,22 @@ static int apply_function_create(struct applier *a,
 	r = apply_function_type(pf->type, &type);
 	if (r < 0)
 		return r;
-
-	if (function_type_is_network(pf->type) && writes == 3) {
-		ether_aton_r(step_text(steps, "dev_addr"), &net.dev_addr);
-		ether_aton_r(step_text(steps, "host_addr"), &net.host_addr);
-		net.qmult = (int)step_long(step_find(steps, "qmult"));
-		attrs = &net;
-	} else if (pf->type == FUNCTION_HID) {
-		st = step_find(steps, "report_desc");
-		hid.protocol =
-			(unsigned)step_long(step_find(steps, "protocol"));
-		hid.subclass =
-			(unsigned)step_long(step_find(steps, "subclass"));
-		hid.report_length =
-			(unsigned)step_long(step_find(steps, "report_length"));
-		hid.report_desc.desc = st->value;
-		hid.report_desc.len = (unsigned)st->value_len;
-		attrs = &hid;
-	} else if (pf->type == FUNCTION_MIDI && writes >= 5 &&
-		   step_find(steps, "index") && step_find(steps, "in_ports") &&
-		   step_find(steps, "out_ports") &&
-		   step_find(steps, "buflen") && step_find(steps, "qlen")) {
-		/* id "" writes nothing, as the plan says. */
-		midi.index = (int)step_long(step_find(steps, "index"));
-		midi.id = step_text(steps, "id");
-		midi.in_ports =
-			(unsigned)step_long(step_find(steps, "in_ports"));
-		midi.out_ports =
-			(unsigned)step_long(step_find(steps, "out_ports"));
-		midi.buflen = (unsigned)step_long(step_find(steps, "buflen"));
-		midi.qlen = (unsigned)step_long(step_find(steps, "qlen"));
-		attrs = &midi;
-	} else if (pf->type == FUNCTION_LOOPBACK && writes == 2) {
-		loopback.buflen =
-			(unsigned)step_long(step_find(steps, "buflen"));
-		loopback.qlen = (unsigned)step_long(step_find(steps, "qlen"));
-		attrs = &loopback;
-	} else if (pf->type == FUNCTION_UAC2 && writes == 6) {
-		uac2.c_chmask = (int)step_long(step_find(steps, "c_chmask"));
-		uac2.c_srate = (int)step_long(step_find(steps, "c_srate"));
-		uac2.c_ssize = (int)step_long(step_find(steps, "c_ssize"));
-		uac2.p_chmask = (int)step_long(step_find(steps, "p_chmask"));
-		uac2.p_srate = (int)step_long(step_find(steps, "p_srate"));
-		uac2.p_ssize = (int)step_long(step_find(steps, "p_ssize"));
-		attrs = &uac2;
-	}
-
-	*usbg_r = usbg_create_function(g, type, pf->instance, attrs, &f);
+	*usbg_r = usbg_create_function(g, type, pf->instance, NULL, &f);
 	if (*usbg_r != USBG_SUCCESS)
 		return usbgx_errno(*usbg_r);
-	if (attrs || writes == 0)
-		return 0;
+	for (size_t i = 0; i < steps->n; i++) {
+		const struct plan_step *st = &steps->items[i];
+		const char *verb;
+		char *path;
 
-	if (function_type_is_network(pf->type))
-		*usbg_r = apply_net_attrs(f, steps);
-	else if (pf->type == FUNCTION_MASS_STORAGE)
-		*usbg_r = usbg_f_ms_set_stall(usbg_to_ms_function(f),
-					      step_bool(steps, "stall"));
-	else if (pf->type == FUNCTION_MIDI)
-		*usbg_r = apply_midi_attrs(f, steps);
-	else if (pf->type == FUNCTION_LOOPBACK)
-		*usbg_r = apply_loopback_attrs(f, steps);
-	else if (pf->type == FUNCTION_UAC2)
-		*usbg_r = apply_uac2_attrs(f, steps);
-	return usbgx_errno(*usbg_r);
+		if (st->kind != PLAN_STEP_WRITE)
+			continue;
+		r = apply_step_raw(a, st, &verb, &path);
+		free(path);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 static int apply_lun_create(struct applier *a, const struct plan_op *op,

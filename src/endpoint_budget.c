@@ -51,69 +51,15 @@ static const char *const kind_names[] = {
 	[ENDPOINT_ISO] = "isochronous",
 };
 
-static void add(struct endpoint_count *c, enum endpoint_kind kind,
-		unsigned int n)
-{
-	c->n[kind] += n;
-}
-
-/* A kernel default where the profile leaves a uac2 key out (u_uac2.h). */
-static long uac2_value(const struct profile_int *v, long kernel_default)
-{
-	return v->line ? v->value : kernel_default;
-}
-
 struct endpoint_need endpoint_budget_function(const struct profile_function *f)
 {
+	const struct function_type_info *t = function_type_info(f->type);
 	struct endpoint_need need = { 0 };
-	const struct profile_uac2 *a;
 
-	switch (f->type) {
-	case FUNCTION_ECM:
-	case FUNCTION_NCM:
-	case FUNCTION_RNDIS:
-	case FUNCTION_ACM:
-		/* the notification endpoint, then data in and out */
-		add(&need.in, ENDPOINT_INT, 1);
-		add(&need.in, ENDPOINT_BULK, 1);
-		add(&need.out, ENDPOINT_BULK, 1);
-		break;
-	case FUNCTION_EEM:
-	case FUNCTION_SUBSET:
-	case FUNCTION_GSER:
-	case FUNCTION_OBEX:
-	case FUNCTION_MASS_STORAGE:
-	case FUNCTION_MIDI:
-	case FUNCTION_LOOPBACK:
-		add(&need.in, ENDPOINT_BULK, 1);
-		add(&need.out, ENDPOINT_BULK, 1);
-		break;
-	case FUNCTION_HID:
-		/* f_hid's interrupt OUT endpoint is on by default */
-		add(&need.in, ENDPOINT_INT, 1);
-		add(&need.out, ENDPOINT_INT, 1);
-		break;
-	case FUNCTION_UAC2:
-		/* f_uac2: playback (p_chmask) an iso IN; capture (c_chmask) an
-		 * iso OUT and, with the default asynchronous c_sync, its
-		 * feedback iso IN; the mute and volume controls, on by
-		 * default, an interrupt IN. */
-		a = &f->u.uac2;
-		if (uac2_value(&a->p_chmask, 0x3))
-			add(&need.in, ENDPOINT_ISO, 1);
-		if (uac2_value(&a->c_chmask, 0x3)) {
-			add(&need.out, ENDPOINT_ISO, 1);
-			add(&need.in, ENDPOINT_ISO, 1);
-		}
-		if (uac2_value(&a->p_chmask, 0x3) ||
-		    uac2_value(&a->c_chmask, 0x3))
-			add(&need.in, ENDPOINT_INT, 1);
-		break;
-	case FUNCTION_FFS:
-	case FUNCTION_TYPE_COUNT:
+	if (t)
+		t->endpoints(f, &need);
+	else
 		need.unknown = true;
-		break;
-	}
 	return need;
 }
 

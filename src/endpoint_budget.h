@@ -19,25 +19,9 @@
 
 #include <stdbool.h>
 
+#include "function/function.h"
 #include "gadgetd/diag.h"
 #include "gadgetd/profile.h"
-
-enum endpoint_kind {
-	ENDPOINT_BULK,
-	ENDPOINT_INT,
-	ENDPOINT_ISO,
-	ENDPOINT_KIND_COUNT
-};
-
-/* Endpoints of one direction, by kind. */
-struct endpoint_count {
-	unsigned int n[ENDPOINT_KIND_COUNT];
-};
-
-struct endpoint_need {
-	struct endpoint_count in, out;
-	bool unknown; /* FunctionFS: counted when its program starts */
-};
 
 /* What one function claims at bind. */
 struct endpoint_need endpoint_budget_function(const struct profile_function *f);

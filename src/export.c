@@ -2,16 +2,17 @@
 /*
  * Reading a live gadget back into a profile.
  *
- * The gadget is read through libusbgx's typed getters and the profile is
- * filled through profile_set_key(), the way the file loaders fill it, so
- * that an exported profile passes exactly the checks a written one does.
- * Each key gets a line number of its own, and a problem with it is
- * reported against the configfs attribute it came from.
+ * The gadget is walked through libusbgx and the profile is filled through
+ * profile_set_key(), the way the file loaders fill it, so that an exported
+ * profile passes exactly the checks a written one does.  Each key gets a
+ * line number of its own, and a problem with it is reported against the
+ * configfs attribute it came from.
  *
- * Raw reads cover what libusbgx 0.2.0 gets wrong or lacks: MaxPower (its
- * config attrs hold it in a uint8_t, so 500 mA reads as 244), a LUN's
- * inquiry_string, Loopback's bulk_buflen (libusbgx reads "buflen"), and
- * the order of a configuration's functions.
+ * A function's attributes are read raw, row by row of its type's schema
+ * (src/function/), as apply writes them.  Other raw reads cover what
+ * libusbgx 0.2.0 gets wrong or lacks: MaxPower (its config attrs hold it
+ * in a uint8_t, so 500 mA reads as 244), a LUN's inquiry_string, and the
+ * order of a configuration's functions.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,14 +27,13 @@
 #include <unistd.h>
 
 #include <usbg/function/hid.h>
-#include <usbg/function/midi.h>
 #include <usbg/function/ms.h>
 #include <usbg/function/net.h>
-#include <usbg/function/uac2.h>
 #include <usbg/usbg.h>
 
 #include "config.h"
 #include "export.h"
+#include "function/function.h"
 #include "usbgx.h"
 #include "util.h"
 
@@ -211,8 +211,11 @@ static int export_gadget_attrs(struct export_ctx *ctx, usbg_gadget *g)
 		   a.bDeviceSubClass);
 	export_set(ctx, "bDeviceProtocol", "device_protocol", "0x%02x",
 		   a.bDeviceProtocol);
-	export_set(ctx, "bMaxPacketSize0", "max_packet_size0", "%u",
-		   a.bMaxPacketSize0);
+	/* 0 until the gadget was first bound: the UDC's ep0 size is set
+	 * at bind (composite_bind()), so there is nothing to keep. */
+	if (a.bMaxPacketSize0)
+		export_set(ctx, "bMaxPacketSize0", "max_packet_size0", "%u",
+			   a.bMaxPacketSize0);
 	export_gadget_strings(ctx, g);
 	return 0;
 }
@@ -248,9 +251,6 @@ static void export_net(struct export_ctx *ctx, usbg_function *f,
 	free(rel);
 	rel = xasprintf("%s/host_addr", fdir);
 	export_mac(ctx, rel, "host_addr", &a.host_addr);
-	free(rel);
-	rel = xasprintf("%s/qmult", fdir);
-	export_set(ctx, rel, "qmult", "%d", a.qmult);
 	free(rel);
 	usbg_f_net_cleanup_attrs(&a);
 
@@ -323,7 +323,6 @@ static void export_mass_storage(struct export_ctx *ctx, usbg_function *f,
 				const char *fdir)
 {
 	struct usbg_f_ms_attrs a;
-	char *rel;
 	int r;
 
 	r = usbg_f_ms_get_attrs(usbg_to_ms_function(f), &a);
@@ -331,9 +330,6 @@ static void export_mass_storage(struct export_ctx *ctx, usbg_function *f,
 		export_error(ctx, fdir, "%s", usbg_strerror(r));
 		return;
 	}
-	rel = xasprintf("%s/stall", fdir);
-	export_set(ctx, rel, "stall", "%s", yes_no(a.stall));
-	free(rel);
 	/* libusbgx sorts the LUNs by number. */
 	for (int i = 0; i < a.nluns; i++)
 		if (a.luns[i])
@@ -353,15 +349,6 @@ static void export_hid(struct export_ctx *ctx, usbg_function *f,
 		export_error(ctx, fdir, "%s", usbg_strerror(r));
 		return;
 	}
-	rel = xasprintf("%s/protocol", fdir);
-	export_set(ctx, rel, "protocol", "%u", a.protocol);
-	free(rel);
-	rel = xasprintf("%s/subclass", fdir);
-	export_set(ctx, rel, "subclass", "%u", a.subclass);
-	free(rel);
-	rel = xasprintf("%s/report_length", fdir);
-	export_set(ctx, rel, "report_length", "%u", a.report_length);
-	free(rel);
 	if (a.report_desc.len > PROFILE_REPORT_DESC_HEX_MAX) {
 		rel = xasprintf("%s/report_desc", fdir);
 		export_error(ctx, rel,
@@ -381,90 +368,40 @@ static void export_hid(struct export_ctx *ctx, usbg_function *f,
 	usbg_f_hid_cleanup_attrs(&a);
 }
 
-static void export_midi(struct export_ctx *ctx, usbg_function *f,
-			const char *fdir)
+/*
+ * The attributes of the type's schema, read as the kernel shows them and
+ * set through the same key checks as a file's.  An attribute this kernel
+ * does not have (ENOENT) cannot have been set, and an empty string is the
+ * kernel's default, not a value.
+ */
+static void export_schema_values(struct export_ctx *ctx,
+				 enum function_type type, const char *fdir)
 {
-	struct usbg_f_midi_attrs a;
-	char *rel;
-	int r;
+	const struct function_type_info *t = function_type_info(type);
 
-	r = usbg_f_midi_get_attrs(usbg_to_midi_function(f), &a);
-	if (r != USBG_SUCCESS) {
-		export_error(ctx, fdir, "%s", usbg_strerror(r));
-		return;
-	}
-#define MIDI_INT(name, fmt)                               \
-	do {                                              \
-		rel = xasprintf("%s/" #name, fdir);       \
-		export_set(ctx, rel, #name, fmt, a.name); \
-		free(rel);                                \
-	} while (0)
-	MIDI_INT(index, "%d");
-	if (a.id && a.id[0]) {
-		rel = xasprintf("%s/id", fdir);
-		export_set(ctx, rel, "id", "%s", a.id);
-		free(rel);
-	}
-	MIDI_INT(in_ports, "%u");
-	MIDI_INT(out_ports, "%u");
-	MIDI_INT(buflen, "%u");
-	MIDI_INT(qlen, "%u");
-#undef MIDI_INT
-	usbg_f_midi_cleanup_attrs(&a);
-}
+	for (size_t i = 0; i < t->n_attrs; i++) {
+		const struct function_attr *a = &t->attrs[i];
+		char *rel, *path, *value = NULL;
+		int r;
 
-/* Raw reads: libusbgx 0.2.0 reads "buflen", which f_loopback calls
- * bulk_buflen (the profile key keeps libusbgx's name). */
-static void export_loopback(struct export_ctx *ctx, const char *fdir)
-{
-	static const struct {
-		const char *attr, *key;
-	} attrs[] = {
-		{ "bulk_buflen", "buflen" },
-		{ "qlen", "qlen" },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
-		char *rel = xasprintf("%s/%s", fdir, attrs[i].attr);
-		char *path = export_path(ctx, rel);
-		char *value = NULL;
-		int r = read_file_string(path, &value);
-
-		if (r < 0)
+		/* The kernel shows the name it made (usb0), not the
+		 * template that was written (usb%d). */
+		if (a->kind == FUNCTION_ATTR_IFNAME)
+			continue;
+		rel = xasprintf("%s/%s", fdir, a->file);
+		path = export_path(ctx, rel);
+		r = read_file_string(path, &value);
+		if (r < 0 && r != -ENOENT)
 			export_error(ctx, rel, "%s", strerror(-r));
-		else
-			export_set(ctx, rel, attrs[i].key, "%s", value);
+		else if (r == 0 && value[0])
+			export_set(ctx, rel, a->key, "%s%s",
+				   a->flags & FUNCTION_ATTR_BARE_HEX ? "0x"
+								     : "",
+				   value);
 		free(value);
 		free(path);
 		free(rel);
 	}
-}
-
-static void export_uac2(struct export_ctx *ctx, usbg_function *f,
-			const char *fdir)
-{
-	struct usbg_f_uac2_attrs a;
-	char *rel;
-	int r;
-
-	r = usbg_f_uac2_get_attrs(usbg_to_uac2_function(f), &a);
-	if (r != USBG_SUCCESS) {
-		export_error(ctx, fdir, "%s", usbg_strerror(r));
-		return;
-	}
-#define UAC2_INT(name)                                     \
-	do {                                               \
-		rel = xasprintf("%s/" #name, fdir);        \
-		export_set(ctx, rel, #name, "%d", a.name); \
-		free(rel);                                 \
-	} while (0)
-	UAC2_INT(c_chmask);
-	UAC2_INT(c_srate);
-	UAC2_INT(c_ssize);
-	UAC2_INT(p_chmask);
-	UAC2_INT(p_srate);
-	UAC2_INT(p_ssize);
-#undef UAC2_INT
 }
 
 /* /proc/mounts escapes white space and backslashes as \ooo. */
@@ -533,41 +470,17 @@ static void export_function(struct export_ctx *ctx, usbg_function *f)
 	if (!export_begin(ctx, fdir, section))
 		goto out;
 
-	switch (type) {
-	case FUNCTION_ECM:
-	case FUNCTION_NCM:
-	case FUNCTION_EEM:
-	case FUNCTION_SUBSET:
-	case FUNCTION_RNDIS:
+	export_schema_values(ctx, type, fdir);
+	/* Then the keys gadgetd acts on itself. */
+	if (function_type_is_network(type))
 		export_net(ctx, f, fdir,
-			   type == FUNCTION_RNDIS ? "rndis"
-			   : type == FUNCTION_NCM ? "ncm"
-						  : NULL);
-		break;
-	case FUNCTION_MASS_STORAGE:
+			   function_type_info(type)->os_desc_interface);
+	else if (type == FUNCTION_MASS_STORAGE)
 		export_mass_storage(ctx, f, fdir);
-		break;
-	case FUNCTION_HID:
+	else if (type == FUNCTION_HID)
 		export_hid(ctx, f, fdir);
-		break;
-	case FUNCTION_MIDI:
-		export_midi(ctx, f, fdir);
-		break;
-	case FUNCTION_LOOPBACK:
-		export_loopback(ctx, fdir);
-		break;
-	case FUNCTION_UAC2:
-		export_uac2(ctx, f, fdir);
-		break;
-	case FUNCTION_FFS:
+	else if (type == FUNCTION_FFS)
 		export_ffs(ctx, instance, fdir);
-		break;
-	case FUNCTION_ACM:
-	case FUNCTION_GSER:
-	case FUNCTION_OBEX:
-	case FUNCTION_TYPE_COUNT:
-		break;
-	}
 out:
 	free(section);
 	free(fdir);

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "function/function.h"
 #include "identity.h"
 #include "plan.h"
 #include "util.h"
@@ -47,8 +48,6 @@
 #define PLAN_DEFAULT_VENDOR 0x1d6b
 #define PLAN_DEFAULT_PRODUCT 0x0104
 #define PLAN_DEFAULT_USB 0x0200
-/* u_ether.c's QMULT_DEFAULT, written because usbg_f_net_attrs has it. */
-#define PLAN_DEFAULT_QMULT 5
 #define PLAN_DEFAULT_FFS_TIMEOUT 10
 /* The bMS_VendorCode most Windows OS-descriptor examples use. */
 #define PLAN_DEFAULT_OS_VENDOR_CODE 0xcd
@@ -163,23 +162,6 @@ static int plan_mass_storage(struct plan *plan,
 		return -ENOENT;
 	}
 	return 0;
-}
-
-/*
- * f_loopback calls its buffer length bulk_buflen; libusbgx 0.2.0 writes
- * "buflen" (its usbg_f_loopback_attrs name, which the profile key keeps),
- * a file the kernel does not have (ENOENT).  The plain write goes around it.
- */
-static void plan_loopback(struct plan *plan, const struct profile_function *f)
-{
-	struct plan_op *op;
-
-	if (!f->u.loopback.buflen.line)
-		return;
-	op = plan_add(plan, PLAN_ATTR_WRITE);
-	op->function = f;
-	op->attr = xstrdup("bulk_buflen");
-	op->value = xasprintf("%ld", f->u.loopback.buflen.value);
 }
 
 /*
@@ -329,8 +311,6 @@ int plan_build(const struct profile *p, const struct plan_env *env,
 			if (r < 0)
 				goto fail;
 		}
-		if (f->type == FUNCTION_LOOPBACK)
-			plan_loopback(out, f);
 	}
 	for (size_t i = 0; i < p->n_functions; i++) {
 		const struct profile_function *f = &p->functions[i];
@@ -596,7 +576,7 @@ static void plan_strings_steps(const struct plan *plan, struct plan_steps *s)
 	free(dir);
 }
 
-static void plan_net_steps(const struct plan *plan,
+static void plan_mac_steps(const struct plan *plan,
 			   const struct profile_function *f, const char *dir,
 			   struct plan_steps *s)
 {
@@ -612,12 +592,48 @@ static void plan_net_steps(const struct plan *plan,
 		plan_mac_text(id->host_addr, mac);
 		step_write(s, xasprintf("%s/host_addr", dir), "%s", mac);
 	}
-	step_write(s, xasprintf("%s/qmult", dir), "%ld",
-		   f->u.net.qmult.line ? f->u.net.qmult.value
-				       : (long)PLAN_DEFAULT_QMULT);
 }
 
-/* In the order libusbgx's typed setters write them. */
+/* The attributes of the type's schema, in its order: what the profile
+ * set, or the row's default.  An empty string writes nothing, so the
+ * kernel's default stays (midi's id). */
+static void plan_schema_steps(const struct profile_function *f, const char *dir,
+			      struct plan_steps *s)
+{
+	const struct function_type_info *t = function_type_info(f->type);
+
+	for (size_t i = 0; i < t->n_attrs; i++) {
+		const struct function_attr *a = &t->attrs[i];
+		const struct profile_value *v = &f->values[i];
+		char *path = xasprintf("%s/%s", dir, a->file);
+
+		if (!v->line && !(a->flags & FUNCTION_ATTR_DEFAULT)) {
+			free(path);
+			continue;
+		}
+		switch (a->kind) {
+		case FUNCTION_ATTR_INT:
+			step_write(s, path,
+				   a->flags & FUNCTION_ATTR_BARE_HEX ? "%02lx"
+								     : "%ld",
+				   v->line ? v->number : a->def);
+			break;
+		case FUNCTION_ATTR_BOOL:
+			step_write(s, path, "%s",
+				   plan_bool(v->line ? v->number : a->def));
+			break;
+		case FUNCTION_ATTR_STRING:
+		case FUNCTION_ATTR_CHOICE:
+		case FUNCTION_ATTR_IFNAME:
+			if (v->text && *v->text)
+				step_write(s, path, "%s", v->text);
+			else
+				free(path);
+			break;
+		}
+	}
+}
+
 static void plan_function_steps(const struct plan *plan,
 				const struct profile_function *f,
 				struct plan_steps *s)
@@ -625,79 +641,18 @@ static void plan_function_steps(const struct plan *plan,
 	char *dir = xasprintf("functions/%s", f->name);
 
 	step_mkdir(s, xstrdup(dir));
-	if (function_type_is_network(f->type)) {
-		plan_net_steps(plan, f, dir, s);
-		goto out;
-	}
-	switch (f->type) {
-	case FUNCTION_MASS_STORAGE:
-		if (f->u.ms.stall.line)
-			step_write(s, xasprintf("%s/stall", dir), "%s",
-				   plan_bool(f->u.ms.stall.value));
-		break;
-	case FUNCTION_HID: {
+	if (function_type_is_network(f->type))
+		plan_mac_steps(plan, f, dir, s);
+	plan_schema_steps(f, dir, s);
+	if (f->type == FUNCTION_HID) {
 		const struct profile_hid *hid = &f->u.hid;
-		char *desc;
+		char *desc = xmalloc(hid->report_desc_len + 1);
 
-		/* f_hid's defaults (0) for protocol and subclass: the typed
-		 * usbg_f_hid_attrs writes all four. */
-		step_write(s, xasprintf("%s/protocol", dir), "%ld",
-			   hid->protocol.line ? hid->protocol.value : 0L);
-		desc = xmalloc(hid->report_desc_len + 1);
 		memcpy(desc, hid->report_desc, hid->report_desc_len);
 		desc[hid->report_desc_len] = '\0';
 		step_add(s, PLAN_STEP_WRITE, xasprintf("%s/report_desc", dir),
 			 desc, hid->report_desc_len);
-		step_write(s, xasprintf("%s/report_length", dir), "%ld",
-			   hid->report_length.value);
-		step_write(s, xasprintf("%s/subclass", dir), "%ld",
-			   hid->subclass.line ? hid->subclass.value : 0L);
-		break;
 	}
-	case FUNCTION_MIDI: {
-		const struct profile_midi *m = &f->u.midi;
-
-		step_write_int(s, xasprintf("%s/index", dir), &m->index,
-			       PLAN_DEC);
-		if (m->id.value && *m->id.value)
-			step_write(s, xasprintf("%s/id", dir), "%s",
-				   m->id.value);
-		step_write_int(s, xasprintf("%s/in_ports", dir), &m->in_ports,
-			       PLAN_DEC);
-		step_write_int(s, xasprintf("%s/out_ports", dir), &m->out_ports,
-			       PLAN_DEC);
-		step_write_int(s, xasprintf("%s/buflen", dir), &m->buflen,
-			       PLAN_DEC);
-		step_write_int(s, xasprintf("%s/qlen", dir), &m->qlen,
-			       PLAN_DEC);
-		break;
-	}
-	case FUNCTION_LOOPBACK:
-		/* buflen is a PLAN_ATTR_WRITE: see plan_loopback(). */
-		step_write_int(s, xasprintf("%s/qlen", dir),
-			       &f->u.loopback.qlen, PLAN_DEC);
-		break;
-	case FUNCTION_UAC2: {
-		const struct profile_uac2 *u = &f->u.uac2;
-
-		step_write_int(s, xasprintf("%s/c_chmask", dir), &u->c_chmask,
-			       PLAN_DEC);
-		step_write_int(s, xasprintf("%s/c_srate", dir), &u->c_srate,
-			       PLAN_DEC);
-		step_write_int(s, xasprintf("%s/c_ssize", dir), &u->c_ssize,
-			       PLAN_DEC);
-		step_write_int(s, xasprintf("%s/p_chmask", dir), &u->p_chmask,
-			       PLAN_DEC);
-		step_write_int(s, xasprintf("%s/p_srate", dir), &u->p_srate,
-			       PLAN_DEC);
-		step_write_int(s, xasprintf("%s/p_ssize", dir), &u->p_ssize,
-			       PLAN_DEC);
-		break;
-	}
-	default:
-		break;
-	}
-out:
 	free(dir);
 }
 

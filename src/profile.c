@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "function/function.h"
 #include "gadgetd/profile.h"
 #include "profile_load.h"
 #include "util.h"
@@ -28,70 +29,6 @@
 #define PROFILE_REPORT_DESC_MAX 4096
 #define PROFILE_INSTANCE_MAX 32
 #define PROFILE_PATH_MAX 4095
-
-static const char *const function_names[FUNCTION_TYPE_COUNT] = {
-	[FUNCTION_ECM] = "ecm",
-	[FUNCTION_NCM] = "ncm",
-	[FUNCTION_EEM] = "eem",
-	[FUNCTION_SUBSET] = "geth",
-	[FUNCTION_RNDIS] = "rndis",
-	[FUNCTION_ACM] = "acm",
-	[FUNCTION_GSER] = "gser",
-	[FUNCTION_OBEX] = "obex",
-	[FUNCTION_MASS_STORAGE] = "mass_storage",
-	[FUNCTION_HID] = "hid",
-	[FUNCTION_MIDI] = "midi",
-	[FUNCTION_LOOPBACK] = "Loopback",
-	[FUNCTION_UAC2] = "uac2",
-	[FUNCTION_FFS] = "ffs",
-};
-
-static const struct {
-	const char *alias;
-	enum function_type type;
-} function_aliases[] = {
-	{ "subset", FUNCTION_SUBSET },
-	{ "ecm_subset", FUNCTION_SUBSET },
-	{ "loopback", FUNCTION_LOOPBACK },
-};
-
-const char *function_type_configfs_name(enum function_type type)
-{
-	if ((unsigned)type >= FUNCTION_TYPE_COUNT)
-		return "unknown";
-	return function_names[type];
-}
-
-int function_type_from_name(const char *name, enum function_type *type)
-{
-	for (size_t i = 0; i < FUNCTION_TYPE_COUNT; i++) {
-		if (streq(name, function_names[i])) {
-			*type = (enum function_type)i;
-			return 0;
-		}
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(function_aliases); i++) {
-		if (streq(name, function_aliases[i].alias)) {
-			*type = function_aliases[i].type;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-bool function_type_is_network(enum function_type type)
-{
-	switch (type) {
-	case FUNCTION_ECM:
-	case FUNCTION_NCM:
-	case FUNCTION_EEM:
-	case FUNCTION_SUBSET:
-	case FUNCTION_RNDIS:
-		return true;
-	default:
-		return false;
-	}
-}
 
 /* ---- loader state ---- */
 
@@ -172,8 +109,13 @@ struct profile *profile_new(const char *path)
 
 static void profile_function_free(struct profile_function *f)
 {
+	const struct function_type_info *t = function_type_info(f->type);
+
 	free(f->instance);
 	free(f->name);
+	for (size_t i = 0; f->values && i < t->n_attrs; i++)
+		free(f->values[i].text);
+	free(f->values);
 	if (function_type_is_network(f->type)) {
 		struct profile_net *net = &f->u.net;
 
@@ -193,9 +135,6 @@ static void profile_function_free(struct profile_function *f)
 	case FUNCTION_HID:
 		free(f->u.hid.report_desc);
 		free(f->u.hid.report_desc_file);
-		break;
-	case FUNCTION_MIDI:
-		free(f->u.midi.id.value);
 		break;
 	case FUNCTION_FFS:
 		free(f->u.ffs.mountpoint.value);
@@ -319,10 +258,6 @@ static int split_function_name(const char *text, enum function_type *type,
 	return 0;
 }
 
-static const char function_type_list[] =
-	"ecm, ncm, eem, geth, rndis, acm, gser, obex, mass_storage, hid, "
-	"midi, Loopback, uac2, ffs";
-
 static int begin_function(struct profile *p, struct profile_loader *l,
 			  const char *arg, int line, struct diag_list *diags)
 {
@@ -334,10 +269,13 @@ static int begin_function(struct profile *p, struct profile_loader *l,
 
 	r = split_function_name(arg, &type, &type_text, &instance);
 	if (r == -ENOENT) {
+		char *list = function_type_list();
+
 		diag_error(diags, p->path, line,
 			   "unknown function type '%s' in [function %s]: "
 			   "expected one of %s",
-			   type_text, arg, function_type_list);
+			   type_text, arg, list);
+		free(list);
 		free(type_text);
 		return r;
 	}
@@ -385,6 +323,8 @@ static int begin_function(struct profile *p, struct profile_loader *l,
 	f->instance = xstrdup(instance);
 	f->name = name;
 	f->line = line;
+	f->values = xcalloc(function_type_info(type)->n_attrs + 1,
+			    sizeof(*f->values));
 	if (function_type_is_network(type)) {
 		f->u.net.link = LINK_AUTO;
 		f->u.net.ifupdown = IFUPDOWN_AUTO;
@@ -714,12 +654,15 @@ static void set_functions(struct key_ctx *k)
 		int r;
 
 		r = split_function_name(tok, &type, &type_text, &instance);
-		if (r == -ENOENT)
+		if (r == -ENOENT) {
+			char *types = function_type_list();
+
 			key_error(k,
 				  "unknown function type '%s' in 'functions': "
 				  "expected one of %s",
-				  type_text, function_type_list);
-		else if (r < 0)
+				  type_text, types);
+			free(types);
+		} else if (r < 0)
 			key_error(k,
 				  "invalid function '%s' in 'functions': "
 				  "expected TYPE.INSTANCE",
@@ -1088,7 +1031,6 @@ static const struct key_def os_desc_keys[] = {
 static const struct key_def net_keys[] = {
 	SPECIAL_KEY("dev_addr", set_dev_addr),
 	SPECIAL_KEY("host_addr", set_host_addr),
-	INT_KEY(struct profile_net, qmult, 1, 100, 0),
 	LIST_KEY("address", set_address),
 	SPECIAL_KEY("link", set_link),
 	SPECIAL_KEY("ifupdown", set_ifupdown),
@@ -1109,11 +1051,6 @@ static const struct key_def interface_os_desc_keys[] = {
 	{ 0 },
 };
 
-static const struct key_def mass_storage_keys[] = {
-	BOOL_KEY(struct profile_mass_storage, stall),
-	{ 0 },
-};
-
 static const struct key_def lun_keys[] = {
 	STR_KEY(struct profile_lun, file, PROFILE_PATH_MAX, 0),
 	BOOL_KEY(struct profile_lun, ro),
@@ -1129,42 +1066,8 @@ static const struct key_def lun_keys[] = {
 };
 
 static const struct key_def hid_keys[] = {
-	INT_KEY(struct profile_hid, protocol, 0, 255, 0),
-	INT_KEY(struct profile_hid, subclass, 0, 255, 0),
-	/* wMaxPacketSize of the interrupt endpoints: at most 1024. */
-	INT_KEY(struct profile_hid, report_length, 1, 1024, 0),
 	LIST_KEY("report_desc", set_report_desc),
 	SPECIAL_KEY("report_desc_file", set_report_desc_file),
-	{ 0 },
-};
-
-static const struct key_def midi_keys[] = {
-	/* ALSA card index; -1 takes the first free one. */
-	INT_KEY(struct profile_midi, index, -1, 31, 0),
-	/* ALSA card ids are at most 15 characters. */
-	STR_KEY(struct profile_midi, id, 15, KEY_ASCII),
-	/* f_midi's MAX_PORTS */
-	INT_KEY(struct profile_midi, in_ports, 0, 16, 0),
-	INT_KEY(struct profile_midi, out_ports, 0, 16, 0),
-	INT_KEY(struct profile_midi, buflen, 1, 65536, 0),
-	INT_KEY(struct profile_midi, qlen, 1, 1024, 0),
-	{ 0 },
-};
-
-static const struct key_def loopback_keys[] = {
-	INT_KEY(struct profile_loopback, buflen, 1, 65536, 0),
-	INT_KEY(struct profile_loopback, qlen, 1, 1024, 0),
-	{ 0 },
-};
-
-static const struct key_def uac2_keys[] = {
-	/* Channel masks: 0 turns a direction off. */
-	INT_KEY(struct profile_uac2, c_chmask, 0, 0xffffffff, KEY_HEX),
-	INT_KEY(struct profile_uac2, c_srate, 1, 768000, 0),
-	INT_KEY(struct profile_uac2, c_ssize, 1, 4, 0),
-	INT_KEY(struct profile_uac2, p_chmask, 0, 0xffffffff, KEY_HEX),
-	INT_KEY(struct profile_uac2, p_srate, 1, 768000, 0),
-	INT_KEY(struct profile_uac2, p_ssize, 1, 4, 0),
 	{ 0 },
 };
 
@@ -1194,22 +1097,29 @@ int profile_control_char(const char *s, bool allow_tab)
 	return 0;
 }
 
-static void apply_key(struct key_ctx *k, const struct key_def *def)
+/*
+ * A newline or an escape sequence written to configfs, or shown back in a
+ * message, is never what was meant; libconfig's "\n" escapes make them
+ * easy to write.  Checked before any check that quotes the value.  A tab
+ * only separates the items of a list.
+ */
+static bool value_has_control_char(struct key_ctx *k, bool is_list)
 {
-	void *field = (char *)k->base + def->offset;
-	int c;
+	int c = profile_control_char(k->value, is_list);
 
-	/* A newline or an escape sequence written to configfs, or shown
-	 * back in a message, is never what was meant; libconfig's "\n"
-	 * escapes make them easy to write.  Checked before any check that
-	 * quotes the value.  A tab only separates the items of a list. */
-	c = profile_control_char(k->value, def->flags & KEY_LIST);
-	if (c) {
+	if (c)
 		key_error(k,
 			  "value of '%s' contains a control character (0x%02x)",
 			  k->key, (unsigned int)c);
+	return c != 0;
+}
+
+static void apply_key(struct key_ctx *k, const struct key_def *def)
+{
+	void *field = (char *)k->base + def->offset;
+
+	if (value_has_control_char(k, def->flags & KEY_LIST))
 		return;
-	}
 
 	switch (def->kind) {
 	case KEY_INT:
@@ -1314,6 +1224,95 @@ static void set_lun_key(struct key_ctx *k)
 	apply_key(k, def);
 }
 
+/* "async or adaptive" */
+static bool choice_ok(struct key_ctx *k, const char *const *choices)
+{
+	size_t n = 0, len = 0;
+	char *list;
+
+	for (const char *const *c = choices; *c; c++, n++) {
+		if (streq(k->value, *c))
+			return true;
+		len += strlen(*c) + 4;
+	}
+	list = xcalloc(1, len + 1);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(list, i + 1 == n ? " or " : ", ");
+		strcat(list, choices[i]);
+	}
+	key_invalid(k, "%s", list);
+	free(list);
+	return false;
+}
+
+/*
+ * The kernel takes an interface name template with exactly one %d, so
+ * that a second gadget's interface cannot fail to register with EEXIST
+ * (gether_set_ifname()), of at most IFNAMSIZ - 1 characters, without
+ * '/', ':' or white space (dev_valid_name()).
+ */
+static bool ifname_template_ok(struct key_ctx *k)
+{
+	const char *pct = strchr(k->value, '%');
+
+	if (strlen(k->value) > 15 || strpbrk(k->value, "/: \t") || !pct ||
+	    pct[1] != 'd' || strchr(pct + 2, '%')) {
+		key_invalid(k, "an interface name template of at most 15 "
+			       "characters with one %%d, e.g. usb%%d");
+		return false;
+	}
+	return true;
+}
+
+/* A row of the function type's schema: the same checks and messages as
+ * the keys above, into the function's values[]. */
+static void set_function_attr(struct key_ctx *k, const struct function_attr *a,
+			      struct profile_value *v)
+{
+	struct key_def def = {
+		.name = a->key,
+		.min = a->min,
+		.max = a->max,
+		.flags = (a->flags & FUNCTION_ATTR_HEX ? KEY_HEX : 0) |
+			 (a->flags & FUNCTION_ATTR_ASCII ? KEY_ASCII : 0),
+	};
+	struct profile_int number = { 0 };
+	struct profile_bool flag = { 0 };
+	struct profile_str text = { 0 };
+
+	if (value_has_control_char(k, false))
+		return;
+	switch (a->kind) {
+	case FUNCTION_ATTR_INT:
+		set_int(k, &def, &number);
+		v->number = number.value;
+		v->line = number.line;
+		break;
+	case FUNCTION_ATTR_BOOL:
+		set_bool(k, &flag);
+		v->number = flag.value;
+		v->line = flag.line;
+		break;
+	case FUNCTION_ATTR_STRING:
+		set_str(k, &def, &text);
+		break;
+	case FUNCTION_ATTR_CHOICE:
+		if (choice_ok(k, a->choices))
+			set_str(k, &def, &text);
+		break;
+	case FUNCTION_ATTR_IFNAME:
+		if (ifname_template_ok(k))
+			set_str(k, &def, &text);
+		break;
+	}
+	if (text.line) {
+		free(v->text);
+		v->text = text.value;
+		v->line = text.line;
+	}
+}
+
 static const struct key_def *function_keys(enum function_type type,
 					   const struct key_def **extra)
 {
@@ -1327,16 +1326,8 @@ static const struct key_def *function_keys(enum function_type type,
 	case FUNCTION_EEM:
 	case FUNCTION_SUBSET:
 		return net_keys;
-	case FUNCTION_MASS_STORAGE:
-		return mass_storage_keys;
 	case FUNCTION_HID:
 		return hid_keys;
-	case FUNCTION_MIDI:
-		return midi_keys;
-	case FUNCTION_LOOPBACK:
-		return loopback_keys;
-	case FUNCTION_UAC2:
-		return uac2_keys;
 	case FUNCTION_FFS:
 		return ffs_keys;
 	default:
@@ -1349,7 +1340,9 @@ int profile_set_key(struct profile *p, const char *key, const char *value,
 {
 	struct profile_loader *l = profile_loader(p);
 	const struct key_def *table = NULL, *extra = NULL, *def;
+	const struct function_type_info *schema;
 	struct profile_function *f;
+	size_t row = 0;
 	struct key_ctx k = {
 		.p = p,
 		.l = l,
@@ -1393,13 +1386,22 @@ int profile_set_key(struct profile *p, const char *key, const char *value,
 			set_lun_key(&k);
 			return diags->n_errors > errors ? -EINVAL : 0;
 		}
-		if (!table) {
+		schema = function_type_info(f->type);
+		if (!table && schema->n_attrs == 0) {
 			key_error(&k,
 				  "unknown key '%s' in [%s]: %s has no "
 				  "keys",
 				  key, l->section_name,
 				  function_type_configfs_name(f->type));
 			return -EINVAL;
+		}
+		if (!find_key(table, key) && !find_key(extra, key) &&
+		    function_attr_find(schema, key, &row)) {
+			if (!loader_note_key(&k))
+				return -EEXIST;
+			set_function_attr(&k, &schema->attrs[row],
+					  &f->values[row]);
+			return diags->n_errors > errors ? -EINVAL : 0;
 		}
 		break;
 	}
@@ -1415,4 +1417,14 @@ int profile_set_key(struct profile *p, const char *key, const char *value,
 		return -EEXIST;
 	apply_key(&k, def);
 	return diags->n_errors > errors ? -EINVAL : 0;
+}
+
+const struct profile_value *
+profile_function_value(const struct profile_function *f, const char *key)
+{
+	size_t row;
+
+	if (!function_attr_find(function_type_info(f->type), key, &row))
+		return NULL;
+	return &f->values[row];
 }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "function/function.h"
 #include "gadgetd/profile.h"
 #include "profile_libconfig.h"
 #include "profile_load.h"
@@ -89,30 +90,6 @@ static const struct lc_key lc_os_desc_attrs[] = {
 static const struct lc_key lc_config_string_keys[] = {
 	{ "configuration", "name" },
 };
-
-/*
- * Function attributes the scheme may carry, per function type.  Keys are
- * the configfs attribute names, which are also the INI keys.  Read-only
- * attributes that usbg_export_gadget() writes (a network function's
- * ifname, a serial function's port_num, a HID function's dev) are
- * ignored, as libusbgx's own import ignores them.
- */
-static const char *const lc_net_attrs[] = { "dev_addr", "host_addr", "qmult",
-					    NULL };
-static const char *const lc_net_ignored[] = { "ifname", NULL };
-static const char *const lc_serial_ignored[] = { "port_num", NULL };
-static const char *const lc_ms_attrs[] = { "stall", NULL };
-static const char *const lc_hid_attrs[] = { "protocol", "subclass",
-					    "report_length", NULL };
-static const char *const lc_hid_ignored[] = { "dev", NULL };
-static const char *const lc_midi_attrs[] = { "index",	  "id",	    "in_ports",
-					     "out_ports", "buflen", "qlen",
-					     NULL };
-static const char *const lc_loopback_attrs[] = { "buflen", "qlen", NULL };
-static const char *const lc_uac2_attrs[] = { "c_chmask", "c_srate", "c_ssize",
-					     "p_chmask", "p_srate", "p_ssize",
-					     NULL };
-static const char *const lc_none[] = { NULL };
 
 /* LUN keys in attrs.luns; "filename" is what libusbgx before 0.2.0
  * wrote for "file". */
@@ -539,57 +516,37 @@ static void lc_report_desc(struct lc_ctx *ctx, const config_setting_t *s)
 	free(bytes);
 }
 
+/*
+ * A scheme's attrs are the type's schema (src/function/), whose keys are
+ * libusbgx's attribute names, and the few keys of gadgetd's own code that
+ * libusbgx also exports (a network function's MAC addresses).  Read-only
+ * attributes that usbg_export_gadget() writes (a network function's
+ * ifname, a serial function's port_num, a HID function's dev) are
+ * ignored, as libusbgx's own import ignores them.
+ */
+static bool lc_function_knows(const struct function_type_info *t,
+			      const char *name)
+{
+	return function_attr_find(t, name, NULL) ||
+	       (t->scheme_keys && lc_in_list(t->scheme_keys, name));
+}
+
 static void lc_function_attrs(struct lc_ctx *ctx, enum function_type type,
 			      const config_setting_t *attrs,
 			      const config_setting_t *extra_luns,
 			      const char *fname)
 {
-	const char *const *known = lc_none;
-	const char *const *ignored = lc_none;
+	const struct function_type_info *t = function_type_info(type);
 	const config_setting_t *luns = NULL;
 	int n = attrs ? config_setting_length(attrs) : 0;
-
-	switch (type) {
-	case FUNCTION_ECM:
-	case FUNCTION_NCM:
-	case FUNCTION_EEM:
-	case FUNCTION_SUBSET:
-	case FUNCTION_RNDIS:
-		known = lc_net_attrs;
-		ignored = lc_net_ignored;
-		break;
-	case FUNCTION_ACM:
-	case FUNCTION_GSER:
-	case FUNCTION_OBEX:
-		ignored = lc_serial_ignored;
-		break;
-	case FUNCTION_MASS_STORAGE:
-		known = lc_ms_attrs;
-		break;
-	case FUNCTION_HID:
-		known = lc_hid_attrs;
-		ignored = lc_hid_ignored;
-		break;
-	case FUNCTION_MIDI:
-		known = lc_midi_attrs;
-		break;
-	case FUNCTION_LOOPBACK:
-		known = lc_loopback_attrs;
-		break;
-	case FUNCTION_UAC2:
-		known = lc_uac2_attrs;
-		break;
-	case FUNCTION_FFS:
-	case FUNCTION_TYPE_COUNT:
-		break;
-	}
 
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *s =
 			config_setting_get_elem(attrs, (unsigned)i);
 		const char *name = lc_name(s);
 
-		if (lc_in_list(ignored, name))
+		if (t->scheme_read_only &&
+		    lc_in_list(t->scheme_read_only, name))
 			continue;
 		if (type == FUNCTION_MASS_STORAGE && streq(name, "luns")) {
 			luns = s;
@@ -599,7 +556,7 @@ static void lc_function_attrs(struct lc_ctx *ctx, enum function_type type,
 			lc_report_desc(ctx, s);
 			continue;
 		}
-		if (!lc_in_list(known, name)) {
+		if (!lc_function_knows(t, name)) {
 			lc_error(ctx, s,
 				 "unknown key '%s' in attrs of "
 				 "function %s",
@@ -616,20 +573,11 @@ static void lc_function_attrs(struct lc_ctx *ctx, enum function_type type,
 
 /* Interface OS descriptors: libusbgx writes a list of groups, one per
  * interface; RNDIS and NCM have one each, named "rndis" and "ncm". */
-/* The name of a function type's interface OS descriptor, or NULL. */
-static const char *lc_os_desc_interface(enum function_type type)
-{
-	return type == FUNCTION_RNDIS ? "rndis"
-	       : type == FUNCTION_NCM ? "ncm"
-				      : NULL;
-}
-
 static void lc_function_os_descs(struct lc_ctx *ctx,
 				 const config_setting_t *list,
 				 const char *fname, enum function_type type)
 {
-	const char *iface = lc_os_desc_interface(type);
-
+	const char *iface = function_type_info(type)->os_desc_interface;
 	int n;
 
 	if (!lc_expect(ctx, list, CONFIG_TYPE_LIST, "os_descs"))

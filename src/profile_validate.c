@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "function/function.h"
 #include "gadgetd/profile.h"
 #include "profile_load.h"
 #include "util.h"
@@ -167,9 +168,21 @@ static void validate_hid(struct profile *p, const struct profile_function *f,
 			   "[function %s] has no report descriptor: set "
 			   "report_desc or report_desc_file",
 			   f->name);
-	if (!f->u.hid.report_length.line)
-		diag_error(diags, p->path, f->line,
-			   "[function %s] needs report_length", f->name);
+}
+
+/* The schema's required attributes (hid's report_length). */
+static void validate_required_attrs(struct profile *p,
+				    const struct profile_function *f,
+				    struct diag_list *diags)
+{
+	const struct function_type_info *t = function_type_info(f->type);
+
+	for (size_t i = 0; i < t->n_attrs; i++)
+		if ((t->attrs[i].flags & FUNCTION_ATTR_REQUIRED) &&
+		    !f->values[i].line)
+			diag_error(diags, p->path, f->line,
+				   "[function %s] needs %s", f->name,
+				   t->attrs[i].key);
 }
 
 /* The kernel's f_mass_storage sets ro when cdrom is set, and a later
@@ -223,6 +236,7 @@ int profile_validate(struct profile *p, struct diag_list *diags)
 			validate_hid(p, f, diags);
 		else if (f->type == FUNCTION_MASS_STORAGE)
 			validate_mass_storage(p, f, diags);
+		validate_required_attrs(p, f, diags);
 		/* f_obex deactivates the gadget at bind and activates it when
 		 * its tty is opened while the host has the data interface
 		 * selected, which cannot happen off the bus (Linux 6.1;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "function/function.h"
 #include "gadgetd/profile.h"
 #include "log.h"
 #include "util.h"
@@ -179,9 +180,6 @@ static void write_config(struct writer *w, const struct profile *p,
 
 static void write_net(struct writer *w, const struct profile_net *n)
 {
-	write_mac(w, "dev_addr", &n->dev_addr);
-	write_mac(w, "host_addr", &n->host_addr);
-	write_dec(w, "qmult", &n->qmult);
 	if (n->n_addresses > 0) {
 		fputs("address =", w->out);
 		for (size_t i = 0; i < n->n_addresses; i++)
@@ -212,7 +210,6 @@ static void write_lun_key(struct writer *w, int lun, const char *name,
 static void write_mass_storage(struct writer *w,
 			       const struct profile_mass_storage *ms)
 {
-	write_bool(w, "stall", &ms->stall);
 	for (int i = 0; i < ms->n_luns && i < PROFILE_MAX_LUNS; i++) {
 		const struct profile_lun *l = &ms->luns[i];
 		const struct {
@@ -240,9 +237,6 @@ static void write_mass_storage(struct writer *w,
 
 static void write_hid(struct writer *w, const struct profile_hid *h)
 {
-	write_dec(w, "protocol", &h->protocol);
-	write_dec(w, "subclass", &h->subclass);
-	write_dec(w, "report_length", &h->report_length);
 	/* A descriptor from a file is written as the file name, as the
 	 * profile said it; it is relative to the profile's directory. */
 	if (h->report_desc_file) {
@@ -263,52 +257,57 @@ static void write_hid(struct writer *w, const struct profile_hid *h)
 	}
 }
 
+/* The attributes of the type's schema, in its order. */
+static void write_schema_values(struct writer *w,
+				const struct profile_function *f)
+{
+	const struct function_type_info *t = function_type_info(f->type);
+
+	for (size_t i = 0; i < t->n_attrs; i++) {
+		const struct function_attr *a = &t->attrs[i];
+		const struct profile_value *v = &f->values[i];
+		char buf[32];
+
+		if (!v->line)
+			continue;
+		switch (a->kind) {
+		case FUNCTION_ATTR_INT:
+			snprintf(buf, sizeof(buf), "%ld", v->number);
+			write_line(w, a->key, buf);
+			break;
+		case FUNCTION_ATTR_BOOL:
+			write_line(w, a->key, v->number ? "yes" : "no");
+			break;
+		case FUNCTION_ATTR_STRING:
+		case FUNCTION_ATTR_CHOICE:
+		case FUNCTION_ATTR_IFNAME:
+			if (v->text)
+				write_line(w, a->key, v->text);
+			break;
+		}
+	}
+}
+
 static void write_function(struct writer *w, const struct profile_function *f)
 {
 	write_section(w, "function", f->name);
-	switch (f->type) {
-	case FUNCTION_ECM:
-	case FUNCTION_NCM:
-	case FUNCTION_EEM:
-	case FUNCTION_SUBSET:
-	case FUNCTION_RNDIS:
+	/* The MAC addresses are gadgetd's (auto), but configfs attributes
+	 * too, written before the others as the plan does. */
+	if (function_type_is_network(f->type)) {
+		write_mac(w, "dev_addr", &f->u.net.dev_addr);
+		write_mac(w, "host_addr", &f->u.net.host_addr);
+	}
+	write_schema_values(w, f);
+	/* Then the keys gadgetd acts on itself. */
+	if (function_type_is_network(f->type)) {
 		write_net(w, &f->u.net);
-		break;
-	case FUNCTION_MASS_STORAGE:
+	} else if (f->type == FUNCTION_MASS_STORAGE) {
 		write_mass_storage(w, &f->u.ms);
-		break;
-	case FUNCTION_HID:
+	} else if (f->type == FUNCTION_HID) {
 		write_hid(w, &f->u.hid);
-		break;
-	case FUNCTION_MIDI:
-		write_dec(w, "index", &f->u.midi.index);
-		write_str(w, "id", &f->u.midi.id);
-		write_dec(w, "in_ports", &f->u.midi.in_ports);
-		write_dec(w, "out_ports", &f->u.midi.out_ports);
-		write_dec(w, "buflen", &f->u.midi.buflen);
-		write_dec(w, "qlen", &f->u.midi.qlen);
-		break;
-	case FUNCTION_LOOPBACK:
-		write_dec(w, "buflen", &f->u.loopback.buflen);
-		write_dec(w, "qlen", &f->u.loopback.qlen);
-		break;
-	case FUNCTION_UAC2:
-		write_dec(w, "c_chmask", &f->u.uac2.c_chmask);
-		write_dec(w, "c_srate", &f->u.uac2.c_srate);
-		write_dec(w, "c_ssize", &f->u.uac2.c_ssize);
-		write_dec(w, "p_chmask", &f->u.uac2.p_chmask);
-		write_dec(w, "p_srate", &f->u.uac2.p_srate);
-		write_dec(w, "p_ssize", &f->u.uac2.p_ssize);
-		break;
-	case FUNCTION_FFS:
+	} else if (f->type == FUNCTION_FFS) {
 		write_str(w, "mountpoint", &f->u.ffs.mountpoint);
 		write_dec(w, "ready_timeout", &f->u.ffs.ready_timeout);
-		break;
-	case FUNCTION_ACM:
-	case FUNCTION_GSER:
-	case FUNCTION_OBEX:
-	case FUNCTION_TYPE_COUNT:
-		break;
 	}
 }
 

@@ -87,7 +87,8 @@ enum function_type {
 	FUNCTION_TYPE_COUNT
 };
 
-/* The configfs name of a function type ("ecm", "geth", "Loopback", ...). */
+/* The configfs name of a function type ("ecm", "geth", "Loopback", ...).
+ * These three are the schema's (src/function/function.c). */
 const char *function_type_configfs_name(enum function_type type);
 /* Accepts the configfs name and gadgetd's aliases ("subset", "loopback"). */
 int function_type_from_name(const char *name, enum function_type *type);
@@ -106,7 +107,6 @@ struct profile_mac {
 struct profile_net {
 	struct profile_mac dev_addr;
 	struct profile_mac host_addr;
-	struct profile_int qmult;
 	struct ip_address addresses[PROFILE_MAX_ADDRESSES];
 	size_t n_addresses;
 	int addresses_line;
@@ -131,47 +131,29 @@ struct profile_lun {
 };
 
 struct profile_mass_storage {
-	struct profile_bool stall;
 	struct profile_lun luns[PROFILE_MAX_LUNS];
 	int n_luns; /* highest defined LUN + 1 */
 };
 
 struct profile_hid {
-	struct profile_int protocol;
-	struct profile_int subclass;
-	struct profile_int report_length;
 	uint8_t *report_desc; /* from report_desc (hex) or report_desc_file */
 	size_t report_desc_len;
 	int report_desc_line;
 	char *report_desc_file; /* as written, for messages and export */
 };
 
-struct profile_midi {
-	struct profile_int index;
-	struct profile_str id;
-	struct profile_int in_ports;
-	struct profile_int out_ports;
-	struct profile_int buflen;
-	struct profile_int qlen;
-};
-
-struct profile_loopback {
-	struct profile_int buflen;
-	struct profile_int qlen;
-};
-
-struct profile_uac2 {
-	struct profile_int c_chmask;
-	struct profile_int c_srate;
-	struct profile_int c_ssize;
-	struct profile_int p_chmask;
-	struct profile_int p_srate;
-	struct profile_int p_ssize;
-};
-
 struct profile_ffs {
 	struct profile_str mountpoint; /* default /dev/usb-ffs/INSTANCE */
 	struct profile_int ready_timeout; /* seconds to wait for descriptors */
+};
+
+/* A configfs attribute of a function type's schema (src/function/):
+ * `number` for integers and booleans, `text` for strings; line 0 = not
+ * set. */
+struct profile_value {
+	long number;
+	char *text;
+	int line;
 };
 
 struct profile_function {
@@ -180,13 +162,13 @@ struct profile_function {
 	char *name; /* "TYPE.INSTANCE" as configfs names it, e.g. "geth.usb0" */
 	int line; /* the section header */
 	bool used; /* named by at least one config */
+	/* One per attribute of the type's schema, in its order. */
+	struct profile_value *values;
+	/* The keys gadgetd itself acts on. */
 	union {
 		struct profile_net net;
 		struct profile_mass_storage ms;
 		struct profile_hid hid;
-		struct profile_midi midi;
-		struct profile_loopback loopback;
-		struct profile_uac2 uac2;
 		struct profile_ffs ffs;
 	} u;
 };
@@ -305,6 +287,11 @@ int profile_load_libconfig_buffer(const char *path, const char *data,
 /* Load by file extension (.ini or .cfg), then validate. */
 int profile_load(const char *path, struct profile **out,
 		 struct diag_list *diags);
+
+/* The value of a function's schema attribute by key, or NULL when its
+ * type has no such attribute (for tests and messages). */
+const struct profile_value *
+profile_function_value(const struct profile_function *f, const char *key);
 
 /* Write p as an INI profile that profile_load_ini() reads back equal. */
 int profile_write_ini(const struct profile *p, FILE *out);

@@ -42,6 +42,8 @@ static void make_gadget(const char *root)
 		   "12:34:56:78:9a:bd");
 	fake_write(root, G "functions/rndis.usb1/ifname", "usb1");
 	fake_write(root, G "functions/rndis.usb1/qmult", "10");
+	/* f_rndis shows its class bytes in hex without 0x. */
+	fake_write(root, G "functions/rndis.usb1/class", "e0");
 	fake_write(root,
 		   G
 		   "functions/rndis.usb1/os_desc/interface.rndis/compatible_id",
@@ -196,7 +198,10 @@ static void test_export_composite(void)
 	if (f) {
 		CHECK(!f->u.net.dev_addr.is_auto);
 		CHECK_INT_EQ(f->u.net.dev_addr.addr[5], 0xbc);
-		CHECK_INT_EQ(f->u.net.qmult.value, 10);
+		CHECK_INT_EQ(profile_function_value(f, "qmult")->number, 10);
+		CHECK_INT_EQ(profile_function_value(f, "class")->number, 0xe0);
+		/* The kernel's name for the interface is not a template. */
+		CHECK_INT_EQ(profile_function_value(f, "ifname")->line, 0);
 		CHECK_STR_EQ(f->u.net.os_desc_compatible_id.value, "RNDIS");
 		CHECK_STR_EQ(f->u.net.os_desc_sub_compatible_id.value,
 			     "5162001");
@@ -208,7 +213,7 @@ static void test_export_composite(void)
 	f = find_function(p, "mass_storage.0");
 	CHECK(f != NULL);
 	if (f) {
-		CHECK(f->u.ms.stall.value);
+		CHECK(profile_function_value(f, "stall")->number);
 		CHECK_INT_EQ(f->u.ms.n_luns, 2);
 		CHECK_STR_EQ(f->u.ms.luns[0].file.value, "/dev/mmcblk0");
 		CHECK(f->u.ms.luns[0].removable.value);
@@ -227,7 +232,8 @@ static void test_export_composite(void)
 		CHECK(f->u.hid.report_desc &&
 		      memcmp(f->u.hid.report_desc, keyboard_desc,
 			     sizeof(keyboard_desc)) == 0);
-		CHECK_INT_EQ(f->u.hid.report_length.value, 8);
+		CHECK_INT_EQ(profile_function_value(f, "report_length")->number,
+			     8);
 	}
 
 	f = find_function(p, "ffs.adb");

@@ -110,7 +110,7 @@ static void test_twin(void)
 		CHECK_INT_EQ(f->u.hid.report_desc_len, 7);
 		f = &cfg->functions[5];
 		CHECK_STR_EQ(f->name, "Loopback.lb");
-		CHECK_INT_EQ(f->u.loopback.qlen.value, 32);
+		CHECK_INT_EQ(profile_function_value(f, "qlen")->number, 32);
 	}
 	CHECK(cfg->os_desc.use.value);
 	CHECK_INT_EQ(cfg->os_desc.config.value, 1);

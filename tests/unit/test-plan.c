@@ -165,7 +165,6 @@ static void test_composite(void)
 		PLAN_FUNCTION_CREATE, /* hid.kbd */
 		PLAN_FUNCTION_CREATE, /* midi.0 */
 		PLAN_FUNCTION_CREATE, /* Loopback.0 */
-		PLAN_ATTR_WRITE, /* its bulk_buflen */
 		PLAN_FUNCTION_CREATE, /* uac2.0 */
 		PLAN_FUNCTION_CREATE, /* ffs.adb */
 		PLAN_INTERFACE_OS_DESC,
@@ -195,6 +194,7 @@ static void test_composite(void)
 	struct diag_list diags;
 	struct profile *p;
 	struct plan plan;
+	struct plan_steps steps;
 	char *path;
 	size_t ms, link = 0;
 
@@ -245,9 +245,15 @@ static void test_composite(void)
 	CHECK_INT_EQ(plan.ops[8].profile_lun, 2);
 	CHECK_INT_EQ(plan.ops[9].lun, 2);
 	CHECK_INT_EQ(plan.ops[9].profile_lun, 3);
-	/* f_loopback's name, not libusbgx's "buflen". */
-	CHECK_STR_EQ(plan.ops[13].attr, "bulk_buflen");
-	CHECK_STR_EQ(plan.ops[13].value, "4096");
+	/* f_loopback's name, not libusbgx's "buflen", with the function. */
+	plan_op_steps(&plan, &plan.ops[12], &steps);
+	CHECK_INT_EQ(steps.n, 2);
+	if (steps.n == 2) {
+		CHECK_STR_EQ(steps.items[1].path,
+			     "functions/Loopback.0/bulk_buflen");
+		CHECK_STR_EQ(steps.items[1].value, "4096");
+	}
+	plan_steps_free(&steps);
 	ms = (size_t)(plan.ops[5].function - p->functions);
 	CHECK_INT_EQ(plan.skipped_luns[ms], 1u << 1);
 	CHECK_INT_EQ(plan.empty_luns[ms], 1u << 3);
@@ -264,7 +270,7 @@ static void test_composite(void)
 		}
 		link++;
 	}
-	CHECK_INT_EQ(plan.ops[30].config->id, 1); /* os_desc -> c.1 */
+	CHECK_INT_EQ(plan.ops[29].config->id, 1); /* os_desc -> c.1 */
 
 	path = plan_op_path(&plan, &plan.ops[0]);
 	CHECK_STR_EQ(path, ".");
@@ -275,10 +281,10 @@ static void test_composite(void)
 	path = plan_op_path(&plan, &plan.ops[7]);
 	CHECK_STR_EQ(path, "functions/mass_storage.0/lun.0/inquiry_string");
 	free(path);
-	path = plan_op_path(&plan, &plan.ops[21]);
+	path = plan_op_path(&plan, &plan.ops[20]);
 	CHECK_STR_EQ(path, "configs/c.1/mass_storage.0");
 	free(path);
-	path = plan_op_path(&plan, &plan.ops[17]);
+	path = plan_op_path(&plan, &plan.ops[16]);
 	CHECK_STR_EQ(path, "/dev/usb-ffs/adb");
 	free(path);
 	path = plan_op_path(&plan, &plan.ops[plan.n_ops - 1]);

@@ -180,8 +180,12 @@ static void test_numbers(void)
 		CHECK_INT_EQ(p->gadget.max_packet_size0.value, 64);
 		CHECK_INT_EQ(p->configs[0].id, 7);
 		CHECK_INT_EQ(p->configs[0].max_power.line, 8);
-		CHECK_INT_EQ(p->functions[0].u.midi.index.value, -1);
-		CHECK_STR_EQ(p->functions[0].u.midi.id.value, "card");
+		CHECK_INT_EQ(profile_function_value(&p->functions[0], "index")
+				     ->number,
+			     -1);
+		CHECK_STR_EQ(
+			profile_function_value(&p->functions[0], "id")->text,
+			"card");
 	}
 	profile_free(p);
 
@@ -439,8 +443,11 @@ static void test_luns(void)
 		CHECK_INT_EQ(ms->luns[1].line, 7);
 		CHECK(ms->luns[1].optional.value);
 		CHECK(!ms->luns[2].defined);
-		CHECK(!ms->stall.value);
-		CHECK_INT_EQ(ms->stall.line, 4);
+		CHECK(!profile_function_value(&p->functions[0], "stall")
+			       ->number);
+		CHECK_INT_EQ(
+			profile_function_value(&p->functions[0], "stall")->line,
+			4);
 	}
 	profile_free(p);
 
@@ -548,7 +555,10 @@ static void test_hid(void)
 		CHECK_INT_EQ(hid->report_desc[22], 0xc0);
 		CHECK_STR_EQ(hid->report_desc_file, "ini-hid-keyboard.desc");
 		CHECK_INT_EQ(hid->report_desc_line, 9);
-		CHECK_INT_EQ(hid->protocol.value, 1);
+		CHECK_INT_EQ(
+			profile_function_value(&p->functions[0], "protocol")
+				->number,
+			1);
 	}
 	profile_free(p);
 	diag_clear(&diags);
@@ -728,7 +738,8 @@ static void test_direct_calls(void)
 		    "on line 5)",
 		    "dir/x.cfg:9: unknown section [nope]");
 	CHECK_STR_EQ(p->gadget.product.value, "x");
-	CHECK_INT_EQ(p->functions[0].u.net.qmult.value, 7);
+	CHECK_INT_EQ(profile_function_value(&p->functions[0], "qmult")->number,
+		     7);
 	profile_free(p);
 	diag_clear(&diags);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "function/function.h"
 #include "gadgetd/profile.h"
 #include "testlib.h"
 #include "util.h"
@@ -116,9 +117,16 @@ static void check_same(const struct profile *a, const struct profile *b)
 			      memcmp(x->u.hid.report_desc, y->u.hid.report_desc,
 				     x->u.hid.report_desc_len) == 0);
 		}
-		if (x->type == FUNCTION_MIDI)
-			CHECK_INT_EQ(x->u.midi.index.value,
-				     y->u.midi.index.value);
+		/* Every attribute of the type's schema. */
+		for (size_t k = 0; k < function_type_info(x->type)->n_attrs;
+		     k++) {
+			CHECK_INT_EQ(x->values[k].line != 0,
+				     y->values[k].line != 0);
+			CHECK_INT_EQ(x->values[k].number, y->values[k].number);
+			CHECK_STR_EQ(x->values[k].text ? x->values[k].text : "",
+				     y->values[k].text ? y->values[k].text
+						       : "");
+		}
 	}
 	CHECK_INT_EQ(a->os_desc.defined, b->os_desc.defined);
 	CHECK_INT_EQ(a->os_desc.vendor_code.value,

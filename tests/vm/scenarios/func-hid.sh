@@ -1,6 +1,7 @@
 # Two HID functions through `gadgetd daemon`: a boot keyboard whose report
 # descriptor is a hex string in the profile (without spaces: 63 bytes
-# spaced out would pass the INI line limit), and a vendor-defined device
+# spaced out would pass the INI line limit) and whose output reports come
+# over the control endpoint (no_out_endpoint), and a vendor-defined device
 # whose descriptor comes from a binary file (report_desc_file, relative to
 # the profile).  The host binds usbhid to both with the profile's subclass
 # and protocol, reads back exactly the descriptors the profile gave, and
@@ -34,6 +35,7 @@ functions = hid.kbd hid.vendor
 protocol = 1
 subclass = 1
 report_length = 8
+no_out_endpoint = yes
 report_desc = $(printf %s "$keyboard" | tr -d ' ')
 [function hid.vendor]
 report_length = 8
@@ -51,6 +53,12 @@ vm_expect_eq "configfs hid.kbd/report_desc" "$keyboard" \
 vm_wait_host_device 0x1d6b 0x0104 10
 vm_host_expect_interface 0 03 01 01 usbhid 10
 vm_host_expect_interface 1 03 00 00 usbhid 10
+# The keyboard's LED reports come over ep0 (no_out_endpoint): interrupt
+# IN only; the vendor device keeps its interrupt OUT.
+vm_expect_eq "host: keyboard endpoints" 01 \
+	"$(cat $VM_HOST_DEV/${VM_HOST_DEV##*/}:1.0/bNumEndpoints)"
+vm_expect_eq "host: vendor device endpoints" 02 \
+	"$(cat $VM_HOST_DEV/${VM_HOST_DEV##*/}:1.1/bNumEndpoints)"
 vm_daemon_wait_state configured 5
 
 # The descriptors as the host's HID core read them.

@@ -29,10 +29,12 @@ product = gadgetd $1
 functions = $2
 [function $2]
 link = manual
+$5
 INI
 	vm_run gadgetd check /tmp/$1.ini
 }
-profile eem eem.usb0 0x1d6b 0x0106
+# EEM's interface gets a name of the profile's (ifname template).
+profile eem eem.usb0 0x1d6b 0x0106 'ifname = board%d'
 profile subset subset.usb0 0x0525 0xa4a2
 
 # ping_across FUNCTION_DIR: address both ends, host in its namespace, ping.
@@ -56,6 +58,8 @@ vm_daemon_start
 vm_wait_host_device 0x1d6b 0x0106 10
 vm_host_expect_interface 0 02 0c 07 cdc_eem 10
 vm_daemon_wait_state configured 5
+vm_gadget_netdev $g/functions/eem.usb0
+vm_expect_eq "eem's interface, from ifname = board%d" board0 "$VM_GADGET_NETDEV"
 ping_across $g/functions/eem.usb0
 
 # Each profile has its own VID:PID: waiting for the new one cannot see

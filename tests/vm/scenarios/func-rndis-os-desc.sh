@@ -17,9 +17,15 @@ vm_need_gadgetd
 vm_need_tool vm-usbctl
 vm_udc
 vm_daemon_config
+# RNDIS's function class as USB-IF numbers it (e0/01/03) instead of
+# the kernel's CDC default (02/06/00): the rndis function's class keys.
 sed -e 's/^link = auto/link = manual/' -e '/^address = /d' \
-	"$(sed -n 's/^profile_dirs = //p' $VM_GADGETD_CONF)/rndis-legacy.ini" \
+	"$(sed -n 's/^profile_dirs = //p' $VM_GADGETD_CONF)/rndis-legacy.ini" |
+	awk '{ print } /^\[function rndis.usb0\]$/ {
+		print "class = 0xe0"; print "subclass = 0x01"; print "protocol = 0x03" }' \
 	>/tmp/rndis-legacy.ini
+grep -q '^protocol = 0x03$' /tmp/rndis-legacy.ini || vm_fail "no class keys in /tmp/rndis-legacy.ini"
+vm_run gadgetd check /tmp/rndis-legacy.ini
 vm_daemon_config profile=/tmp/rndis-legacy.ini
 vm_daemon_start
 g=$VM_GADGETS/gadgetd
@@ -36,6 +42,7 @@ vm_expect_eq "interface.rndis compatible_id" RNDIS \
 vm_expect_eq "interface.rndis sub_compatible_id" 5162001 \
 	"$(cat $g/functions/rndis.usb0/os_desc/interface.rndis/sub_compatible_id)"
 vm_expect_eq "first function of c.1" rndis.usb0 "$(ls $g/configs/c.1 | grep '\.')"
+vm_expect_eq "rndis.usb0/class" 0xe0 "$(printf '0x%02x' "0x$(cat $g/functions/rndis.usb0/class)")"
 
 vm_wait_host_device 0x1d6b 0x0104 10
 vm_host_expect_attr bNumConfigurations 2
@@ -43,6 +50,13 @@ vm_host_expect_attr bDeviceClass ef
 # Linux passes over a configuration whose first interface is RNDIS.
 vm_host_expect_attr bConfigurationValue 2
 vm_host_expect_interface 0 02 06 00 cdc_ether 10
+# The interface associations as the host read them, configuration 1's
+# then 2's (sysfs `descriptors` holds every configuration): bLength 8,
+# type 0x0b, first interface 0, two interfaces, class subclass protocol.
+iads=$(od -An -v -tx1 "$VM_HOST_DEV/descriptors" | tr -s ' \n' '  ' |
+	grep -o '08 0b 00 02 [0-9a-f][0-9a-f] [0-9a-f][0-9a-f] [0-9a-f][0-9a-f]' | tr '\n' ',')
+vm_expect_eq "host: IADs of RNDIS (c.1) and ECM (c.2)" \
+	"08 0b 00 02 e0 01 03,08 0b 00 02 02 06 00," "$iads"
 vm_daemon_wait_state configured 5
 
 # What Windows asks before it picks a driver.

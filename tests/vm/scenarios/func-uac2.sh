@@ -30,12 +30,35 @@ c_ssize = 2
 p_chmask = 0x1
 p_srate = 44100
 p_ssize = 4
+c_sync = adaptive
+c_hs_bint = 1
+c_mute_present = no
+c_volume_present = yes
+c_volume_min = -2560
+c_volume_max = 256
+c_volume_res = 128
+p_hs_bint = 4
+p_mute_present = yes
+p_volume_present = no
+fb_max = 10
+req_number = 4
+function_name = gadgetd mic
 INI
 vm_run gadgetd check /tmp/uac2.ini
 vm_run vm-apply -c "$VM_GADGETD_CONF" build /tmp/uac2.ini
 g=$VM_GADGETS/gadgetd
-for kv in c_chmask=3 c_srate=48000 c_ssize=2 p_chmask=1 p_srate=44100 p_ssize=4; do
+for kv in c_chmask=3 c_srate=48000 c_ssize=2 p_chmask=1 p_srate=44100 p_ssize=4 \
+	c_sync=adaptive c_hs_bint=1 c_mute_present=0 c_volume_present=1 \
+	c_volume_min=-2560 c_volume_max=256 c_volume_res=128 p_hs_bint=4 \
+	p_mute_present=1 p_volume_present=0 fb_max=10 req_number=4; do
 	vm_expect_eq "configfs uac2.0/${kv%%=*}" "${kv#*=}" "$(cat $g/functions/uac2.0/${kv%%=*})"
+done
+vm_expect_eq "configfs uac2.0/function_name" "gadgetd mic" "$(cat $g/functions/uac2.0/function_name)"
+# Read back as a profile: every key as written.
+vm_run vm_gadgetd export gadgetd
+for kv in c_sync=adaptive c_volume_min=-2560 p_mute_present=yes fb_max=10 \
+	"function_name=gadgetd mic"; do
+	vm_expect_contains "export" "${kv%%=*} = ${kv#*=}" "$VM_OUT"
 done
 vm_expect_file "config link" $g/configs/c.1/uac2.0
 

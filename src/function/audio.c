@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The audio functions: midi (f_midi) and uac2 (f_uac2).  Attributes the
+ * profile leaves out keep the kernel's defaults, which differ between
+ * kernel versions (uac2's c_srate), so nothing is written for them.
+ */
+#include <string.h>
+
+#include <usbg/usbg.h>
+
+#include "function/function.h"
+
+static const struct function_attr midi_attrs[] = {
+	/* ALSA card index; -1 takes the first free one. */
+	{ "index", "index", FUNCTION_ATTR_INT, -1, 31, 0, 0, NULL },
+	/* ALSA card ids are at most 15 characters. */
+	{ "id", "id", FUNCTION_ATTR_STRING, 0, 15, FUNCTION_ATTR_ASCII, 0,
+	  NULL },
+	/* f_midi's MAX_PORTS */
+	{ "in_ports", "in_ports", FUNCTION_ATTR_INT, 0, 16, 0, 0, NULL },
+	{ "out_ports", "out_ports", FUNCTION_ATTR_INT, 0, 16, 0, 0, NULL },
+	{ "buflen", "buflen", FUNCTION_ATTR_INT, 1, 65536, 0, 0, NULL },
+	{ "qlen", "qlen", FUNCTION_ATTR_INT, 1, 1024, 0, 0, NULL },
+};
+
+static void midi_endpoints(const struct profile_function *f,
+			   struct endpoint_need *need)
+{
+	(void)f;
+	function_endpoints_add(&need->in, ENDPOINT_BULK, 1);
+	function_endpoints_add(&need->out, ENDPOINT_BULK, 1);
+}
+
+const struct function_type_info function_type_midi = {
+	.type = FUNCTION_MIDI,
+	.name = "midi",
+	.usbg_type = USBG_F_MIDI,
+	.attrs = midi_attrs,
+	.n_attrs = sizeof(midi_attrs) / sizeof(midi_attrs[0]),
+	.endpoints = midi_endpoints,
+};
+
+enum uac2_attr {
+	UAC2_C_CHMASK,
+	UAC2_C_SRATE,
+	UAC2_C_SSIZE,
+	UAC2_C_SYNC,
+	UAC2_C_HS_BINT,
+	UAC2_C_MUTE_PRESENT,
+	UAC2_C_VOLUME_PRESENT,
+	UAC2_C_VOLUME_MIN,
+	UAC2_C_VOLUME_MAX,
+	UAC2_C_VOLUME_RES,
+	UAC2_P_CHMASK,
+	UAC2_P_SRATE,
+	UAC2_P_SSIZE,
+	UAC2_P_HS_BINT,
+	UAC2_P_MUTE_PRESENT,
+	UAC2_P_VOLUME_PRESENT,
+	UAC2_P_VOLUME_MIN,
+	UAC2_P_VOLUME_MAX,
+	UAC2_P_VOLUME_RES,
+	UAC2_FB_MAX,
+	UAC2_REQ_NUMBER,
+	UAC2_FUNCTION_NAME,
+};
+
+/* The kernel's values when the profile leaves them out (u_uac2.h):
+ * stereo both ways, asynchronous capture, mute and volume controls. */
+#define UAC2_DEFAULT_CHMASK 0x3
+#define UAC2_DEFAULT_CONTROL 1
+
+static const char *const uac2_sync[] = { "async", "adaptive", NULL };
+
+/* A direction's attributes: c_ capture (the host records), p_ playback. */
+#define UAC2_INT(name, lo, hi, flags)                                   \
+	{                                                               \
+#name, #name, FUNCTION_ATTR_INT, lo, hi, flags, 0, NULL \
+	}
+#define UAC2_BOOL(name)                                            \
+	{                                                          \
+#name, #name, FUNCTION_ATTR_BOOL, 0, 1, 0, 0, NULL \
+	}
+
+static const struct function_attr uac2_attrs[] = {
+	/* Channel masks: 0 turns a direction off. */
+	[UAC2_C_CHMASK] = UAC2_INT(c_chmask, 0, 0xffffffff, FUNCTION_ATTR_HEX),
+	[UAC2_C_SRATE] = UAC2_INT(c_srate, 1, 768000, 0),
+	/* Bytes per sample. */
+	[UAC2_C_SSIZE] = UAC2_INT(c_ssize, 1, 4, 0),
+	/* async sends the host feedback on an extra iso IN endpoint. */
+	[UAC2_C_SYNC] = { "c_sync", "c_sync", FUNCTION_ATTR_CHOICE, 0, 0, 0, 0,
+			  uac2_sync },
+	/* bInterval at high speed: 1-4, 0 chooses from the rate. */
+	[UAC2_C_HS_BINT] = UAC2_INT(c_hs_bint, 0, 4, 0),
+	[UAC2_C_MUTE_PRESENT] = UAC2_BOOL(c_mute_present),
+	[UAC2_C_VOLUME_PRESENT] = UAC2_BOOL(c_volume_present),
+	/* Volume range and step in 1/256 dB (s16). */
+	[UAC2_C_VOLUME_MIN] = UAC2_INT(c_volume_min, -32768, 32767, 0),
+	[UAC2_C_VOLUME_MAX] = UAC2_INT(c_volume_max, -32768, 32767, 0),
+	[UAC2_C_VOLUME_RES] = UAC2_INT(c_volume_res, 1, 32767, 0),
+	[UAC2_P_CHMASK] = UAC2_INT(p_chmask, 0, 0xffffffff, FUNCTION_ATTR_HEX),
+	[UAC2_P_SRATE] = UAC2_INT(p_srate, 1, 768000, 0),
+	[UAC2_P_SSIZE] = UAC2_INT(p_ssize, 1, 4, 0),
+	[UAC2_P_HS_BINT] = UAC2_INT(p_hs_bint, 0, 4, 0),
+	[UAC2_P_MUTE_PRESENT] = UAC2_BOOL(p_mute_present),
+	[UAC2_P_VOLUME_PRESENT] = UAC2_BOOL(p_volume_present),
+	[UAC2_P_VOLUME_MIN] = UAC2_INT(p_volume_min, -32768, 32767, 0),
+	[UAC2_P_VOLUME_MAX] = UAC2_INT(p_volume_max, -32768, 32767, 0),
+	[UAC2_P_VOLUME_RES] = UAC2_INT(p_volume_res, 1, 32767, 0),
+	/* Extra bandwidth for asynchronous feedback, in 1/1000 of the
+	 * rate. */
+	[UAC2_FB_MAX] = UAC2_INT(fb_max, 0, 1000, 0),
+	/* Requests queued per direction (u_audio). */
+	[UAC2_REQ_NUMBER] = UAC2_INT(req_number, 1, 64, 0),
+	/* The interface string the host shows (f_uac2 keeps 31 bytes). */
+	[UAC2_FUNCTION_NAME] = { "function_name", "function_name",
+				 FUNCTION_ATTR_STRING, 0, 31, 0, 0, NULL },
+};
+
+#undef UAC2_INT
+#undef UAC2_BOOL
+
+/* f_uac2 (afunc_bind): playback an iso IN; capture an iso OUT and, when
+ * asynchronous, its feedback iso IN; an interrupt IN when a direction in
+ * use has a mute or volume control. */
+static void uac2_endpoints(const struct profile_function *f,
+			   struct endpoint_need *need)
+{
+	const struct profile_value *sync = &f->values[UAC2_C_SYNC];
+	bool playback = function_attr_number(f, UAC2_P_CHMASK,
+					     UAC2_DEFAULT_CHMASK) != 0;
+	bool capture = function_attr_number(f, UAC2_C_CHMASK,
+					    UAC2_DEFAULT_CHMASK) != 0;
+	bool playback_controls = function_attr_number(f, UAC2_P_MUTE_PRESENT,
+						      UAC2_DEFAULT_CONTROL) ||
+				 function_attr_number(f, UAC2_P_VOLUME_PRESENT,
+						      UAC2_DEFAULT_CONTROL);
+	bool capture_controls = function_attr_number(f, UAC2_C_MUTE_PRESENT,
+						     UAC2_DEFAULT_CONTROL) ||
+				function_attr_number(f, UAC2_C_VOLUME_PRESENT,
+						     UAC2_DEFAULT_CONTROL);
+
+	if (playback)
+		function_endpoints_add(&need->in, ENDPOINT_ISO, 1);
+	if (capture) {
+		function_endpoints_add(&need->out, ENDPOINT_ISO, 1);
+		if (!sync->line || strcmp(sync->text, "async") == 0)
+			function_endpoints_add(&need->in, ENDPOINT_ISO, 1);
+	}
+	if ((playback && playback_controls) || (capture && capture_controls))
+		function_endpoints_add(&need->in, ENDPOINT_INT, 1);
+}
+
+const struct function_type_info function_type_uac2 = {
+	.type = FUNCTION_UAC2,
+	.name = "uac2",
+	.usbg_type = USBG_F_UAC2,
+	.attrs = uac2_attrs,
+	.n_attrs = sizeof(uac2_attrs) / sizeof(uac2_attrs[0]),
+	.endpoints = uac2_endpoints,
+};
