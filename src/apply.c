@@ -55,6 +55,11 @@
  *     itself.
  *  8. It prints its own errors on stderr ("usbg_create_function()
  *     duplicate function name"); there is no way to turn that off.
+ *  9. It has no type for printer, SourceSink and uac1, and usbg_init()
+ *     refuses a gadget that has one (workaround 1 only keeps other
+ *     gadgets out of its view).  Such a gadget is applied with the plan's
+ *     steps as plain syscalls, as apply_diagnose() replays them: the same
+ *     effect, since libusbgx's calls are those steps.
  *
  * Calls that changed between 0.2.0 and 0.3.0 are avoided: typed structs
  * are zero-initialised so that fields added later
@@ -91,6 +96,10 @@ struct applier {
 	char *view_gadgets;
 	char *view_link; /* view/usb_gadget/NAME -> gadget_dir */
 	usbg_state *state;
+	/* The gadget has a function libusbgx 0.2.0 has no type for
+	 * (printer, SourceSink, uac1): usbg_init() cannot read it, so every
+	 * op is carried out with plain configfs calls (workaround 9). */
+	bool raw;
 };
 
 /* ---- errors ---- */
@@ -139,6 +148,8 @@ int applier_refresh(struct applier *a)
 		usbg_cleanup(a->state);
 		a->state = NULL;
 	}
+	if (a->raw)
+		return 0;
 	linked = lstat(a->view_link, &st) == 0;
 	exists = applier_gadget_exists(a);
 	if (exists && !linked && symlink(a->gadget_dir, a->view_link) < 0)
@@ -147,6 +158,16 @@ int applier_refresh(struct applier *a)
 		return log_errno(-errno, "libusbgx view %s: %m", a->view_link);
 
 	r = usbg_init(a->view, &a->state);
+	if (r == USBG_ERROR_NOT_SUPPORTED && exists) {
+		/* Our gadget has a function type libusbgx does not know:
+		 * workaround 9. */
+		a->state = NULL;
+		a->raw = true;
+		log_debug("gadget %s: a function libusbgx does not know: "
+			  "plain configfs calls",
+			  a->gadget_name);
+		return 0;
+	}
 	if (r != USBG_SUCCESS) {
 		a->state = NULL;
 		return log_errno(usbgx_errno(r),
@@ -668,6 +689,10 @@ static int apply_op(struct applier *a, const struct plan *plan,
 {
 	(void)plan;
 	*usbg_r = USBG_SUCCESS;
+	if (a->raw)
+		return op->kind == PLAN_FFS_WAIT || op->kind == PLAN_UDC_BIND
+			       ? 0
+			       : apply_raw_steps(a, steps);
 	switch (op->kind) {
 	case PLAN_GADGET_CREATE:
 		return apply_gadget_create(a, steps, usbg_r);
@@ -747,6 +772,20 @@ static bool apply_diagnose(struct applier *a, const struct plan *plan,
 	return false;
 }
 
+/* Whether libusbgx can read the gadget the plan makes (workaround 9). */
+static bool apply_plan_is_raw(const struct plan *plan)
+{
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		const struct profile_function *f = plan->ops[i].function;
+
+		if (plan->ops[i].kind == PLAN_FUNCTION_CREATE &&
+		    function_type_info(f->type)->usbg_type ==
+			    FUNCTION_NO_USBG_TYPE)
+			return true;
+	}
+	return false;
+}
+
 int applier_build(struct applier *a, const struct plan *plan,
 		  struct apply_error *err)
 {
@@ -757,6 +796,11 @@ int applier_build(struct applier *a, const struct plan *plan,
 	if (!err)
 		err = &scratch;
 	memset(err, 0, sizeof(*err));
+	a->raw = apply_plan_is_raw(plan);
+	if (a->raw && a->state) {
+		usbg_cleanup(a->state);
+		a->state = NULL;
+	}
 	for (done = 0; done < plan->n_ops; done++) {
 		const struct plan_op *op = &plan->ops[done];
 		struct plan_steps steps;

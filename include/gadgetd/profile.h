@@ -84,6 +84,9 @@ enum function_type {
 	FUNCTION_LOOPBACK, /* configfs "Loopback" */
 	FUNCTION_UAC2,
 	FUNCTION_FFS,
+	FUNCTION_PRINTER,
+	FUNCTION_SOURCESINK, /* configfs "SourceSink" */
+	FUNCTION_UAC1,
 	FUNCTION_TYPE_COUNT
 };
 

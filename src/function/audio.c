@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The audio functions: midi (f_midi) and uac2 (f_uac2).  Attributes the
+ * The audio functions: midi (f_midi), uac2 (f_uac2) and uac1 (f_uac1).  Attributes the
  * profile leaves out keep the kernel's defaults, which differ between
  * kernel versions (uac2's c_srate), so nothing is written for them.
  */
@@ -65,8 +65,9 @@ enum uac2_attr {
 	UAC2_FUNCTION_NAME,
 };
 
-/* The kernel's values when the profile leaves them out (u_uac2.h):
- * stereo both ways, asynchronous capture, mute and volume controls. */
+/* The kernel's values when the profile leaves them out (u_uac2.h, and
+ * the same in u_uac1.h): stereo both ways, asynchronous capture (uac2),
+ * mute and volume controls. */
 #define UAC2_DEFAULT_CHMASK 0x3
 #define UAC2_DEFAULT_CONTROL 1
 
@@ -159,4 +160,98 @@ const struct function_type_info function_type_uac2 = {
 	.attrs = uac2_attrs,
 	.n_attrs = sizeof(uac2_attrs) / sizeof(uac2_attrs[0]),
 	.endpoints = uac2_endpoints,
+};
+
+enum uac1_attr {
+	UAC1_C_CHMASK,
+	UAC1_C_SRATE,
+	UAC1_C_SSIZE,
+	UAC1_C_MUTE_PRESENT,
+	UAC1_C_VOLUME_PRESENT,
+	UAC1_C_VOLUME_MIN,
+	UAC1_C_VOLUME_MAX,
+	UAC1_C_VOLUME_RES,
+	UAC1_P_CHMASK,
+	UAC1_P_SRATE,
+	UAC1_P_SSIZE,
+	UAC1_P_MUTE_PRESENT,
+	UAC1_P_VOLUME_PRESENT,
+	UAC1_P_VOLUME_MIN,
+	UAC1_P_VOLUME_MAX,
+	UAC1_P_VOLUME_RES,
+	UAC1_REQ_NUMBER,
+	UAC1_FUNCTION_NAME,
+};
+
+#define UAC1_INT(name, lo, hi, flags)                                   \
+	{                                                               \
+#name, #name, FUNCTION_ATTR_INT, lo, hi, flags, 0, NULL \
+	}
+#define UAC1_BOOL(name)                                            \
+	{                                                          \
+#name, #name, FUNCTION_ATTR_BOOL, 0, 1, 0, 0, NULL \
+	}
+
+/* f_uac1 (the non-legacy one): as uac2 without asynchronous feedback or
+ * high-speed intervals; the same kernel defaults (u_uac1.h). */
+static const struct function_attr uac1_attrs[] = {
+	[UAC1_C_CHMASK] = UAC1_INT(c_chmask, 0, 0xffffffff, FUNCTION_ATTR_HEX),
+	[UAC1_C_SRATE] = UAC1_INT(c_srate, 1, 768000, 0),
+	[UAC1_C_SSIZE] = UAC1_INT(c_ssize, 1, 4, 0),
+	[UAC1_C_MUTE_PRESENT] = UAC1_BOOL(c_mute_present),
+	[UAC1_C_VOLUME_PRESENT] = UAC1_BOOL(c_volume_present),
+	[UAC1_C_VOLUME_MIN] = UAC1_INT(c_volume_min, -32768, 32767, 0),
+	[UAC1_C_VOLUME_MAX] = UAC1_INT(c_volume_max, -32768, 32767, 0),
+	[UAC1_C_VOLUME_RES] = UAC1_INT(c_volume_res, 1, 32767, 0),
+	[UAC1_P_CHMASK] = UAC1_INT(p_chmask, 0, 0xffffffff, FUNCTION_ATTR_HEX),
+	[UAC1_P_SRATE] = UAC1_INT(p_srate, 1, 768000, 0),
+	[UAC1_P_SSIZE] = UAC1_INT(p_ssize, 1, 4, 0),
+	[UAC1_P_MUTE_PRESENT] = UAC1_BOOL(p_mute_present),
+	[UAC1_P_VOLUME_PRESENT] = UAC1_BOOL(p_volume_present),
+	[UAC1_P_VOLUME_MIN] = UAC1_INT(p_volume_min, -32768, 32767, 0),
+	[UAC1_P_VOLUME_MAX] = UAC1_INT(p_volume_max, -32768, 32767, 0),
+	[UAC1_P_VOLUME_RES] = UAC1_INT(p_volume_res, 1, 32767, 0),
+	[UAC1_REQ_NUMBER] = UAC1_INT(req_number, 1, 64, 0),
+	[UAC1_FUNCTION_NAME] = { "function_name", "function_name",
+				 FUNCTION_ATTR_STRING, 0, 31, 0, 0, NULL },
+};
+
+#undef UAC1_INT
+#undef UAC1_BOOL
+
+/* f_uac1 (f_audio_bind): an iso OUT for capture, an iso IN for playback,
+ * an interrupt IN when a direction in use has a mute or volume
+ * control. */
+static void uac1_endpoints(const struct profile_function *f,
+			   struct endpoint_need *need)
+{
+	bool playback = function_attr_number(f, UAC1_P_CHMASK,
+					     UAC2_DEFAULT_CHMASK) != 0;
+	bool capture = function_attr_number(f, UAC1_C_CHMASK,
+					    UAC2_DEFAULT_CHMASK) != 0;
+	bool playback_controls = function_attr_number(f, UAC1_P_MUTE_PRESENT,
+						      UAC2_DEFAULT_CONTROL) ||
+				 function_attr_number(f, UAC1_P_VOLUME_PRESENT,
+						      UAC2_DEFAULT_CONTROL);
+	bool capture_controls = function_attr_number(f, UAC1_C_MUTE_PRESENT,
+						     UAC2_DEFAULT_CONTROL) ||
+				function_attr_number(f, UAC1_C_VOLUME_PRESENT,
+						     UAC2_DEFAULT_CONTROL);
+
+	if (playback)
+		function_endpoints_add(&need->in, ENDPOINT_ISO, 1);
+	if (capture)
+		function_endpoints_add(&need->out, ENDPOINT_ISO, 1);
+	if ((playback && playback_controls) || (capture && capture_controls))
+		function_endpoints_add(&need->in, ENDPOINT_INT, 1);
+}
+
+/* libusbgx 0.2.0 has no type for it: plain configfs calls (apply.c). */
+const struct function_type_info function_type_uac1 = {
+	.type = FUNCTION_UAC1,
+	.name = "uac1",
+	.usbg_type = FUNCTION_NO_USBG_TYPE,
+	.attrs = uac1_attrs,
+	.n_attrs = sizeof(uac1_attrs) / sizeof(uac1_attrs[0]),
+	.endpoints = uac1_endpoints,
 };

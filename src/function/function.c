@@ -24,6 +24,9 @@ static const struct function_type_info *const function_types[] = {
 	[FUNCTION_LOOPBACK] = &function_type_loopback,
 	[FUNCTION_UAC2] = &function_type_uac2,
 	[FUNCTION_FFS] = &function_type_ffs,
+	[FUNCTION_PRINTER] = &function_type_printer,
+	[FUNCTION_SOURCESINK] = &function_type_sourcesink,
+	[FUNCTION_UAC1] = &function_type_uac1,
 };
 
 _Static_assert(sizeof(function_types) / sizeof(function_types[0]) ==

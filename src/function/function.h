@@ -126,9 +126,12 @@ extern const struct function_type_info function_type_acm, function_type_gser,
 	function_type_obex;
 extern const struct function_type_info function_type_mass_storage;
 extern const struct function_type_info function_type_hid;
-extern const struct function_type_info function_type_midi, function_type_uac2;
-extern const struct function_type_info function_type_loopback;
+extern const struct function_type_info function_type_midi, function_type_uac2,
+	function_type_uac1;
+extern const struct function_type_info function_type_loopback,
+	function_type_sourcesink;
 extern const struct function_type_info function_type_ffs;
+extern const struct function_type_info function_type_printer;
 
 /* Helpers for the family files. */
 void function_endpoints_add(struct endpoint_count *c, enum endpoint_kind kind,
