@@ -4,11 +4,10 @@
  * profile leaves out keep the kernel's defaults, which differ between
  * kernel versions (uac2's c_srate), so nothing is written for them.
  */
-#include <string.h>
-
 #include <usbg/usbg.h>
 
 #include "function/function.h"
+#include "util.h"
 
 static const struct function_attr midi_attrs[] = {
 	/* ALSA card index; -1 takes the first free one. */
@@ -122,35 +121,54 @@ static const struct function_attr uac2_attrs[] = {
 #undef UAC2_INT
 #undef UAC2_BOOL
 
-/* f_uac2 (afunc_bind): playback an iso IN; capture an iso OUT and, when
- * asynchronous, its feedback iso IN; an interrupt IN when a direction in
- * use has a mute or volume control. */
-static void uac2_endpoints(const struct profile_function *f,
-			   struct endpoint_need *need)
+/* Where a UAC function's rows are, for the endpoints they decide. */
+struct audio_rows {
+	size_t p_chmask, c_chmask;
+	size_t p_mute, p_volume, c_mute, c_volume;
+};
+
+/* f_uac1 (f_audio_bind) and f_uac2 (afunc_bind): playback an iso IN;
+ * capture an iso OUT and, with asynchronous feedback (uac2), an iso IN;
+ * an interrupt IN when a direction in use has a mute or volume
+ * control. */
+static void audio_endpoints(const struct profile_function *f,
+			    const struct audio_rows *r, bool async_capture,
+			    struct endpoint_need *need)
 {
-	const struct profile_value *sync = &f->values[UAC2_C_SYNC];
-	bool playback = function_attr_number(f, UAC2_P_CHMASK,
-					     UAC2_DEFAULT_CHMASK) != 0;
-	bool capture = function_attr_number(f, UAC2_C_CHMASK,
-					    UAC2_DEFAULT_CHMASK) != 0;
-	bool playback_controls = function_attr_number(f, UAC2_P_MUTE_PRESENT,
-						      UAC2_DEFAULT_CONTROL) ||
-				 function_attr_number(f, UAC2_P_VOLUME_PRESENT,
-						      UAC2_DEFAULT_CONTROL);
-	bool capture_controls = function_attr_number(f, UAC2_C_MUTE_PRESENT,
-						     UAC2_DEFAULT_CONTROL) ||
-				function_attr_number(f, UAC2_C_VOLUME_PRESENT,
-						     UAC2_DEFAULT_CONTROL);
+	bool playback =
+		function_attr_number(f, r->p_chmask, UAC2_DEFAULT_CHMASK) != 0;
+	bool capture =
+		function_attr_number(f, r->c_chmask, UAC2_DEFAULT_CHMASK) != 0;
+	bool playback_controls =
+		function_attr_number(f, r->p_mute, UAC2_DEFAULT_CONTROL) ||
+		function_attr_number(f, r->p_volume, UAC2_DEFAULT_CONTROL);
+	bool capture_controls =
+		function_attr_number(f, r->c_mute, UAC2_DEFAULT_CONTROL) ||
+		function_attr_number(f, r->c_volume, UAC2_DEFAULT_CONTROL);
 
 	if (playback)
 		function_endpoints_add(&need->in, ENDPOINT_ISO, 1);
-	if (capture) {
+	if (capture)
 		function_endpoints_add(&need->out, ENDPOINT_ISO, 1);
-		if (!sync->line || strcmp(sync->text, "async") == 0)
-			function_endpoints_add(&need->in, ENDPOINT_ISO, 1);
-	}
+	if (capture && async_capture)
+		function_endpoints_add(&need->in, ENDPOINT_ISO, 1);
 	if ((playback && playback_controls) || (capture && capture_controls))
 		function_endpoints_add(&need->in, ENDPOINT_INT, 1);
+}
+
+static void uac2_endpoints(const struct profile_function *f,
+			   struct endpoint_need *need)
+{
+	static const struct audio_rows rows = {
+		UAC2_P_CHMASK,	     UAC2_C_CHMASK,
+		UAC2_P_MUTE_PRESENT, UAC2_P_VOLUME_PRESENT,
+		UAC2_C_MUTE_PRESENT, UAC2_C_VOLUME_PRESENT,
+	};
+	const struct profile_value *sync = &f->values[UAC2_C_SYNC];
+
+	/* The kernel's default c_sync is async. */
+	audio_endpoints(f, &rows, !sync->line || streq(sync->text, "async"),
+			need);
 }
 
 const struct function_type_info function_type_uac2 = {
@@ -219,31 +237,16 @@ static const struct function_attr uac1_attrs[] = {
 #undef UAC1_INT
 #undef UAC1_BOOL
 
-/* f_uac1 (f_audio_bind): an iso OUT for capture, an iso IN for playback,
- * an interrupt IN when a direction in use has a mute or volume
- * control. */
 static void uac1_endpoints(const struct profile_function *f,
 			   struct endpoint_need *need)
 {
-	bool playback = function_attr_number(f, UAC1_P_CHMASK,
-					     UAC2_DEFAULT_CHMASK) != 0;
-	bool capture = function_attr_number(f, UAC1_C_CHMASK,
-					    UAC2_DEFAULT_CHMASK) != 0;
-	bool playback_controls = function_attr_number(f, UAC1_P_MUTE_PRESENT,
-						      UAC2_DEFAULT_CONTROL) ||
-				 function_attr_number(f, UAC1_P_VOLUME_PRESENT,
-						      UAC2_DEFAULT_CONTROL);
-	bool capture_controls = function_attr_number(f, UAC1_C_MUTE_PRESENT,
-						     UAC2_DEFAULT_CONTROL) ||
-				function_attr_number(f, UAC1_C_VOLUME_PRESENT,
-						     UAC2_DEFAULT_CONTROL);
+	static const struct audio_rows rows = {
+		UAC1_P_CHMASK,	     UAC1_C_CHMASK,
+		UAC1_P_MUTE_PRESENT, UAC1_P_VOLUME_PRESENT,
+		UAC1_C_MUTE_PRESENT, UAC1_C_VOLUME_PRESENT,
+	};
 
-	if (playback)
-		function_endpoints_add(&need->in, ENDPOINT_ISO, 1);
-	if (capture)
-		function_endpoints_add(&need->out, ENDPOINT_ISO, 1);
-	if ((playback && playback_controls) || (capture && capture_controls))
-		function_endpoints_add(&need->in, ENDPOINT_INT, 1);
+	audio_endpoints(f, &rows, false, need);
 }
 
 /* libusbgx 0.2.0 has no type for it: plain configfs calls (apply.c). */
