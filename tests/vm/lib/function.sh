@@ -58,3 +58,20 @@ vm_host_endpoints() {
 			"0x$(cat "$e/wMaxPacketSize")"
 	done | LC_ALL=C sort | tr '\n' ',' | sed 's/,$//'
 }
+
+# vm_host_endpoint IFNUM TYPE DIRECTION: set VM_HOST_EP to the address
+# (0x81) of the first endpoint of that type (Bulk, Isoc, Interrupt) and
+# direction (in, out) in the interface's current alternate setting.
+vm_host_endpoint() {
+	local d e cfg
+	[ -n "${VM_HOST_DEV-}" ] || vm_fail "vm_host_endpoint: call vm_wait_host_device first"
+	cfg=$(cat "$VM_HOST_DEV/bConfigurationValue")
+	d=$VM_HOST_DEV/${VM_HOST_DEV##*/}:$cfg.$1
+	for e in "$d"/ep_*; do
+		[ -d "$e" ] || continue
+		[ "$(cat "$e/type")" = "$2" ] && [ "$(cat "$e/direction")" = "$3" ] || continue
+		VM_HOST_EP=0x${e##*/ep_}
+		return 0
+	done
+	vm_fail "host: interface $1 has no $2 $3 endpoint ($(vm_host_endpoints "$1"))"
+}
