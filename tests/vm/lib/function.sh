@@ -75,3 +75,25 @@ vm_host_endpoint() {
 	done
 	vm_fail "host: interface $1 has no $2 $3 endpoint ($(vm_host_endpoints "$1"))"
 }
+
+# vm_sound_card DRIVER: set VM_CARD to the index of the ALSA card whose
+# driver is DRIVER ("USB-Audio" for the host's snd-usb-audio, "UAC2_Gadget"
+# or "UAC1_Gadget" for the gadget's u_audio), from /proc/asound/cards.
+vm_sound_card() {
+	VM_CARD=$(awk -v d="$1" '$2 ~ /^\[/ && $0 ~ ("]: " d " - ") { print $1; exit }' /proc/asound/cards)
+	[ -n "$VM_CARD" ] ||
+		vm_fail "no sound card with driver $1 (/proc/asound/cards: $(tr -s ' \n' '  ' </proc/asound/cards))"
+}
+
+# vm_wait_sound_card DRIVER DEADLINE: wait until such a card exists; sets
+# VM_CARD.
+vm_wait_sound_card() {
+	vm_wait "$2" "a sound card with driver $1" vm__sound_card_is "$1"
+	vm_sound_card "$1"
+	vm_log "sound: card $VM_CARD ($1) after $VM_WAITED s: $(grep -A1 "^ *$VM_CARD \[" /proc/asound/cards | tr -s ' \n' '  ')"
+}
+
+vm__sound_card_is() {
+	VM_WAIT_SAW="/proc/asound/cards: $(tr -s ' \n' '  ' </proc/asound/cards 2>/dev/null)"
+	grep -q "]: $1 - " /proc/asound/cards 2>/dev/null
+}
