@@ -5,13 +5,17 @@
 
 # vm_function_attrs FUNCTION_DIR: log every attribute of a function
 # directory (its files, not its subdirectories) as NAME=VALUE, values on
-# one line; sets VM_FUNCTION_ATTRS to the names, sorted, space-separated,
+# one line, binary ones as hex:...; sets VM_FUNCTION_ATTRS to the names, sorted, space-separated,
 # for pinning the set this kernel offers.
 vm_function_attrs() {
 	local f v names=
 	for f in "$1"/*; do
 		[ -f "$f" ] || continue
-		v=$(tr '\n' ' ' <"$f" 2>/dev/null)
+		if LC_ALL=C grep -q '[^[:print:][:space:]]' "$f" 2>/dev/null; then
+			v="hex:$(od -An -v -tx1 "$f" | tr -d ' \n')"
+		else
+			v=$(tr '\n' ' ' <"$f" 2>/dev/null)
+		fi
 		vm_log "configfs ${1##*/}/${f##*/}=${v% }"
 		names="$names ${f##*/}"
 	done
