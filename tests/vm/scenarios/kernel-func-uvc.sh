@@ -29,6 +29,7 @@ vm__uvc_teardown() {
 	rmdir "$f/control/header/h" || vm_fail "uvc: cannot remove the control header"
 	vm_gadget_teardown uvc
 }
+
 vm_host_modprobe uvcvideo
 vm_gadget_create uvc 0x1d6b 0x0104
 vm_gadget_function uvc.0
