@@ -1,0 +1,103 @@
+# Kernel functions without gadgetd: what a function directory offers in
+# this kernel, and the host drivers that no uevent loads here.  Not
+# sourced by vm.sh: the kernel-func-* scenarios add
+#	. "$VM_LIB/function.sh"
+
+# vm_function_attrs FUNCTION_DIR: log every attribute of a function
+# directory (its files, not its subdirectories) as NAME=VALUE, values on
+# one line, binary ones as hex:...; sets VM_FUNCTION_ATTRS to the names, sorted, space-separated,
+# for pinning the set this kernel offers.
+vm_function_attrs() {
+	local f v names=
+	for f in "$1"/*; do
+		[ -f "$f" ] || continue
+		if LC_ALL=C grep -q '[^[:print:][:space:]]' "$f" 2>/dev/null; then
+			v="hex:$(od -An -v -tx1 "$f" | tr -d ' \n')"
+		else
+			v=$(tr '\n' ' ' <"$f" 2>/dev/null)
+		fi
+		vm_log "configfs ${1##*/}/${f##*/}=${v% }"
+		names="$names ${f##*/}"
+	done
+	VM_FUNCTION_ATTRS=$(printf '%s\n' $names | LC_ALL=C sort | tr '\n' ' ')
+	VM_FUNCTION_ATTRS=${VM_FUNCTION_ATTRS% }
+}
+
+# vm_host_modprobe MODULE...: load host-side class drivers (no udev here to
+# load them on the device's uevent); fails naming the module.
+vm_host_modprobe() {
+	local m
+	for m in "$@"; do
+		VM_OUT=$(modprobe "$m" 2>&1) || vm_fail "host: modprobe $m failed: $VM_OUT"
+	done
+	vm_log "host: loaded $*"
+}
+
+# vm_random_file PATH BYTES: a file of BYTES random bytes, for data that
+# must arrive unchanged.
+vm_random_file() {
+	head -c "$2" /dev/urandom >"$1" || vm_fail "cannot write $2 random bytes to $1"
+}
+
+# vm_expect_same_file WHAT EXPECTED_FILE ACTUAL_FILE: byte for byte, the
+# failure says the sizes and the first difference.
+vm_expect_same_file() {
+	cmp -s "$2" "$3" && return 0
+	vm_fail "$1: expected $(wc -c <"$2") bytes as sent, saw $(wc -c <"$3" 2>/dev/null || echo 0) ($(cmp "$2" "$3" 2>&1 | head -n 1))"
+}
+
+# vm_host_endpoints IFNUM: print the endpoints of an interface of the
+# host's active configuration as "TYPE-DIRECTION MAXPACKET", sorted and
+# comma-separated ("Bulk-in 512,Bulk-out 512"), as sysfs shows those of
+# the current alternate setting; the numbers depend on the UDC, these do
+# not.
+vm_host_endpoints() {
+	local d e cfg
+	[ -n "${VM_HOST_DEV-}" ] || vm_fail "vm_host_endpoints: call vm_wait_host_device first"
+	cfg=$(cat "$VM_HOST_DEV/bConfigurationValue")
+	d=$VM_HOST_DEV/${VM_HOST_DEV##*/}:$cfg.$1
+	for e in "$d"/ep_*; do
+		[ -d "$e" ] || continue
+		printf '%s-%s %d\n' "$(cat "$e/type")" "$(cat "$e/direction")" \
+			"0x$(cat "$e/wMaxPacketSize")"
+	done | LC_ALL=C sort | tr '\n' ',' | sed 's/,$//'
+}
+
+# vm_host_endpoint IFNUM TYPE DIRECTION: set VM_HOST_EP to the address
+# (0x81) of the first endpoint of that type (Bulk, Isoc, Interrupt) and
+# direction (in, out) in the interface's current alternate setting.
+vm_host_endpoint() {
+	local d e cfg
+	[ -n "${VM_HOST_DEV-}" ] || vm_fail "vm_host_endpoint: call vm_wait_host_device first"
+	cfg=$(cat "$VM_HOST_DEV/bConfigurationValue")
+	d=$VM_HOST_DEV/${VM_HOST_DEV##*/}:$cfg.$1
+	for e in "$d"/ep_*; do
+		[ -d "$e" ] || continue
+		[ "$(cat "$e/type")" = "$2" ] && [ "$(cat "$e/direction")" = "$3" ] || continue
+		VM_HOST_EP=0x${e##*/ep_}
+		return 0
+	done
+	vm_fail "host: interface $1 has no $2 $3 endpoint ($(vm_host_endpoints "$1"))"
+}
+
+# vm_sound_card DRIVER: set VM_CARD to the index of the ALSA card whose
+# driver is DRIVER ("USB-Audio" for the host's snd-usb-audio, "UAC2_Gadget"
+# or "UAC1_Gadget" for the gadget's u_audio), from /proc/asound/cards.
+vm_sound_card() {
+	VM_CARD=$(awk -v d="$1" '$2 ~ /^\[/ && $0 ~ ("]: " d " - ") { print $1; exit }' /proc/asound/cards)
+	[ -n "$VM_CARD" ] ||
+		vm_fail "no sound card with driver $1 (/proc/asound/cards: $(tr -s ' \n' '  ' </proc/asound/cards))"
+}
+
+# vm_wait_sound_card DRIVER DEADLINE: wait until such a card exists; sets
+# VM_CARD.
+vm_wait_sound_card() {
+	vm_wait "$2" "a sound card with driver $1" vm__sound_card_is "$1"
+	vm_sound_card "$1"
+	vm_log "sound: card $VM_CARD ($1) after $VM_WAITED s: $(grep -A1 "^ *$VM_CARD \[" /proc/asound/cards | tr -s ' \n' '  ')"
+}
+
+vm__sound_card_is() {
+	VM_WAIT_SAW="/proc/asound/cards: $(tr -s ' \n' '  ' </proc/asound/cards 2>/dev/null)"
+	grep -q "]: $1 - " /proc/asound/cards 2>/dev/null
+}
