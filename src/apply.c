@@ -300,7 +300,14 @@ static int apply_step_raw(const struct applier *a, const struct plan_step *st,
 		break;
 	case PLAN_STEP_WRITE:
 		*verb = "write";
-		r = write_file_bytes(*path, st->value, st->value_len);
+		if (st->newline) {
+			char *line = xasprintf("%s\n", st->value);
+
+			r = write_file_string(*path, line);
+			free(line);
+		} else {
+			r = write_file_bytes(*path, st->value, st->value_len);
+		}
 		break;
 	case PLAN_STEP_SYMLINK:
 		*verb = "symlink";

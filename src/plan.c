@@ -462,6 +462,7 @@ static void step_add(struct plan_steps *s, enum plan_step_kind kind, char *path,
 	st->path = path;
 	st->value = value;
 	st->value_len = value_len;
+	st->newline = false;
 }
 
 static void step_mkdir(struct plan_steps *s, char *path)
@@ -625,10 +626,13 @@ static void plan_schema_steps(const struct profile_function *f, const char *dir,
 		case FUNCTION_ATTR_STRING:
 		case FUNCTION_ATTR_CHOICE:
 		case FUNCTION_ATTR_IFNAME:
-			if (v->text && *v->text)
-				step_write(s, path, "%s", v->text);
-			else
+			if (!v->text || !*v->text) {
 				free(path);
+				break;
+			}
+			step_write(s, path, "%s", v->text);
+			s->items[s->n - 1].newline =
+				a->flags & FUNCTION_ATTR_NEWLINE;
 			break;
 		}
 	}

@@ -137,6 +137,9 @@ struct plan_step {
 	char *path;
 	char *value;
 	size_t value_len;
+	/* WRITE: the kernel wants the value as echo(1) writes it, with a
+	 * newline after it (the printed plan's echo adds it anyway). */
+	bool newline;
 };
 
 struct plan_steps {

@@ -230,8 +230,11 @@ static const struct function_attr uac1_attrs[] = {
 	[UAC1_P_VOLUME_MAX] = UAC1_INT(p_volume_max, -32768, 32767, 0),
 	[UAC1_P_VOLUME_RES] = UAC1_INT(p_volume_res, 1, 32767, 0),
 	[UAC1_REQ_NUMBER] = UAC1_INT(req_number, 1, 64, 0),
+	/* f_uac1's store copies len - 1 bytes (it expects echo's
+	 * newline). */
 	[UAC1_FUNCTION_NAME] = { "function_name", "function_name",
-				 FUNCTION_ATTR_STRING, 0, 31, 0, 0, NULL },
+				 FUNCTION_ATTR_STRING, 0, 31,
+				 FUNCTION_ATTR_NEWLINE, 0, NULL },
 };
 
 #undef UAC1_INT

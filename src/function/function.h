@@ -46,6 +46,9 @@ enum function_attr_kind {
 #define FUNCTION_ATTR_DEFAULT 0x4
 /* The function does not work without it (validation says so). */
 #define FUNCTION_ATTR_REQUIRED 0x8
+/* Written with a newline after it, as echo(1) does: Linux 6.1's f_uac1
+ * keeps all but the last byte written to a string attribute. */
+#define FUNCTION_ATTR_NEWLINE 0x20
 /* The kernel reads and shows it as two hex digits without 0x ("e0",
  * sscanf "%02hhx" in u_ether_configfs.h): the plan writes it so, export
  * adds the 0x. */

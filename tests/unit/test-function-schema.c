@@ -137,8 +137,11 @@ static void check_row(const struct function_type_info *t, size_t row)
 		plan_op_steps(&plan, &plan.ops[i], &steps);
 		st = find_write(&steps, path);
 		CHECK(st != NULL);
-		if (st)
+		if (st) {
 			CHECK_STR_EQ(st->value, written);
+			CHECK_INT_EQ(st->newline,
+				     (a->flags & FUNCTION_ATTR_NEWLINE) != 0);
+		}
 		plan_steps_free(&steps);
 	}
 	plan_free(&plan);

@@ -1,16 +1,22 @@
 # printer and SourceSink through `gadgetd daemon`: two types libusbgx
 # 0.2.0 has no type for, so apply builds the gadget with plain configfs
 # calls (apply.c, workaround 9).  configfs holds the profile's
-# attributes, the host enumerates both functions with their class codes
-# and endpoints, `switch` to ecm-only and back works (removal walks
-# configfs, not libusbgx), and `export` says plainly that it cannot read
-# such a gadget.
+# attributes; the host binds usblp to the printer, reads the profile's
+# device ID and prints a job that arrives whole at /dev/g_printer0, and
+# reads the source's pattern 1 (vm-usbbulk) from the SourceSink
+# function; `switch` to ecm-only and back works (removal walks configfs,
+# not libusbgx), and `export` says plainly that it cannot read such a
+# gadget.  What the kernel does with these types: docs/functions-kernel.md.
 # vm: timeout=90
 . "$VM_LIB/vm.sh"
 . "$VM_LIB/daemon.sh"
 . "$VM_LIB/usbhost.sh"
+. "$VM_LIB/function.sh"
 
 vm_need_gadgetd
+vm_need_tool vm-printer
+vm_need_tool vm-usbbulk
+vm_host_modprobe usblp
 vm_udc
 cat >/tmp/pss.ini <<'INI'
 [profile]
@@ -48,13 +54,32 @@ vm_wait_path /dev/g_printer0 5
 vm_wait_host_device 0x1d6b 0x0107 10
 # Printer class, subclass 1, protocol 2 (bidirectional); the source/sink
 # function is vendor-specific.
-vm_host_expect_interface 0 07 01 02 "*" 10
+vm_host_expect_interface 0 07 01 02 usblp 10
 vm_host_expect_interface 1 ff 00 00 "*" 10
 vm_expect_eq "host: printer endpoints" 02 \
 	"$(cat $VM_HOST_DEV/${VM_HOST_DEV##*/}:1.0/bNumEndpoints)"
 vm_expect_eq "host: source/sink endpoints" 02 \
 	"$(cat $VM_HOST_DEV/${VM_HOST_DEV##*/}:1.1/bNumEndpoints)"
 vm_daemon_wait_state configured 5
+
+# The device ID as usblp reads it: Linux 6.1's f_printer sends two bytes
+# fewer than the string (docs/functions-kernel.md).
+pnp="MFG:gadgetd;MDL:test bed;CMD:PS;CLS:PRINTER;"
+vm_wait_path /dev/usb/lp0 5
+vm_run vm-printer device-id /dev/usb/lp0
+vm_expect_eq "host device ID (GET_DEVICE_ID)" "length=${#pnp} id=${pnp%??}" "$VM_OUT"
+# A print job, host -> gadget.
+vm_random_file /tmp/job 65536
+timeout 15 head -c 65536 /dev/g_printer0 >/tmp/job.got &
+reader=$!
+sleep 0.2
+cat /tmp/job >/dev/usb/lp0 || vm_fail "host: write to /dev/usb/lp0 failed"
+wait $reader || vm_fail "gadget: reading /dev/g_printer0 failed or timed out"
+vm_expect_same_file "print job, lp0 -> g_printer0" /tmp/job /tmp/job.got
+# The source's pattern 1, with the profile's bulk_buflen.
+vm_host_endpoint 1 Bulk in
+vm_run vm-usbbulk "$VM_HOST_DEV" 1 in "$VM_HOST_EP" 262144
+vm_expect_match "source: 256 KiB of pattern 1" "in ep=$VM_HOST_EP bytes=262144 errors=0 first_error=- ms=*" "$VM_OUT"
 
 vm_run_fails vm_gadgetd export gadgetd
 vm_log "export: $VM_OUT"

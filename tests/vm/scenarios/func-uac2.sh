@@ -3,7 +3,7 @@
 # reads back every attribute the profile set.  dummy_hcd has no
 # isochronous endpoints, so the kernel's f_uac2 cannot bind (afunc_bind
 # finds no endpoint: ENODEV in the kernel log, EBUSY on the UDC write);
-# this scenario pins that down, so that it fails (and should then check
+# this scenario pins that down (uac1 too), so that it fails (and should then check
 # the host's view) on a kernel whose dummy_hcd can.  A real UDC (dwc2,
 # musb, ...) has the endpoints.
 # vm: timeout=60
@@ -69,4 +69,32 @@ dmesg | grep -q 'afunc_bind:[0-9]* Error' ||
 	vm_fail "the bind failed, but not in f_uac2's endpoint search: $(dmesg | tail -n 3 | tr '\n' ' ')"
 vm_log "kernel: $(dmesg | grep 'afunc_bind' | tail -n 1)"
 vm_run vm-apply -c "$VM_GADGETD_CONF" remove /tmp/uac2.ini
+vm_expect_eq "gadgets after remove" "" "$(vm_gadgets)"
+
+# uac1, which libusbgx 0.2.0 does not know: the same build with plain
+# configfs calls (apply.c, workaround 9), refused at bind the same way
+# (f_audio_bind finds no isochronous endpoint).
+cat >/tmp/uac1.ini <<'INI'
+[gadget]
+vendor_id = 0x1d6b
+product_id = 0x0104
+[config 1]
+functions = uac1.0
+[function uac1.0]
+c_chmask = 0x1
+p_srate = 32000
+p_volume_present = no
+function_name = gadgetd uac1
+INI
+vm_run gadgetd check /tmp/uac1.ini
+vm_run vm-apply -c "$VM_GADGETD_CONF" build /tmp/uac1.ini
+for kv in c_chmask=1 p_srate=32000 p_volume_present=0; do
+	vm_expect_eq "configfs uac1.0/${kv%%=*}" "${kv#*=}" "$(cat $g/functions/uac1.0/${kv%%=*})"
+done
+vm_expect_eq "configfs uac1.0/function_name" "gadgetd uac1" "$(cat $g/functions/uac1.0/function_name)"
+vm_expect_file "config link" $g/configs/c.1/uac1.0
+vm_run_fails vm-apply -c "$VM_GADGETD_CONF" bind "$VM_UDC"
+vm_expect_contains "uac1 bind refusal" \
+	"Device or resource busy: a function refused to bind: see the kernel log" "$VM_OUT"
+vm_run vm-apply -c "$VM_GADGETD_CONF" remove /tmp/uac1.ini
 vm_expect_eq "gadgets after remove" "" "$(vm_gadgets)"
