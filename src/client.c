@@ -49,14 +49,21 @@ static const struct {
 	  "none.  The gadget and its profile stay.\n" },
 	{ "down", "down",
 	  "Unbind the gadget from the UDC; the profile stays loaded.\n" },
-	{ "msd", "msd insert LUN FILE [--ro] | msd eject LUN",
-	  "Put FILE (an image or a block device) into LUN of the profile's\n"
-	  "first mass_storage function, read-only with --ro, or eject the\n"
-	  "medium.  eject forces the medium out even while the host holds it\n"
+	{ "msd",
+	  "msd insert [FUNCTION:]LUN FILE [--ro|--rw] [--cdrom|--disk] | "
+	  "msd eject [FUNCTION:]LUN",
+	  "Put FILE (an image or a block device) into LUN of a mass_storage\n"
+	  "function (FUNCTION: mass_storage.NAME or NAME; default the\n"
+	  "profile's first), read-only with --ro, as a cdrom with --cdrom or a\n"
+	  "disk with --disk (default: the LUN's type stays), or eject the\n"
+	  "medium.  A change of type or access takes the old medium out\n"
+	  "first, and when the host can only see it by enumerating again\n"
+	  "(a new type; a fixed disk's protection) the gadget is replugged.\n"
+	  "eject forces the medium out even while the host holds it\n"
 	  "(forced_eject); insert is refused while the host holds the old\n"
 	  "one.  FILE is opened here, by you, and passed to the daemon: it\n"
 	  "must be a file you may read and write, or only read (then, as\n"
-	  "with --ro, the host gets it read-only).\n" },
+	  "with --ro, the host gets it read-only; --rw refuses that).\n" },
 	{ "link-event", "link-event up|down IFACE",
 	  "Report that a network interface went up or down (ifupdown hooks).\n" },
 };
@@ -103,9 +110,13 @@ static int client_absolute_arg(int argc, char **argv,
 static int client_open_medium(const struct control_request *req)
 {
 	const int flags = O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-	int fd = open(req->file, flags | (req->ro ? O_RDONLY : O_RDWR));
+	/* A cdrom is read-only: the kernel would not write it. */
+	bool read_only = req->ro || req->cdrom;
+	int fd = open(req->file, flags | (read_only ? O_RDONLY : O_RDWR));
 
-	if (fd < 0 && !req->ro &&
+	/* Read-write if the user may, else read-only (the host gets it so);
+	 * --rw wants read-write or nothing. */
+	if (fd < 0 && !read_only && !req->rw &&
 	    (errno == EACCES || errno == EPERM || errno == EROFS))
 		fd = open(req->file, flags | O_RDONLY);
 	return fd < 0 ? -errno : fd;

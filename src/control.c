@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stddef.h>
 #include <grp.h>
 #include <limits.h>
 #include <poll.h>
@@ -112,6 +113,45 @@ static int control_parse_json_flag(int argc, char *const *argv,
 	return 0;
 }
 
+/* --ro --rw --cdrom --disk: the first of a pair that was given. */
+static const char *control_msd_option(struct control_request *req,
+				      const char *arg)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} options[] = {
+		{ "--ro", offsetof(struct control_request, ro) },
+		{ "--rw", offsetof(struct control_request, rw) },
+		{ "--cdrom", offsetof(struct control_request, cdrom) },
+		{ "--disk", offsetof(struct control_request, disk) },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+		if (streq(arg, options[i].name)) {
+			*(bool *)((char *)req + options[i].offset) = true;
+			return options[i].name;
+		}
+	}
+	return NULL;
+}
+
+/* [FUNCTION:]LUN: the function is everything before the last ':'. */
+static int control_parse_msd_target(const char *arg,
+				    struct control_request *req)
+{
+	const char *colon = strrchr(arg, ':');
+
+	req->function = NULL;
+	if (colon) {
+		if (colon == arg)
+			return -EINVAL;
+		req->function = arg;
+		arg = colon + 1;
+	}
+	return control_parse_lun(arg, &req->lun);
+}
+
 static int control_parse_msd(int argc, char *const *argv,
 			     struct control_request *req, char *err,
 			     size_t size)
@@ -122,12 +162,12 @@ static int control_parse_msd(int argc, char *const *argv,
 	if (argc < 2)
 		return control_usage(
 			err, size,
-			"msd: expected 'insert LUN FILE [--ro]' or 'eject LUN'");
+			"msd: expected 'insert [FUNCTION:]LUN FILE [--ro|--rw] "
+			"[--cdrom|--disk]' or 'eject [FUNCTION:]LUN'");
 	for (int i = 2; i < argc; i++) {
-		if (streq(argv[i], "--ro") && streq(argv[1], "insert")) {
-			req->ro = true;
+		if (streq(argv[1], "insert") &&
+		    control_msd_option(req, argv[i]))
 			continue;
-		}
 		if (argv[i][0] == '-' && argv[i][1] == '-')
 			return control_usage(err, size,
 					     "msd %s: unknown option '%s'",
@@ -138,25 +178,38 @@ static int control_parse_msd(int argc, char *const *argv,
 					     argv[1], argv[i]);
 		pos[n_pos++] = &argv[i];
 	}
+	if (req->ro && req->rw)
+		return control_usage(err, size,
+				     "msd insert: --ro and --rw together");
+	if (req->cdrom && req->disk)
+		return control_usage(err, size,
+				     "msd insert: --cdrom and --disk together");
+	if (req->cdrom && req->rw)
+		return control_usage(err, size,
+				     "msd insert: a cdrom is read-only (--rw "
+				     "with --cdrom)");
 	if (streq(argv[1], "insert")) {
 		req->verb = CONTROL_MSD_INSERT;
 		if (n_pos != 2)
-			return control_usage(err, size,
-					     "msd insert: expected LUN FILE");
+			return control_usage(
+				err, size,
+				"msd insert: expected [FUNCTION:]LUN FILE");
 		req->file = *pos[1];
 	} else if (streq(argv[1], "eject")) {
 		req->verb = CONTROL_MSD_EJECT;
 		if (n_pos != 1)
-			return control_usage(err, size,
-					     "msd eject: expected LUN");
+			return control_usage(
+				err, size,
+				"msd eject: expected [FUNCTION:]LUN");
 	} else {
 		return control_usage(
 			err, size, "msd: unknown action '%s' (insert or eject)",
 			argv[1]);
 	}
-	if (control_parse_lun(*pos[0], &req->lun) < 0)
+	if (control_parse_msd_target(*pos[0], req) < 0)
 		return control_usage(err, size,
-				     "msd %s: LUN '%s' is not a number 0..255",
+				     "msd %s: '%s' is not [FUNCTION:]LUN with "
+				     "LUN a number 0..255",
 				     argv[1], *pos[0]);
 	return 0;
 }

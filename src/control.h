@@ -56,9 +56,13 @@ struct control_request {
 	enum control_verb verb;
 	bool json; /* status, list */
 	const char *profile; /* switch */
+	/* msd: FUNCTION of [FUNCTION:]LUN (mass_storage.NAME or NAME), NULL
+	 * for the profile's first mass_storage function */
+	const char *function;
 	int lun; /* msd */
 	const char *file; /* msd insert */
-	bool ro; /* msd insert --ro */
+	bool ro, rw; /* msd insert --ro, --rw (at most one) */
+	bool cdrom, disk; /* msd insert --cdrom, --disk (at most one) */
 	bool up; /* link-event up|down */
 	const char *iface; /* link-event */
 };

@@ -1417,15 +1417,39 @@ static enum control_status daemon_msd(struct daemon *d,
 				      const struct control_peer *peer,
 				      FILE *out)
 {
+	enum msd_outcome outcome;
+	bool replug = false;
+
 	if (!d->built || !d->profile) {
 		fprintf(out, "%s: no gadget is built\n",
 			control_verb_name(req->verb));
 		return CONTROL_FAILED;
 	}
-	if (req->verb == CONTROL_MSD_INSERT)
-		return msd_insert(d->gadget_dir, d->profile, req->lun,
-				  req->file, peer->passed_fd, req->ro, out);
-	return msd_eject(d->gadget_dir, d->profile, req->lun, out);
+	if (req->verb == CONTROL_MSD_INSERT) {
+		struct msd_insert_request insert = {
+			.function = req->function,
+			.lun = req->lun,
+			.file = req->file,
+			.fd = peer->passed_fd,
+			.ro = req->ro,
+			.rw = req->rw,
+			.cdrom = req->cdrom,
+			.disk = req->disk,
+		};
+
+		outcome = msd_insert(d->gadget_dir, d->profile, &insert,
+				     &replug, out);
+	} else {
+		outcome = msd_eject(d->gadget_dir, d->profile, req->function,
+				    req->lun, out);
+	}
+	if (outcome == MSD_BAD_REQUEST)
+		return CONTROL_USAGE;
+	if (outcome != MSD_DONE)
+		return CONTROL_FAILED;
+	/* A new type or a fixed disk's protection: the host sees it when it
+	 * enumerates again (SPEC 7.4: eject, change, replug). */
+	return replug ? daemon_replug(d, out) : CONTROL_OK;
 }
 
 /*

@@ -67,9 +67,24 @@ static void test_parse_ok(void)
 	CHECK_INT_EQ(PARSE(&r, err, "msd", "insert", "--ro", "0", "/a b"), 0);
 	CHECK_STR_EQ(r.file, "/a b");
 	CHECK(r.ro);
+	CHECK(r.function == NULL);
 	CHECK_INT_EQ(PARSE(&r, err, "msd", "eject", "3"), 0);
 	CHECK_INT_EQ(r.verb, CONTROL_MSD_EJECT);
 	CHECK_INT_EQ(r.lun, 3);
+	/* FUNCTION:LUN, type and access. */
+	CHECK_INT_EQ(PARSE(&r, err, "msd", "insert", "mass_storage.cd:2",
+			   "/x.iso", "--cdrom"),
+		     0);
+	CHECK_STR_EQ(r.function, "mass_storage.cd:2");
+	CHECK_INT_EQ(r.lun, 2);
+	CHECK(r.cdrom && !r.disk && !r.ro && !r.rw);
+	CHECK_INT_EQ(PARSE(&r, err, "msd", "insert", "0", "/x.img", "--disk",
+			   "--rw"),
+		     0);
+	CHECK(r.disk && r.rw && !r.cdrom && !r.ro);
+	CHECK_INT_EQ(PARSE(&r, err, "msd", "eject", "disk:1"), 0);
+	CHECK_STR_EQ(r.function, "disk:1");
+	CHECK_INT_EQ(r.lun, 1);
 	CHECK_INT_EQ(PARSE(&r, err, "link-event", "down", "usb0"), 0);
 	CHECK_INT_EQ(r.verb, CONTROL_LINK_EVENT);
 	CHECK(!r.up);
@@ -96,13 +111,27 @@ static void test_parse_usage(void)
 	CHECK_STR_EQ(err, "reload: unexpected argument 'now'");
 	CHECK_INT_EQ(PARSE(&r, err, "msd"), -EINVAL);
 	CHECK_INT_EQ(PARSE(&r, err, "msd", "insert", "0"), -EINVAL);
-	CHECK_STR_EQ(err, "msd insert: expected LUN FILE");
+	CHECK_STR_EQ(err, "msd insert: expected [FUNCTION:]LUN FILE");
 	CHECK_INT_EQ(PARSE(&r, err, "msd", "insert", "x", "/img"), -EINVAL);
-	CHECK_STR_EQ(err, "msd insert: LUN 'x' is not a number 0..255");
+	CHECK_STR_EQ(err, "msd insert: 'x' is not [FUNCTION:]LUN with LUN a "
+			  "number 0..255");
 	CHECK_INT_EQ(PARSE(&r, err, "msd", "insert", "-1", "/img"), -EINVAL);
 	CHECK_INT_EQ(PARSE(&r, err, "msd", "insert", "256", "/img"), -EINVAL);
 	CHECK_INT_EQ(PARSE(&r, err, "msd", "eject", "0", "--ro"), -EINVAL);
 	CHECK_STR_EQ(err, "msd eject: unknown option '--ro'");
+	CHECK_INT_EQ(PARSE(&r, err, "msd", "insert", "0", "/i", "--ro", "--rw"),
+		     -EINVAL);
+	CHECK_STR_EQ(err, "msd insert: --ro and --rw together");
+	CHECK_INT_EQ(
+		PARSE(&r, err, "msd", "insert", "0", "/i", "--cdrom", "--disk"),
+		-EINVAL);
+	CHECK_STR_EQ(err, "msd insert: --cdrom and --disk together");
+	CHECK_INT_EQ(
+		PARSE(&r, err, "msd", "insert", "0", "/i", "--cdrom", "--rw"),
+		-EINVAL);
+	CHECK_STR_EQ(err,
+		     "msd insert: a cdrom is read-only (--rw with --cdrom)");
+	CHECK_INT_EQ(PARSE(&r, err, "msd", "insert", ":0", "/i"), -EINVAL);
 	CHECK_INT_EQ(PARSE(&r, err, "msd", "format", "0"), -EINVAL);
 	CHECK_INT_EQ(PARSE(&r, err, "link-event", "sideways", "usb0"), -EINVAL);
 	CHECK_STR_EQ(err, "link-event: expected 'up|down IFACE'");

@@ -1,7 +1,9 @@
-# `gadgetd msd eject 0` then `gadgetd msd insert 0 other.img --ro` on the
-# running ecm+msd gadget: the host sees no medium, then the new medium
-# read-only with its size; `status --json` follows (file null after the
-# eject, the new file and ro after the insert).  Errors name the path.
+# `gadgetd msd insert 0 other.img --ro` over the running ecm+msd gadget's
+# medium and back with --rw (the old medium out first, no replug for a
+# removable LUN), then `msd eject 0` and `msd insert 0 other.img --ro`:
+# the host sees each medium with its size and protection, then no medium,
+# then the new one; `status --json` follows (file null after the eject,
+# the new file and ro after the insert).  Errors name the path.
 # vm: timeout=120
 . "$VM_LIB/vm.sh"
 . "$VM_LIB/daemon.sh"
@@ -35,13 +37,27 @@ vm_run_fails vm_gadgetd msd eject 1
 vm_expect_eq "eject of an absent LUN" \
 	"msd eject: mass_storage.0 has no LUN 1: $VM_GADGETS/gadgetd/functions/mass_storage.0/lun.1: No such file or directory" \
 	"$VM_OUT"
-# ro cannot change under a medium: the kernel says EBUSY, we say why.
-vm_run_fails vm_gadgetd msd insert 0 /tmp/other.img --ro
-vm_expect_contains "insert --ro over a medium" \
-	"msd insert: $lun/ro: Device or resource busy: LUN 0 has a medium (/var/lib/gadgetd/msd.img)" \
-	"$VM_OUT"
-vm_expect_eq "lun.0/file unchanged" /var/lib/gadgetd/msd.img "$(cat $lun/file)"
-vm_expect_eq "lun.0/ro unchanged" 0 "$(cat $lun/ro)"
+media_is() {
+	dd if=/dev/$b of=/dev/null bs=512 count=1 2>/dev/null
+	[ "$(cat /sys/class/block/$b/size)" = "$1" ] &&
+		[ "$(cat /sys/class/block/$b/ro)" = "$2" ]
+}
+# The kernel changes ro only without a medium (EBUSY): insert --ro over
+# a medium takes the old one out first (forced_eject), then ro, then the
+# new one.  This LUN is removable: the host learns the new medium and its
+# protection from the sense data, no replug.
+vm_run vm_gadgetd msd insert 0 /tmp/other.img --ro
+vm_expect_eq "insert --ro over a medium" "lun.0: /tmp/other.img (read-only)" "$VM_OUT"
+vm_expect_eq "lun.0/ro" 1 "$(cat $lun/ro)"
+vm_wait 10 "host /dev/$b with other.img read-only (it shows $(cat /sys/class/block/$b/size) sectors, ro $(cat /sys/class/block/$b/ro))" \
+	media_is 12288 1
+vm_run_fails dd if=/dev/zero of=/dev/$b bs=512 count=1 oflag=direct
+# And back, read-write.
+vm_run vm_gadgetd msd insert 0 /var/lib/gadgetd/msd.img --rw
+vm_expect_eq "insert --rw over a read-only medium" "lun.0: /var/lib/gadgetd/msd.img" "$VM_OUT"
+vm_wait 10 "host /dev/$b with msd.img read-write" media_is 8192 0
+vm_run dd if=/dev/zero of=/dev/$b bs=512 count=1 oflag=direct
+vm_expect_eq "udc state (no replug)" configured "$(cat /sys/class/udc/$VM_UDC/state)"
 
 vm_run vm_gadgetd msd eject 0
 vm_expect_eq "eject answer" "lun.0: ejected /var/lib/gadgetd/msd.img" "$VM_OUT"
@@ -70,11 +86,6 @@ vm_run sh -c "cd /tmp && gadgetd $VM_GADGETD_GLOBAL msd insert 0 other.img --ro"
 vm_expect_eq "insert answer" "lun.0: /tmp/other.img (read-only)" "$VM_OUT"
 vm_expect_eq "lun.0/file" /tmp/other.img "$(cat $lun/file)"
 vm_expect_eq "lun.0/ro" 1 "$(cat $lun/ro)"
-media_is() {
-	dd if=/dev/$b of=/dev/null bs=512 count=1 2>/dev/null
-	[ "$(cat /sys/class/block/$b/size)" = "$1" ] &&
-		[ "$(cat /sys/class/block/$b/ro)" = "$2" ]
-}
 vm_wait 10 "host /dev/$b with other.img: 12288 sectors, ro 1 (it shows $(cat /sys/class/block/$b/size) sectors, ro $(cat /sys/class/block/$b/ro))" \
 	media_is 12288 1
 vm_log "host: /dev/$b shows other.img (12288 sectors, ro) after $VM_WAITED s"
