@@ -2,7 +2,8 @@
 /*
  * Applying a plan to configfs through libusbgx, all-or-nothing, and
  * removing the one gadget gadgetd owns.  Nothing here knows about the
- * daemon's states; daemon.c decides when to build, bind and tear down.
+ * daemon's states; the daemon decides when to build (daemon_profile.c),
+ * bind (daemon.c) and tear down.
  */
 #ifndef GADGETD_APPLY_H
 #define GADGETD_APPLY_H

@@ -42,8 +42,11 @@ vm_wait 10 "the host enumerating the device anew (device number $n0 before)" new
 vm_log "host: device number $n0 -> $(devnum) after $VM_WAITED s"
 vm_daemon_wait_state configured 10
 host_drives_it
+# The number before the replug: read after it, a host quick to enumerate
+# again has already moved on.
+n1=$(devnum)
 vm_run vm_gadgetd replug
-vm_wait 10 "the host enumerating the device anew a second time" new_device "$(devnum)"
+vm_wait 10 "the host enumerating the device anew a second time (device number $n1 before)" new_device "$n1"
 vm_daemon_wait_state configured 10
 
 # Nothing bound: refused, saying so.
