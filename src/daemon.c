@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "daemon_private.h"
 #include "log.h"
+#include "msd_attach.h"
 #include "notify.h"
 #include "udc.h"
 #include "uevent.h"
@@ -228,6 +229,7 @@ int daemon_bind(struct daemon *d, const struct plan *plan, char **msg)
 			daemon_set_notice(d, "%s", why);
 		free(why);
 		if (udc) {
+			udc_binding_watch_before_bind(d->udc, udc);
 			r = applier_bind(d->applier, udc, &err);
 			if (r < 0 && daemon_ffs_refused(d, plan)) {
 				d->bind_refused = true;
@@ -300,12 +302,16 @@ void daemon_sync(struct daemon *d, const char *event)
 	state = daemon_state_from_facts(&f);
 	/* The same derivation as the link-event handler's d->state. */
 	net_check_watch(d->net_check, state == DAEMON_CONFIGURED);
+	/* A suspended host keeps its media. */
+	msd_attach_watch(d->msd_attach, state == DAEMON_CONFIGURED ||
+						state == DAEMON_SUSPENDED);
 	daemon_set_state(d, state, event);
 }
 
 void daemon_gadget_gone(struct daemon *d)
 {
 	d->built = false;
+	msd_attach_set_plan(d->msd_attach, NULL, NULL);
 	udc_binding_forget(d->udc);
 	ffs_wait_stop(d->ffs);
 	udc_binding_kernel_bind_stop(d->udc);
@@ -506,6 +512,7 @@ int daemon_start(struct daemon *d)
 	d->net = net_new(d->loop, NULL);
 	net_set_carrier_fn(d->net, daemon_net_carrier, d);
 	d->net_check = net_check_new(d->loop, d->net);
+	d->msd_attach = msd_attach_new(d->loop);
 	d->hooks = hooks_new(d->loop, d->cfg.hooks_dir, HOOKS_TIMEOUT_MS);
 	r = control_server_new(d->loop, d->socket_path, d->cfg.socket_group,
 			       daemon_handle_request, d, &d->control);
@@ -565,6 +572,8 @@ void daemon_free(struct daemon *d)
 	d->ffs = NULL;
 	net_check_free(d->net_check);
 	d->net_check = NULL;
+	msd_attach_free(d->msd_attach);
+	d->msd_attach = NULL;
 	event_source_free(d->replug_timer);
 	if (d->signal_fd >= 0)
 		close(d->signal_fd);

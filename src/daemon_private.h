@@ -60,6 +60,7 @@ struct daemon {
 	struct ffs_wait *ffs; /* FunctionFS descriptors before a bind */
 	struct net *net; /* the network functions' links, DHCP, ifupdown */
 	struct net_check *net_check; /* the host-link check */
+	struct msd_attach *msd_attach; /* attach = host-ready media */
 
 	/* The gadget (daemon.c, daemon_profile.c) */
 	struct applier *applier;

@@ -14,6 +14,7 @@
 #include "daemon_private.h"
 #include "endpoint_budget.h"
 #include "log.h"
+#include "msd_attach.h"
 #include "util.h"
 
 /*
@@ -33,6 +34,7 @@ static int daemon_apply(struct daemon *d, const struct plan *plan, char **msg)
 	}
 	d->built = true;
 	d->bind_refused = false;
+	msd_attach_set_plan(d->msd_attach, plan, d->gadget_dir);
 	ffs_wait_again(d->ffs);
 	r = daemon_bind(d, plan, msg);
 	if (r < 0) {
@@ -52,8 +54,9 @@ void daemon_drop_profile(struct daemon *d)
 {
 	if (!d->profile)
 		return;
-	/* The links point into the profile. */
+	/* The links point into the profile, and so do the media. */
 	net_stop(d->net);
+	msd_attach_set_plan(d->msd_attach, NULL, NULL);
 	plan_free(&d->plan);
 	memset(&d->plan, 0, sizeof(d->plan));
 	profile_free(d->profile);

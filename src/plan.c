@@ -685,7 +685,10 @@ static void plan_lun_steps(const struct plan *plan, const struct plan_op *op,
 	step_write(
 		s, xasprintf("%s/removable", dir), "%s",
 		plan_bool(lun->removable.line ? lun->removable.value : true));
-	if (lun->file.value && *lun->file.value && !empty)
+	/* attach = host-ready: the daemon puts the medium in once the host
+	 * is ready for it (msd_attach.c). */
+	if (lun->file.value && *lun->file.value && !empty &&
+	    !lun->attach_host_ready)
 		step_write(s, xasprintf("%s/file", dir), "%s", lun->file.value);
 	free(dir);
 }

@@ -967,6 +967,21 @@ out:
 	free(path);
 }
 
+static void set_lun_attach(struct key_ctx *k)
+{
+	struct profile_lun *lun = k->base;
+
+	if (streq(k->value, "always")) {
+		lun->attach_host_ready = false;
+	} else if (streq(k->value, "host-ready")) {
+		lun->attach_host_ready = true;
+	} else {
+		key_invalid(k, "always or host-ready");
+		return;
+	}
+	lun->attach_line = k->line;
+}
+
 #define INT_KEY(s, field, lo, hi, fl)                                 \
 	{                                                             \
 #field, KEY_INT, offsetof(s, field), lo, hi, fl, NULL \
@@ -1062,6 +1077,9 @@ static const struct key_def lun_keys[] = {
 	  offsetof(struct profile_lun, inquiry_string), 0, PROFILE_INQUIRY_MAX,
 	  0, NULL },
 	BOOL_KEY(struct profile_lun, optional),
+	SPECIAL_KEY("attach", set_lun_attach),
+	/* At most a minute: host firmware waits seconds, not longer. */
+	INT_KEY(struct profile_lun, attach_delay, 0, 60000, 0),
 	{ 0 },
 };
 

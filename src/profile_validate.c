@@ -201,6 +201,27 @@ static void validate_mass_storage(const struct profile *p,
 				     "lun.%d.ro = no is ignored: a cdrom LUN "
 				     "is read-only",
 				     i);
+		/* f_mass_storage gives a fixed LUN no way to be without a
+		 * medium (it refuses the bind). */
+		if (lun->defined && lun->attach_host_ready &&
+		    lun->removable.line && !lun->removable.value)
+			diag_error(diags, p->path, lun->attach_line,
+				   "lun.%d.attach = host-ready needs a "
+				   "removable LUN (lun.%d.removable = no on "
+				   "line %d)",
+				   i, i, lun->removable.line);
+		if (lun->defined && lun->attach_host_ready &&
+		    !(lun->file.value && *lun->file.value))
+			diag_error(diags, p->path, lun->attach_line,
+				   "lun.%d.attach = host-ready needs "
+				   "lun.%d.file: there is no medium to attach",
+				   i, i);
+		if (lun->defined && lun->attach_delay.line &&
+		    !lun->attach_host_ready)
+			diag_warning(diags, p->path, lun->attach_delay.line,
+				     "lun.%d.attach_delay is ignored without "
+				     "lun.%d.attach = host-ready",
+				     i, i);
 	}
 }
 

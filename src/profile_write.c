@@ -232,6 +232,17 @@ static void write_mass_storage(struct writer *w,
 		if (l->inquiry_string.line && l->inquiry_string.value)
 			write_lun_key(w, i, "inquiry_string",
 				      l->inquiry_string.value);
+		if (l->attach_line)
+			write_lun_key(w, i, "attach",
+				      l->attach_host_ready ? "host-ready"
+							   : "always");
+		if (l->attach_delay.line) {
+			char delay[16];
+
+			snprintf(delay, sizeof(delay), "%ld",
+				 l->attach_delay.value);
+			write_lun_key(w, i, "attach_delay", delay);
+		}
 	}
 }
 

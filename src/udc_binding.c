@@ -25,9 +25,12 @@ struct udc_binding {
 	char *watched;
 	char state[UDC_STATE_MAX];
 	/* The kernel leaves `state` as it was when a gadget is unbound
-	 * ("configured" from the last host session): it means something
-	 * only after a POLLPRI since we started watching or bound. */
+	 * ("configured" from the last host session): after we bound a
+	 * gadget it means something only after a POLLPRI.  A pending gadget
+	 * the kernel bound itself is on a UDC that just appeared, whose
+	 * `state` has known nothing else. */
 	bool state_fresh;
+	bool bound_by_us; /* since the last udc_binding_set() */
 
 	/* Our gadget is pending on a UDC that is there but does not run it:
 	 * the kernel gets UDC_BINDING_GRACE_MS to bind it itself. */
@@ -249,18 +252,22 @@ static void udc_binding_state_changed(struct event_source *source, int fd,
 	b->fn(b->data, "udc-state");
 }
 
-/* Watch udc's state (NULL: none).  Also refreshes b->state. */
-static void udc_binding_watch(struct udc_binding *b, const char *udc)
+/*
+ * Watch udc's state (NULL: none); fresh says whether what it reads now
+ * can be trusted.  An attribute already watched is not read again here:
+ * a read takes the kernel's pending notification (kernfs counts them per
+ * open file), and a change made between a bind and this call would then
+ * never reach udc_binding_state_changed().
+ */
+static void udc_binding_watch(struct udc_binding *b, const char *udc,
+			      bool fresh)
 {
 	int r;
 
-	if (udc && b->watched && streq(udc, b->watched)) {
-		if (udc_state_read(b->state_fd, b->state, sizeof(b->state)) < 0)
-			udc_binding_unwatch(b);
+	if (udc && b->watched && streq(udc, b->watched))
 		return;
-	}
 	udc_binding_unwatch(b);
-	b->state_fresh = false;
+	b->state_fresh = fresh;
 	if (!udc)
 		return;
 	r = udc_state_open(b->class_dir, udc, &b->state_fd, b->state,
@@ -287,7 +294,18 @@ void udc_binding_set(struct udc_binding *b, char *bound, const char *watch)
 {
 	free(b->bound);
 	b->bound = bound;
-	udc_binding_watch(b, bound ? bound : watch);
+	/* A new watch of a UDC we did not bind: the kernel bound our
+	 * pending gadget when the UDC (a new device) appeared. */
+	udc_binding_watch(
+		b, bound ? bound : watch,
+		bound && !b->bound_by_us &&
+			udc_runs_gadget(b->class_dir, bound, b->gadget));
+	b->bound_by_us = false;
+}
+
+void udc_binding_watch_before_bind(struct udc_binding *b, const char *udc)
+{
+	udc_binding_watch(b, udc, false);
 }
 
 void udc_binding_forget(struct udc_binding *b)
@@ -298,6 +316,7 @@ void udc_binding_forget(struct udc_binding *b)
 void udc_binding_bound_by_us(struct udc_binding *b)
 {
 	b->state_fresh = false;
+	b->bound_by_us = true;
 }
 
 const char *udc_binding_bound(const struct udc_binding *b)

@@ -85,6 +85,9 @@ void udc_binding_forget(struct udc_binding *b);
  * for the last gadget on that UDC until the next POLLPRI.
  */
 void udc_binding_bound_by_us(struct udc_binding *b);
+/* Watch udc's state before binding to it, so that no change the bind
+ * causes goes unseen. */
+void udc_binding_watch_before_bind(struct udc_binding *b, const char *udc);
 
 /* The UDC our UDC attribute names, or NULL. */
 const char *udc_binding_bound(const struct udc_binding *b);

@@ -131,6 +131,12 @@ struct profile_lun {
 	struct profile_bool nofua;
 	struct profile_str inquiry_string;
 	struct profile_bool optional;
+	/* attach = host-ready: the medium goes in only once the host has
+	 * configured the gadget, attach_delay ms later (host firmware that
+	 * stalls on a disk it finds at power-on); attach_line 0 = always. */
+	bool attach_host_ready;
+	int attach_line;
+	struct profile_int attach_delay; /* ms */
 };
 
 struct profile_mass_storage {

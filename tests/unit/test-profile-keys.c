@@ -488,6 +488,45 @@ static void test_luns(void)
 	CHECK_REFUSED(MS_HEAD "lun.0.cdrom = sometimes\n",
 		      "t.ini:4: invalid value 'sometimes' for 'lun.0.cdrom': "
 		      "expected yes, no, true, false, on, off, 1 or 0");
+	/* attach = host-ready: a removable LUN with a file. */
+	CHECK_REFUSED(MS_HEAD "lun.0.file = /a\nlun.0.attach = later\n"
+			      "lun.0.attach_delay = 60001\n",
+		      "t.ini:5: invalid value 'later' for 'lun.0.attach': "
+		      "expected always or host-ready",
+		      "t.ini:6: invalid value '60001' for "
+		      "'lun.0.attach_delay': expected a number from 0 to "
+		      "60000");
+	CHECK_REFUSED(MS_HEAD "lun.0.file = /a\nlun.0.removable = no\n"
+			      "lun.0.attach = host-ready\n"
+			      "lun.1.removable = yes\nlun.1.attach = "
+			      "host-ready\n",
+		      "t.ini:6: lun.0.attach = host-ready needs a removable "
+		      "LUN (lun.0.removable = no on line 5)",
+		      "t.ini:8: lun.1.attach = host-ready needs lun.1.file: "
+		      "there is no medium to attach");
+	{
+		struct diag_list d;
+		struct profile *q = profile_test_load(
+			MS_HEAD "lun.0.file = /a\nlun.0.attach_delay = 5\n"
+				"lun.1.file = /b\nlun.1.attach = host-ready\n"
+				"lun.1.attach_delay = 1500\n",
+			&d);
+
+		CHECK(q != NULL);
+		CHECK_DIAGS(&d, "t.ini:5: warning: lun.0.attach_delay is "
+				"ignored without lun.0.attach = host-ready");
+		if (q) {
+			const struct profile_lun *l =
+				&q->functions[0].u.ms.luns[1];
+
+			CHECK(l->attach_host_ready);
+			CHECK_INT_EQ(l->attach_line, 7);
+			CHECK_INT_EQ(l->attach_delay.value, 1500);
+			CHECK(!q->functions[0].u.ms.luns[0].attach_host_ready);
+		}
+		profile_free(q);
+		diag_clear(&d);
+	}
 #undef MS_HEAD
 }
 
