@@ -647,7 +647,7 @@ static int wait_connection(struct host *h, const char *driver, uint8_t ep,
 	uint8_t b[64];
 	long t0 = now_ms(), deadline = t0 + 5000;
 	char seen[256] = "";
-	bool speed = false;
+	bool speed = false, connected = false;
 
 	while (now_ms() < deadline) {
 		int n = transfer(h, ep, b, mps < sizeof(b) ? mps : sizeof(b),
@@ -663,21 +663,25 @@ static int wait_connection(struct host *h, const char *driver, uint8_t ep,
 			snprintf(seen + l, sizeof(seen) - l,
 				 "%sNetworkConnection(%u) at %ld ms",
 				 l ? ", " : "", le16(b + 2), now_ms() - t0);
-			if (le16(b + 2) == 1) {
-				say(h, "%s: %s", driver, seen);
-				/* f_ecm and f_ncm send the speed right after. */
-				n = transfer(h, ep, b, sizeof(b) < mps ? sizeof(b) : mps, 500);
-				if (n >= 8 && b[1] == USB_CDC_NOTIFY_SPEED_CHANGE)
-					speed = true;
-				say(h, "%s: ConnectionSpeedChange %s", driver,
-				    speed ? "received" : "not received");
-				return 0;
-			}
+			if (le16(b + 2) == 1)
+				connected = true;
 		} else if (n >= 8 && b[1] == USB_CDC_NOTIFY_SPEED_CHANGE) {
 			snprintf(seen + l, sizeof(seen) - l,
 				 "%sConnectionSpeedChange", l ? ", " : "");
+			speed = true;
 		}
+		/* f_ecm sends the speed after the connection, f_ncm before. */
+		if (connected && speed) {
+			say(h, "%s: link up: %s", driver, seen);
+			return 0;
+		}
+		if (connected && deadline > now_ms() + 1000)
+			deadline = now_ms() + 1000;
 	}
+	if (connected)
+		return fail(h, "%s: NetworkConnection(1) but no "
+			       "ConnectionSpeedChange within 1 s (saw: %s)",
+			    driver, seen);
 	return fail(h, "%s: no NetworkConnection(1) on the notification "
 		       "endpoint within 5 s (saw: %s): macOS reports no link "
 		       "without it",
@@ -933,10 +937,12 @@ static int rndis_function(struct host *h, const struct host_alt *ctl,
 	put32(m + 20, 0x4000);
 	if (rndis_command(&r, m, 24, "INITIALIZE") < 0)
 		return -1;
-	if (r.resp_len < 52 || le32(r.resp + 24) != 0)
+	/* INITIALIZE_CMPLT: version at 16 and 20, DeviceFlags 24, Medium
+	 * 28, MaxPacketsPerTransfer 32, MaxTransferSize 36. */
+	if (r.resp_len < 52 || le32(r.resp + 28) != 0)
 		return fail(h, "rndis: INITIALIZE_CMPLT: medium %u, expected "
 			       "0 (802.3)",
-			    r.resp_len >= 28 ? le32(r.resp + 24) : 0);
+			    r.resp_len >= 32 ? le32(r.resp + 28) : 0);
 	say(h, "rndis: INITIALIZE_CMPLT: version %u.%u, medium 802.3, "
 	       "MaxTransferSize %u",
 	    le32(r.resp + 16), le32(r.resp + 20), le32(r.resp + 36));
