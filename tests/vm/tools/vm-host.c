@@ -1363,8 +1363,12 @@ static int run(struct host *h)
 	}
 	if (!bound)
 		return fail(h, "no driver for any function of configuration "
-			       "%u: %s",
-			    cfg, skipped);
+			       "%u: %s%s",
+			    cfg, skipped,
+			    dd[17] > 1 ? "; the other configurations are not "
+					 "looked at: this host uses "
+					 "configuration 1 only" :
+					 "");
 	printf("result %s: ok %s\n", h->name, h->done);
 	return 0;
 }
