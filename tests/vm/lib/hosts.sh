@@ -175,7 +175,6 @@ vm_hosts_matrix() {
 	vm_hosts_autoprobe 1
 	vm_daemon_config profile="$profile"
 	vm_daemon_start
-	[ ! -e /dev/ttyGS0 ] || vm_hosts_gadget_echo
 	for p in $VM_HOSTS_PERSONALITIES; do
 		vm_log "hosts: $profile as $p"
 		if [ "$p" = linux ]; then
@@ -186,6 +185,11 @@ vm_hosts_matrix() {
 		if [ "$p" != linux ] || [ "$VM_BED" = usbip ]; then
 			[ "$p" = linux ] || vm_gadgetd up >/dev/null ||
 				vm_fail "hosts: $profile: gadgetd up for $p failed"
+		fi
+		# u_serial hangs the gadget's tty up at every disconnect: the
+		# echo starts again for each host.
+		[ ! -e /dev/ttyGS0 ] || vm_hosts_gadget_echo
+		if [ "$p" != linux ] || [ "$VM_BED" = usbip ]; then
 			vm_bed_attach
 		fi
 		VM_HOST_DEV=
@@ -203,9 +207,10 @@ vm_hosts_matrix() {
 			bad="$bad${bad:+; }$p: expected '$want' (docs/hosts.md), saw '$cell' ($VM_HOST_RESULT)"
 		vm_gadgetd down >/dev/null || vm_fail "hosts: $profile: gadgetd down after $p failed"
 		vm_wait_host_gone 5
+		[ -z "${VM_HOSTS_ECHO_PID-}" ] || kill "$VM_HOSTS_ECHO_PID" 2>/dev/null
+		VM_HOSTS_ECHO_PID=
 	done
 	vm_hosts_autoprobe 1
-	[ -z "${VM_HOSTS_ECHO_PID-}" ] || kill "$VM_HOSTS_ECHO_PID" 2>/dev/null
 	[ -z "$bad" ] || vm_fail "hosts: $profile: $bad"
 	vm_daemon_stop
 }

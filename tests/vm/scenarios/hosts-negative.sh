@@ -82,4 +82,10 @@ for w in windows10 windows11; do
 		"RNDIS without OS descriptors"
 done
 
+# Windows 10: NCM without Microsoft OS descriptors (no WINNCM).
+vm_gadget_create neg 0x1d6b 0x0104
+vm_gadget_function ncm.usb0
+vm_gadget_config_add ncm.usb0
+vm__neg windows10 "*CDC NCM without the compatible ID WINNCM*" "NCM without OS descriptors"
+
 vm_hosts_autoprobe 1

@@ -202,9 +202,9 @@ static int get_string(struct host *h, uint8_t index, char *out, int cap)
 	if (n < 2 || buf[1] != USB_DT_STRING)
 		return -EPROTO;
 	for (int i = 2; i + 1 < n && i + 1 < buf[0] && k + 1 < cap; i += 2)
-		out[k++] = buf[i + 1] || buf[i] < 0x20 || buf[i] > 0x7e ?
-				   '?' :
-				   (char)buf[i];
+		out[k++] = buf[i + 1] || buf[i] < 0x20 || buf[i] > 0x7e
+				   ? '?'
+				   : (char)buf[i];
 	out[k] = '\0';
 	return k;
 }
@@ -243,8 +243,8 @@ static int open_device(const char *arg)
 			mkdir("/dev/bus/usb", 0755);
 			mkdir(buf, 0755);
 			if (mknod(node, S_IFCHR | 0600, makedev(maj, min)) < 0)
-				fprintf(stderr, "vm-host: mknod %s: %s\n",
-					node, strerror(errno));
+				fprintf(stderr, "vm-host: mknod %s: %s\n", node,
+					strerror(errno));
 		}
 		arg = node;
 	}
@@ -279,8 +279,9 @@ static int read_config(struct host *h)
 		const uint8_t *d = h->config + off;
 
 		if (d[0] < 2 || off + d[0] > total)
-			return fail(h, "configuration descriptor: bad bLength "
-				       "%u at offset %d",
+			return fail(h,
+				    "configuration descriptor: bad bLength "
+				    "%u at offset %d",
 				    d[0], off);
 		if (d[1] == USB_DT_INTERFACE && d[0] >= 9 &&
 		    h->nalts < HOST_MAX_IFACES) {
@@ -354,8 +355,9 @@ static const char *class_name(const struct host_alt *a)
 		case USB_CDC_SUBCLASS_MDLM:
 			return "CDC subset (MDLM)";
 		case USB_CDC_SUBCLASS_ACM:
-			return a->proto == 0xff ? "RNDIS (CDC ACM, vendor protocol)" :
-						  "CDC ACM";
+			return a->proto == 0xff
+				       ? "RNDIS (CDC ACM, vendor protocol)"
+				       : "CDC ACM";
 		}
 		return "CDC";
 	}
@@ -410,8 +412,8 @@ static uint16_t ip_sum(const uint8_t *p, int len)
 	return (uint16_t)~s;
 }
 
-static int build_arp(const struct host_net *n, uint8_t op,
-		     const uint8_t *tmac, const uint8_t *tip, uint8_t *f)
+static int build_arp(const struct host_net *n, uint8_t op, const uint8_t *tmac,
+		     const uint8_t *tip, uint8_t *f)
 {
 	memset(f, 0, 60);
 	memset(f, 0xff, 6);
@@ -524,7 +526,8 @@ static int net_exchange(struct host_net *n)
 		if (have_mac && len >= 42 && f[12] == 0x08 && f[13] == 0 &&
 		    f[23] == 1 && !memcmp(f + 26, h->peer_ip, 4) &&
 		    f[34] == 0 && (f[38] << 8 | f[39]) == id) {
-			say(h, "%s: ICMP echo reply from %u.%u.%u.%u after %ld ms",
+			say(h,
+			    "%s: ICMP echo reply from %u.%u.%u.%u after %ld ms",
 			    n->driver, h->peer_ip[0], h->peer_ip[1],
 			    h->peer_ip[2], h->peer_ip[3], now_ms() - t0);
 			add_done(h, n->driver);
@@ -597,8 +600,9 @@ static int ncm_recv(struct host_net *n, uint8_t *frame, int cap, int ms)
 		if (n->rx_len < 0)
 			return n->rx_len;
 		if (n->rx_len < 12 + 16 || memcmp(n->rx, "NCMH", 4)) {
-			say(n->h, "ncm: bulk IN transfer of %d bytes is not an "
-				  "NTB16, skipped",
+			say(n->h,
+			    "ncm: bulk IN transfer of %d bytes is not an "
+			    "NTB16, skipped",
 			    n->rx_len);
 			continue;
 		}
@@ -618,17 +622,19 @@ static int mac_from_string(struct host *h, const char *driver,
 	int r;
 
 	if (!ether[3])
-		return fail(h, "%s: iMACAddress is 0 (no MAC address string): "
-			       "macOS needs the host MAC as a string of 12 "
-			       "hex digits",
+		return fail(h,
+			    "%s: iMACAddress is 0 (no MAC address string): "
+			    "macOS needs the host MAC as a string of 12 "
+			    "hex digits",
 			    driver);
 	r = get_string(h, ether[3], s, sizeof(s));
 	if (r < 0)
 		return fail(h, "%s: iMACAddress string %u: %s", driver,
 			    ether[3], strerror(-r));
 	if (strlen(s) != 12 || strspn(s, "0123456789abcdefABCDEF") != 12)
-		return fail(h, "%s: iMACAddress string %u is '%s', not 12 hex "
-			       "digits",
+		return fail(h,
+			    "%s: iMACAddress string %u is '%s', not 12 hex "
+			    "digits",
 			    driver, ether[3], s);
 	for (int i = 0; i < 6; i++) {
 		char b[3] = { s[2 * i], s[2 * i + 1], 0 };
@@ -679,12 +685,14 @@ static int wait_connection(struct host *h, const char *driver, uint8_t ep,
 			deadline = now_ms() + 1000;
 	}
 	if (connected)
-		return fail(h, "%s: NetworkConnection(1) but no "
-			       "ConnectionSpeedChange within 1 s (saw: %s)",
+		return fail(h,
+			    "%s: NetworkConnection(1) but no "
+			    "ConnectionSpeedChange within 1 s (saw: %s)",
 			    driver, seen);
-	return fail(h, "%s: no NetworkConnection(1) on the notification "
-		       "endpoint within 5 s (saw: %s): macOS reports no link "
-		       "without it",
+	return fail(h,
+		    "%s: no NetworkConnection(1) on the notification "
+		    "endpoint within 5 s (saw: %s): macOS reports no link "
+		    "without it",
 		    driver, seen[0] ? seen : "nothing");
 }
 
@@ -702,15 +710,17 @@ static int cdc_net(struct host *h, const struct host_alt *ctl, bool ncm)
 	uni = find_cdc(ctl, USB_CDC_UNION_TYPE);
 	ether = find_cdc(ctl, USB_CDC_ETHERNET_TYPE);
 	if (!header || !uni || !ether || ether[0] < 13)
-		return fail(h, "%s: interface %u lacks the CDC %s functional "
-			       "descriptor",
+		return fail(h,
+			    "%s: interface %u lacks the CDC %s functional "
+			    "descriptor",
 			    driver, ctl->num,
-			    !header ? "Header" :
-			    !uni    ? "Union" :
-				      "Ethernet Networking");
+			    !header ? "Header"
+			    : !uni  ? "Union"
+				    : "Ethernet Networking");
 	if (ncm && !find_cdc(ctl, USB_CDC_NCM_TYPE))
-		return fail(h, "ncm: interface %u lacks the NCM functional "
-			       "descriptor",
+		return fail(h,
+			    "ncm: interface %u lacks the NCM functional "
+			    "descriptor",
 			    ctl->num);
 	if (mac_from_string(h, driver, ether, n.mac) < 0)
 		return -1;
@@ -722,31 +732,49 @@ static int cdc_net(struct host *h, const struct host_alt *ctl, bool ncm)
 	in = find_ep(data, USB_ENDPOINT_XFER_BULK, true);
 	out = find_ep(data, USB_ENDPOINT_XFER_BULK, false);
 	if (!data || data->cls != USB_CLASS_CDC_DATA || !in || !out)
-		return fail(h, "%s: data interface %u has no alternate setting "
-			       "1 with bulk IN and OUT",
+		return fail(h,
+			    "%s: data interface %u has no alternate setting "
+			    "1 with bulk IN and OUT",
 			    driver, uni[4]);
 	if (claim(h, ctl->num) < 0 || claim(h, data->num) < 0)
 		return -1;
 	if (ncm) {
 		uint8_t p[28];
-		int r = control(h, USB_DIR_IN | USB_TYPE_CLASS |
-					   USB_RECIP_INTERFACE,
-				USB_CDC_GET_NTB_PARAMETERS, 0, ctl->num, p,
-				sizeof(p));
+		int r = control(
+			h, USB_DIR_IN | USB_TYPE_CLASS | USB_RECIP_INTERFACE,
+			USB_CDC_GET_NTB_PARAMETERS, 0, ctl->num, p, sizeof(p));
 
 		if (r < 28)
 			return fail(h, "ncm: GET_NTB_PARAMETERS: %s",
 				    r < 0 ? strerror(-r) : "short");
 		if (!(le16(p + 2) & USB_CDC_NCM_NTB16_SUPPORTED))
-			return fail(h, "ncm: NTB16 not in bmNtbFormatsSupported "
-				       "0x%04x",
+			return fail(h,
+				    "ncm: NTB16 not in bmNtbFormatsSupported "
+				    "0x%04x",
 				    le16(p + 2));
-		say(h, "ncm: GET_NTB_PARAMETERS: NTB16, dwNtbInMaxSize %u, "
-		       "dwNtbOutMaxSize %u",
+		say(h,
+		    "ncm: GET_NTB_PARAMETERS: NTB16, dwNtbInMaxSize %u, "
+		    "dwNtbOutMaxSize %u",
 		    le32(p + 4), le32(p + 16));
 	}
 	if (set_alt(h, data->num, 0) < 0 || set_alt(h, data->num, 1) < 0)
 		return -1;
+	if (h->who == MACOS) {
+		/* The one request ECM requires of a device; macOS sends it
+		 * (tests/vm/hosts/README.md).  Directed, broadcast,
+		 * all multicast. */
+		int r = control(
+			h, USB_DIR_OUT | USB_TYPE_CLASS | USB_RECIP_INTERFACE,
+			USB_CDC_SET_ETHERNET_PACKET_FILTER,
+			USB_CDC_PACKET_TYPE_DIRECTED |
+				USB_CDC_PACKET_TYPE_BROADCAST |
+				USB_CDC_PACKET_TYPE_ALL_MULTICAST,
+			ctl->num, NULL, 0);
+
+		if (r < 0)
+			return fail(h, "%s: SET_ETHERNET_PACKET_FILTER: %s",
+				    driver, strerror(-r));
+	}
 	say(h, "%s: data interface %u alternate setting 1", driver, data->num);
 	if (wait_connection(h, driver, notify->addr, notify->mps) < 0)
 		return -1;
@@ -794,29 +822,33 @@ static int rndis_command(struct rndis *r, uint8_t *msg, int len,
 		    USB_CDC_SEND_ENCAPSULATED_COMMAND, 0, r->ctl, msg,
 		    (uint16_t)len);
 	if (n < 0)
-		return fail(h, "rndis: %s: SEND_ENCAPSULATED_COMMAND on "
-			       "interface %u: %s",
+		return fail(h,
+			    "rndis: %s: SEND_ENCAPSULATED_COMMAND on "
+			    "interface %u: %s",
 			    what, r->ctl, strerror(-n));
 	for (int tries = 0; tries < 4; tries++) {
 		n = transfer(h, r->notify, note,
-			     r->notify_mps < sizeof(note) ? r->notify_mps :
-							    sizeof(note),
+			     r->notify_mps < sizeof(note) ? r->notify_mps
+							  : sizeof(note),
 			     3000);
 		if (n < 0)
-			return fail(h, "rndis: %s: no RESPONSE_AVAILABLE on "
-				       "endpoint 0x%02x: %s",
+			return fail(h,
+				    "rndis: %s: no RESPONSE_AVAILABLE on "
+				    "endpoint 0x%02x: %s",
 				    what, r->notify, strerror(-n));
 		if (n < 8 || le32(note) != 1)
-			return fail(h, "rndis: %s: notification is not "
-				       "RESPONSE_AVAILABLE (%d bytes, 0x%08x)",
+			return fail(h,
+				    "rndis: %s: notification is not "
+				    "RESPONSE_AVAILABLE (%d bytes, 0x%08x)",
 				    what, n, n >= 4 ? le32(note) : 0);
-		n = control(h, USB_DIR_IN | USB_TYPE_CLASS |
-				       USB_RECIP_INTERFACE,
+		n = control(h,
+			    USB_DIR_IN | USB_TYPE_CLASS | USB_RECIP_INTERFACE,
 			    USB_CDC_GET_ENCAPSULATED_RESPONSE, 0, r->ctl,
 			    r->resp, sizeof(r->resp) - 1);
 		if (n < 16)
-			return fail(h, "rndis: %s: GET_ENCAPSULATED_RESPONSE: "
-				       "%s",
+			return fail(h,
+				    "rndis: %s: GET_ENCAPSULATED_RESPONSE: "
+				    "%s",
 				    what, n < 0 ? strerror(-n) : "short");
 		r->resp_len = n;
 		if (le32(r->resp) == RNDIS_MSG_INDICATE) {
@@ -826,8 +858,9 @@ static int rndis_command(struct rndis *r, uint8_t *msg, int len,
 		}
 		if (le32(r->resp) != (type | RNDIS_CMPLT) ||
 		    le32(r->resp + 8) != r->id)
-			return fail(h, "rndis: %s: response 0x%08x id %u, "
-				       "expected 0x%08x id %u",
+			return fail(h,
+				    "rndis: %s: response 0x%08x id %u, "
+				    "expected 0x%08x id %u",
 				    what, le32(r->resp), le32(r->resp + 8),
 				    type | RNDIS_CMPLT, r->id);
 		if (le32(r->resp + 12) != 0)
@@ -853,8 +886,9 @@ static const uint8_t *rndis_query(struct rndis *r, uint32_t oid,
 	*len = le32(r->resp + 16);
 	off = le32(r->resp + 20) + 8;
 	if (off + *len > (uint32_t)r->resp_len) {
-		fail(r->h, "rndis: %s: information buffer %u+%u beyond %d "
-			   "bytes",
+		fail(r->h,
+		     "rndis: %s: information buffer %u+%u beyond %d "
+		     "bytes",
 		     what, off, *len, r->resp_len);
 		return NULL;
 	}
@@ -917,14 +951,15 @@ static int rndis_function(struct host *h, const struct host_alt *ctl,
 	in = find_ep(data, USB_ENDPOINT_XFER_BULK, true);
 	out = find_ep(data, USB_ENDPOINT_XFER_BULK, false);
 	if (!notify || !in || !out)
-		return fail(h, "rndis: %s, but interface %u of configuration "
-			       "%u is %s (%02x/%02x/%02x) without %s: the "
-			       "RNDIS function must be in configuration 1, "
-			       "the only one Windows uses",
+		return fail(h,
+			    "rndis: %s, but interface %u of configuration "
+			    "%u is %s (%02x/%02x/%02x) without %s: the "
+			    "RNDIS function must be in configuration 1, "
+			    "the only one Windows uses",
 			    why, ctl->num, h->config_value, class_name(ctl),
 			    ctl->cls, ctl->sub, ctl->proto,
-			    !notify ? "an interrupt IN endpoint" :
-				      "a data interface with bulk IN and OUT "
+			    !notify ? "an interrupt IN endpoint"
+				    : "a data interface with bulk IN and OUT "
 				      "in alternate setting 0");
 	if (claim(h, ctl->num) < 0 || claim(h, data->num) < 0)
 		return -1;
@@ -940,11 +975,13 @@ static int rndis_function(struct host *h, const struct host_alt *ctl,
 	/* INITIALIZE_CMPLT: version at 16 and 20, DeviceFlags 24, Medium
 	 * 28, MaxPacketsPerTransfer 32, MaxTransferSize 36. */
 	if (r.resp_len < 52 || le32(r.resp + 28) != 0)
-		return fail(h, "rndis: INITIALIZE_CMPLT: medium %u, expected "
-			       "0 (802.3)",
+		return fail(h,
+			    "rndis: INITIALIZE_CMPLT: medium %u, expected "
+			    "0 (802.3)",
 			    r.resp_len >= 32 ? le32(r.resp + 28) : 0);
-	say(h, "rndis: INITIALIZE_CMPLT: version %u.%u, medium 802.3, "
-	       "MaxTransferSize %u",
+	say(h,
+	    "rndis: INITIALIZE_CMPLT: version %u.%u, medium 802.3, "
+	    "MaxTransferSize %u",
 	    le32(r.resp + 16), le32(r.resp + 20), le32(r.resp + 36));
 	v = rndis_query(&r, OID_802_3_PERMANENT_ADDRESS,
 			"QUERY OID_802_3_PERMANENT_ADDRESS", &len);
@@ -954,8 +991,9 @@ static int rndis_function(struct host *h, const struct host_alt *ctl,
 		return fail(h, "rndis: OID_802_3_PERMANENT_ADDRESS: %u bytes",
 			    len);
 	memcpy(n.mac, v, 6);
-	say(h, "rndis: OID_802_3_PERMANENT_ADDRESS "
-	       "%02x:%02x:%02x:%02x:%02x:%02x",
+	say(h,
+	    "rndis: OID_802_3_PERMANENT_ADDRESS "
+	    "%02x:%02x:%02x:%02x:%02x:%02x",
 	    v[0], v[1], v[2], v[3], v[4], v[5]);
 	v = rndis_query(&r, OID_GEN_MAXIMUM_FRAME_SIZE,
 			"QUERY OID_GEN_MAXIMUM_FRAME_SIZE", &len);
@@ -999,8 +1037,9 @@ static int acm_function(struct host *h, const struct host_alt *ctl)
 	long deadline;
 
 	if (!in || !out)
-		return fail(h, "%s: interface %u (%s %02x/%02x/%02x) has no data "
-			       "interface with bulk IN and OUT",
+		return fail(h,
+			    "%s: interface %u (%s %02x/%02x/%02x) has no data "
+			    "interface with bulk IN and OUT",
 			    driver, ctl->num, class_name(ctl), ctl->cls,
 			    ctl->sub, ctl->proto);
 	if (claim(h, ctl->num) < 0 || claim(h, data->num) < 0)
@@ -1011,16 +1050,17 @@ static int acm_function(struct host *h, const struct host_alt *ctl)
 		    USB_CDC_REQ_SET_LINE_CODING, 0, ctl->num, coding,
 		    sizeof(coding));
 	if (r < 0)
-		return fail(h, "%s: SET_LINE_CODING on interface %u (%s "
-			       "%02x/%02x/%02x): %s%s",
+		return fail(h,
+			    "%s: SET_LINE_CODING on interface %u (%s "
+			    "%02x/%02x/%02x): %s%s",
 			    driver, ctl->num, class_name(ctl), ctl->cls,
 			    ctl->sub, ctl->proto, strerror(-r),
-			    h->who != MACOS && is_rndis_class(ctl) ?
-				    ": without the compatible ID RNDIS "
-				    "(Microsoft OS descriptors) Windows "
-				    "matches an RNDIS function by its class "
-				    "02/02 to usbser, not to its RNDIS driver" :
-				    "");
+			    h->who != MACOS && is_rndis_class(ctl)
+				    ? ": without the compatible ID RNDIS "
+				      "(Microsoft OS descriptors) Windows "
+				      "matches an RNDIS function by its class "
+				      "02/02 to usbser, not to its RNDIS driver"
+				    : "");
 	r = control(h, USB_DIR_OUT | USB_TYPE_CLASS | USB_RECIP_INTERFACE,
 		    USB_CDC_REQ_SET_CONTROL_LINE_STATE,
 		    USB_CDC_CTRL_DTR | USB_CDC_CTRL_RTS, ctl->num, NULL, 0);
@@ -1042,14 +1082,16 @@ static int acm_function(struct host *h, const struct host_alt *ctl)
 			return fail(h, "%s: bulk IN: %s", driver, strerror(-r));
 		if (got + r > (int)strlen(msg) ||
 		    memcmp(b, msg + got, (size_t)r))
-			return fail(h, "%s: the echo differs from what was "
-				       "sent",
+			return fail(h,
+				    "%s: the echo differs from what was "
+				    "sent",
 				    driver);
 		got += r;
 	}
 	if (got != (int)strlen(msg))
-		return fail(h, "%s: %d of %zu bytes echoed within 5 s (is "
-			       "anything echoing on the gadget's tty?)",
+		return fail(h,
+			    "%s: %d of %zu bytes echoed within 5 s (is "
+			    "anything echoing on the gadget's tty?)",
 			    driver, got, strlen(msg));
 	say(h, "%s: %d bytes echoed", driver, got);
 	add_done(h, "acm");
@@ -1059,8 +1101,8 @@ static int acm_function(struct host *h, const struct host_alt *ctl)
 /* --- Mass storage, bulk-only transport ----------------------------- */
 
 static int bot_command(struct host *h, const struct host_ep *in,
-		       const struct host_ep *out, const uint8_t *cb,
-		       int cblen, uint8_t *data, int dlen, const char *what)
+		       const struct host_ep *out, const uint8_t *cb, int cblen,
+		       uint8_t *data, int dlen, const char *what)
 {
 	uint8_t cbw[31] = { 0 }, csw[13];
 	static uint32_t tag;
@@ -1090,7 +1132,8 @@ static int msc_function(struct host *h, const struct host_alt *a)
 {
 	const struct host_ep *in = find_ep(a, USB_ENDPOINT_XFER_BULK, true);
 	const struct host_ep *out = find_ep(a, USB_ENDPOINT_XFER_BULK, false);
-	static const uint8_t tur[6] = { 0 }, sense[6] = { 0x03, 0, 0, 0, 18, 0 },
+	static const uint8_t tur[6] = { 0 },
+			     sense[6] = { 0x03, 0, 0, 0, 18, 0 },
 			     inquiry[6] = { 0x12, 0, 0, 0, 36, 0 },
 			     capacity[10] = { 0x25 };
 	uint8_t read10[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
@@ -1122,15 +1165,15 @@ static int msc_function(struct host *h, const struct host_alt *a)
 		return fail(h, "msc: LUN 0 not ready (sense key 0x%x)",
 			    buf[2] & 0xf);
 	if (bot_command(h, in, out, capacity, 10, buf, 8, "READ CAPACITY") != 0)
-		return h->failed ? -1 :
-				   fail(h, "msc: READ CAPACITY failed");
+		return h->failed ? -1 : fail(h, "msc: READ CAPACITY failed");
 	bs = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
 	     (uint32_t)buf[6] << 8 | buf[7];
 	if (!bs || bs > sizeof(buf))
 		return fail(h, "msc: block size %u", bs);
 	if (bot_command(h, in, out, read10, 10, buf, (int)bs,
 			"READ(10) of block 0") != 0)
-		return h->failed ? -1 : fail(h, "msc: READ(10) of block 0 failed");
+		return h->failed ? -1
+				 : fail(h, "msc: READ(10) of block 0 failed");
 	if (h->image) {
 		f = fopen(h->image, "re");
 		if (!f || fread(want, 1, bs, f) != bs) {
@@ -1170,9 +1213,15 @@ static void read_compat_ids(struct host *h, struct compat *c)
 		    strerror(-n));
 		return;
 	}
-	if (n != 18 || memcmp(s + 2, "M\0S\0F\0T\0" "1\0" "0\0" "0\0", 14)) {
-		say(h, "string 0xEE is not a Microsoft OS string descriptor "
-		       "(%d bytes)",
+	if (n != 18 || memcmp(s + 2,
+			      "M\0S\0F\0T\0"
+			      "1\0"
+			      "0\0"
+			      "0\0",
+			      14)) {
+		say(h,
+		    "string 0xEE is not a Microsoft OS string descriptor "
+		    "(%d bytes)",
 		    n);
 		return;
 	}
@@ -1231,8 +1280,7 @@ static bool is_data_of(struct host *h, int num)
 		u = find_cdc(&h->alts[i], USB_CDC_UNION_TYPE);
 		if (u && u[0] >= 5 && u[4] == num)
 			return true;
-		if (!u && h->alts[i].num + 1 == num &&
-		    find_alt(h, num, 0) &&
+		if (!u && h->alts[i].num + 1 == num && find_alt(h, num, 0) &&
 		    find_alt(h, num, 0)->cls == USB_CLASS_CDC_DATA)
 			return true;
 	}
@@ -1255,39 +1303,44 @@ static const char *pick_driver(struct host *h, const struct host_alt *a,
 	const char *id = compat_of(c, a->num);
 
 	if (h->who == MACOS) {
-		if (a->cls == USB_CLASS_COMM && a->sub == USB_CDC_SUBCLASS_ETHERNET)
+		if (a->cls == USB_CLASS_COMM &&
+		    a->sub == USB_CDC_SUBCLASS_ETHERNET)
 			return "ecm";
 		if (a->cls == USB_CLASS_COMM && a->sub == USB_CDC_SUBCLASS_NCM)
 			return "ncm";
-		if (a->cls == USB_CLASS_COMM && a->sub == USB_CDC_SUBCLASS_ACM &&
-		    a->proto != 0xff)
+		if (a->cls == USB_CLASS_COMM &&
+		    a->sub == USB_CDC_SUBCLASS_ACM && a->proto != 0xff)
 			return "acm";
 		if (a->cls == USB_CLASS_MASS_STORAGE && a->sub == 6 &&
 		    a->proto == 0x50)
 			return "msc";
 		snprintf(why, cap, "%s",
-			 is_rndis_class(a) ? "macOS has no RNDIS driver" :
-			 a->sub == USB_CDC_SUBCLASS_EEM && a->cls == USB_CLASS_COMM ?
-					     "macOS has no EEM driver" :
-					     "no macOS class driver");
+			 is_rndis_class(a) ? "macOS has no RNDIS driver"
+			 : a->sub == USB_CDC_SUBCLASS_EEM &&
+					 a->cls == USB_CLASS_COMM
+				 ? "macOS has no EEM driver"
+				 : "no macOS class driver");
 		return NULL;
 	}
 	if (id && (!strcmp(id, "RNDIS")))
 		return "rndis";
-	if (id && !strcmp(id, "WINNCM")) {
-		if (h->who == WINDOWS11)
-			return "ncm";
-		snprintf(why, cap, "compatible ID WINNCM, but Windows 10 "
-				   "assigns no NCM driver by itself");
-		return NULL;
-	}
+	/* Windows 10 loads UsbNcm only for the compatible ID WINNCM;
+	 * Windows 11 also by the NCM class. */
+	if (id && !strcmp(id, "WINNCM"))
+		return "ncm";
 	if (a->cls == USB_CLASS_COMM && a->sub == USB_CDC_SUBCLASS_ACM)
 		return "usbser"; /* USB\Class_02&SubClass_02, any protocol */
 	if (a->cls == USB_CLASS_MASS_STORAGE && a->sub == 6 && a->proto == 0x50)
 		return "msc";
-	if (a->cls == USB_CLASS_COMM && a->sub == USB_CDC_SUBCLASS_NCM &&
-	    h->who == WINDOWS11)
-		return "ncm";
+	if (a->cls == USB_CLASS_COMM && a->sub == USB_CDC_SUBCLASS_NCM) {
+		if (h->who == WINDOWS11)
+			return "ncm";
+		snprintf(why, cap,
+			 "CDC NCM without the compatible ID WINNCM "
+			 "(Microsoft OS descriptors): Windows 10 "
+			 "loads its NCM driver only for that ID");
+		return NULL;
+	}
 	snprintf(why, cap, "no compatible ID%s%s%s and no Windows class driver",
 		 id ? " it knows (" : "", id ? id : "", id ? ")" : "");
 	return NULL;
@@ -1319,14 +1372,16 @@ static int run(struct host *h)
 		return -1;
 	cfg = h->config_value;
 	if (ioctl(h->fd, USBDEVFS_SETCONFIGURATION, &cfg) < 0)
-		return fail(h, "SET_CONFIGURATION %u: %s", cfg, strerror(errno));
+		return fail(h, "SET_CONFIGURATION %u: %s", cfg,
+			    strerror(errno));
 	say(h, "SET_CONFIGURATION %u", cfg);
 	for (int i = 0; i < h->nalts; i++) {
 		const struct host_alt *a = &h->alts[i];
 		const char *drv;
 		size_t l;
 
-		if (a->alt || a->cls == USB_CLASS_CDC_DATA || is_data_of(h, a->num))
+		if (a->alt || a->cls == USB_CLASS_CDC_DATA ||
+		    is_data_of(h, a->num))
 			continue;
 		drv = pick_driver(h, a, &c, why, sizeof(why));
 		if (!drv) {
@@ -1335,13 +1390,14 @@ static int run(struct host *h)
 				 "%sinterface %u %s (%02x/%02x/%02x): %s",
 				 l ? "; " : "", a->num, class_name(a), a->cls,
 				 a->sub, a->proto, why);
-			say(h, "interface %u %s (%02x/%02x/%02x): no driver: %s",
+			say(h,
+			    "interface %u %s (%02x/%02x/%02x): no driver: %s",
 			    a->num, class_name(a), a->cls, a->sub, a->proto,
 			    why);
 			continue;
 		}
-		say(h, "interface %u %s (%02x/%02x/%02x): driver %s%s%s", a->num,
-		    class_name(a), a->cls, a->sub, a->proto, drv,
+		say(h, "interface %u %s (%02x/%02x/%02x): driver %s%s%s",
+		    a->num, class_name(a), a->cls, a->sub, a->proto, drv,
 		    compat_of(&c, a->num) ? ", by compatible ID " : "",
 		    compat_of(&c, a->num) ? compat_of(&c, a->num) : "");
 		bound++;
@@ -1362,13 +1418,14 @@ static int run(struct host *h)
 			return -1;
 	}
 	if (!bound)
-		return fail(h, "no driver for any function of configuration "
-			       "%u: %s%s",
+		return fail(h,
+			    "no driver for any function of configuration "
+			    "%u: %s%s",
 			    cfg, skipped,
 			    dd[17] > 1 ? "; the other configurations are not "
 					 "looked at: this host uses "
-					 "configuration 1 only" :
-					 "");
+					 "configuration 1 only"
+				       : "");
 	printf("result %s: ok %s\n", h->name, h->done);
 	return 0;
 }
