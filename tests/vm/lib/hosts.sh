@@ -120,10 +120,9 @@ vm__hosts_linux_msc() {
 vm_host_linux() {
 	local image=$1 drivers done="" d
 	vm_wait_host_device 0x1d6b 0x0104 10
-	# Each interface of the active configuration gets its driver (or
-	# none, 2 s after the first did).
-	vm_wait 10 "linux: a class driver bound" vm__hosts_some_driver
-	sleep 1
+	# Every shipped profile's functions have a Linux class driver, which
+	# claims the data interfaces too: each interface gets one.
+	vm_wait 10 "linux: a driver on every interface" vm__hosts_all_bound
 	drivers=$(vm_host_interfaces | awk '{ print $3 }' | sort -u)
 	vm_log "linux: configuration $(vm_host_attr bConfigurationValue), drivers: $(echo $drivers)"
 	for d in $drivers; do
@@ -144,8 +143,10 @@ vm_host_linux() {
 	fi
 }
 
-vm__hosts_some_driver() {
-	vm_host_interfaces | awk '$3 != "-" { f = 1 } END { exit !f }'
+vm__hosts_all_bound() {
+	VM_WAIT_SAW="interfaces: $(vm_host_interfaces | tr '\n' ';')"
+	[ -n "$(vm_host_interfaces)" ] &&
+		vm_host_interfaces | awk '$3 == "-" { f = 1 } END { exit f }'
 }
 
 # vm_hosts_gadget_echo: echo what the host sends on the gadget's
