@@ -88,4 +88,32 @@ vm_gadget_function ncm.usb0
 vm_gadget_config_add ncm.usb0
 vm__neg windows10 "*CDC NCM without the compatible ID WINNCM*" "NCM without OS descriptors"
 
+# macOS: CDC ECM whose iMACAddress is not a MAC address, and ECM with no
+# iMACAddress at all.  Served through gadgetfs: configfs' f_ecm always has
+# a valid one.
+modprobe gadgetfs || vm_fail "modprobe gadgetfs failed"
+mkdir -p /dev/gadget
+mount -t gadgetfs gadgetfs /dev/gadget || vm_fail "mount -t gadgetfs failed"
+for mac in not-a-mac-addr --none; do
+	vm-gadgetfs-ecm /dev/gadget "$mac" >/tmp/gadgetfs.out 2>&1 &
+	pid=$!
+	vm_wait 5 "vm-gadgetfs-ecm ready ($(cat /tmp/gadgetfs.out))" grep -q ready /tmp/gadgetfs.out
+	vm_bed_attach
+	VM_HOST_DEV=
+	vm_hosts_wait_device 1d6b 0104 10
+	vm_host_personality macos
+	case $mac in
+	--none) want="*iMACAddress is 0*12 hex digits*" what="ECM without iMACAddress" ;;
+	*) want="*iMACAddress string 4 is 'not-a-mac-addr', not 12 hex digits*" what="ECM with iMACAddress 'not-a-mac-addr'" ;;
+	esac
+	vm_expect_match "macos on $what" "fail $want" "$VM_HOST_RESULT"
+	echo "host-negative macos | $what (gadgetfs) | ${VM_HOST_RESULT#fail }"
+	kill $pid
+	wait $pid 2>/dev/null
+	vm_wait_host_gone 5
+	vm_wait 5 "$VM_UDC free after vm-gadgetfs-ecm" \
+		sh -c "[ -z \"\$(cat /sys/class/udc/$VM_UDC/function 2>/dev/null)\" ]"
+done
+umount /dev/gadget
+
 vm_hosts_autoprobe 1
