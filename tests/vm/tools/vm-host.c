@@ -149,6 +149,14 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A timeout for usbdevfs, which takes 0 as none at all. */
+static int ms_until(long when)
+{
+	long left = when - now_ms();
+
+	return left < 1 ? 1 : (int)left;
+}
+
 static int control(struct host *h, uint8_t reqtype, uint8_t request,
 		   uint16_t value, uint16_t index, void *buf, uint16_t length)
 {
@@ -474,25 +482,36 @@ static bool is_arp(const uint8_t *f, int len, uint8_t op, const uint8_t *spa,
 }
 
 /* Ask for the peer's MAC, then ping it; answer its ARP for us.  The
- * frames cross the function's bulk endpoints in its own framing. */
+ * frames cross the function's bulk endpoints in its own framing.  The
+ * request goes again every second, as a host's ARP and ping do: gadgetd's
+ * link check may bounce the gadget's link (docs/networking.md) just as
+ * the first one crosses. */
 static int net_exchange(struct host_net *n)
 {
 	struct host *h = n->h;
 	uint8_t f[HOST_FRAME_MAX], peer_mac[6];
 	bool have_mac = false;
 	uint16_t id = (uint16_t)(getpid() & 0xffff);
-	long t0 = now_ms(), deadline = t0 + 5000;
-	int len, r;
+	long t0 = now_ms(), deadline = t0 + 5000, next = t0;
+	int len, r, sent = 0;
 
-	len = build_arp(n, 1, NULL, h->peer_ip, f);
-	r = n->send(n, f, len);
-	if (r < 0)
-		return fail(h, "%s: sending an ARP request: %s", n->driver,
-			    strerror(-r));
 	while (now_ms() < deadline) {
-		len = n->recv(n, f, sizeof(f), (int)(deadline - now_ms()));
+		if (now_ms() >= next) {
+			len = have_mac ? build_echo(n, peer_mac, id, f)
+				       : build_arp(n, 1, NULL, h->peer_ip, f);
+			r = n->send(n, f, len);
+			if (r < 0 && r != -ETIMEDOUT)
+				return fail(
+					h, "%s: sending an %s: %s", n->driver,
+					have_mac ? "ICMP echo" : "ARP request",
+					strerror(-r));
+			sent++;
+			next = now_ms() + 1000;
+		}
+		len = n->recv(n, f, sizeof(f),
+			      ms_until(next < deadline ? next : deadline));
 		if (len == -ETIMEDOUT)
-			break;
+			continue;
 		if (len < 0)
 			return fail(h, "%s: reading bulk IN: %s", n->driver,
 				    strerror(-len));
@@ -511,32 +530,34 @@ static int net_exchange(struct host_net *n)
 			have_mac = true;
 			say(h,
 			    "%s: ARP reply: %u.%u.%u.%u is at "
-			    "%02x:%02x:%02x:%02x:%02x:%02x after %ld ms",
+			    "%02x:%02x:%02x:%02x:%02x:%02x after %ld ms "
+			    "(%d request%s)",
 			    n->driver, h->peer_ip[0], h->peer_ip[1],
 			    h->peer_ip[2], h->peer_ip[3], peer_mac[0],
 			    peer_mac[1], peer_mac[2], peer_mac[3], peer_mac[4],
-			    peer_mac[5], now_ms() - t0);
-			len = build_echo(n, peer_mac, id, f);
-			r = n->send(n, f, len);
-			if (r < 0)
-				return fail(h, "%s: sending an ICMP echo: %s",
-					    n->driver, strerror(-r));
+			    peer_mac[5], now_ms() - t0, sent,
+			    sent == 1 ? "" : "s");
+			next = now_ms();
+			sent = 0;
 			continue;
 		}
 		if (have_mac && len >= 42 && f[12] == 0x08 && f[13] == 0 &&
 		    f[23] == 1 && !memcmp(f + 26, h->peer_ip, 4) &&
 		    f[34] == 0 && (f[38] << 8 | f[39]) == id) {
 			say(h,
-			    "%s: ICMP echo reply from %u.%u.%u.%u after %ld ms",
+			    "%s: ICMP echo reply from %u.%u.%u.%u after %ld ms "
+			    "(%d echo%s)",
 			    n->driver, h->peer_ip[0], h->peer_ip[1],
-			    h->peer_ip[2], h->peer_ip[3], now_ms() - t0);
+			    h->peer_ip[2], h->peer_ip[3], now_ms() - t0, sent,
+			    sent == 1 ? "" : "es");
 			add_done(h, n->driver);
 			return 0;
 		}
 	}
-	return fail(h, "%s: no %s from %u.%u.%u.%u within 5 s", n->driver,
-		    have_mac ? "ICMP echo reply" : "ARP reply", h->peer_ip[0],
-		    h->peer_ip[1], h->peer_ip[2], h->peer_ip[3]);
+	return fail(h, "%s: no %s from %u.%u.%u.%u within 5 s (%d sent)",
+		    n->driver, have_mac ? "ICMP echo reply" : "ARP reply",
+		    h->peer_ip[0], h->peer_ip[1], h->peer_ip[2], h->peer_ip[3],
+		    sent);
 }
 
 /* --- CDC ECM and NCM (macOS; NCM on Windows 11) --------------------- */
@@ -657,7 +678,7 @@ static int wait_connection(struct host *h, const char *driver, uint8_t ep,
 
 	while (now_ms() < deadline) {
 		int n = transfer(h, ep, b, mps < sizeof(b) ? mps : sizeof(b),
-				 (int)(deadline - now_ms()));
+				 ms_until(deadline));
 		size_t l = strlen(seen);
 
 		if (n == -ETIMEDOUT)
@@ -1074,8 +1095,7 @@ static int acm_function(struct host *h, const struct host_alt *ctl)
 		return fail(h, "%s: bulk OUT: %s", driver, strerror(-r));
 	deadline = now_ms() + 5000;
 	while (got < (int)strlen(msg) && now_ms() < deadline) {
-		r = transfer(h, in->addr, b, sizeof(b),
-			     (int)(deadline - now_ms()));
+		r = transfer(h, in->addr, b, sizeof(b), ms_until(deadline));
 		if (r == -ETIMEDOUT)
 			break;
 		if (r < 0)
