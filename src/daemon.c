@@ -33,6 +33,7 @@
 #include "endpoint_budget.h"
 #include "event_loop.h"
 #include "hooks.h"
+#include "host_presence.h"
 #include "ifupdown.h"
 #include "json.h"
 #include "link_check.h"
@@ -87,6 +88,8 @@ struct daemon {
 	bool ffs_need_unready;
 	struct control_server *control;
 	struct hooks *hooks;
+	/* Whether a host is attached, and from which source. */
+	struct host_presence *host;
 
 	/* The gadget */
 	struct applier *applier;
@@ -226,7 +229,10 @@ static void daemon_set_state(struct daemon *d, enum daemon_state state,
 	const char *udc = d->bound_udc, *profile = daemon_profile_name(d);
 	char *status;
 
+	/* A host attach or detach is announced even when the state stays
+	 * (host_presence_update() named the event). */
 	if (d->state_known && d->state == state &&
+	    !str_starts_with(event, "host-") &&
 	    streq(d->announced_profile ? d->announced_profile : "",
 		  profile ? profile : "") &&
 	    streq(d->announced_udc ? d->announced_udc : "", udc ? udc : ""))
@@ -773,6 +779,12 @@ static void daemon_sync(struct daemon *d, const char *event)
 	f.bound_udc = d->bound_udc;
 	f.udc_present = daemon_udc_runs_us(d);
 	f.udc_state = f.udc_present && d->udc_state_fresh ? d->udc_state : NULL;
+	/* Host presence: the UDC's state or a cable source; a host that came
+	 * or went renames the event to host-attach or host-detach. */
+	f.no_host = host_presence_update(d->host,
+					 f.udc_present ? d->bound_udc : NULL,
+					 d->udc_state, d->udc_state_fresh,
+					 &event) == HOST_DETACHED;
 	/* The netdevs exist once the functions are bound to a UDC; set them
 	 * up once per run so a working link is never bounced. */
 	if (f.udc_present && d->profile && !net_started(d->net))
@@ -1191,6 +1203,14 @@ static void daemon_status(struct daemon *d, bool json, FILE *out)
 	st.error = d->error ? d->error : d->notice;
 	st.link_event = d->link_event;
 	st.link_check = d->link_check.outcome;
+	/* Host presence, as the last sync left it. */
+	st.host = host_presence_attached(d->host) == HOST_UNKNOWN
+			  ? STATUS_HOST_UNKNOWN
+		  : host_presence_attached(d->host) == HOST_ATTACHED
+			  ? STATUS_HOST_ATTACHED
+			  : STATUS_HOST_NONE;
+	st.host_source = host_presence_source(d->host);
+	st.host_speed = host_presence_speed(d->host);
 	if (d->built)
 		status_read_gadget(&st, d->profile, d->gadget_dir,
 				   STATUS_NET_DIR);
@@ -1612,7 +1632,7 @@ static void daemon_uevent(struct event_source *source, int fd, uint32_t events,
 			  void *data)
 {
 	struct daemon *d = data;
-	bool udc_changed = false, rescan = false;
+	bool udc_changed = false, rescan = false, cable = false;
 	const char *event = NULL;
 	struct uevent ev;
 	int r;
@@ -1629,6 +1649,8 @@ static void daemon_uevent(struct event_source *source, int fd, uint32_t events,
 			/* Messages were lost: look at everything again. */
 			log_debug("uevent: receive buffer overflowed");
 			rescan = true;
+			/* The host presence sources too. */
+			host_presence_rescan(d->host);
 			continue;
 		}
 		if (r < 0) {
@@ -1638,6 +1660,9 @@ static void daemon_uevent(struct event_source *source, int fd, uint32_t events,
 				break;
 			continue;
 		}
+		/* An extcon, typec or power_supply change: host presence. */
+		if (host_presence_uevent(d->host, ev.subsystem))
+			cable = true;
 		udc = uevent_udc_name(&ev);
 		if (!udc)
 			continue;
@@ -1649,8 +1674,12 @@ static void daemon_uevent(struct event_source *source, int fd, uint32_t events,
 						     : "udc-change";
 		rescan = true;
 	}
-	if (!rescan)
+	if (!rescan) {
+		/* Host presence only: the verdict may have changed. */
+		if (cable)
+			daemon_sync(d, "cable");
 		return;
+	}
 	if (udc_changed || !event) {
 		/* libusbgx read the UDC list once, in usbg_init(). */
 		r = applier_refresh(d->applier);
@@ -1715,6 +1744,7 @@ static void daemon_free(struct daemon *d)
 	net_free(d->net);
 	d->net = NULL;
 	hooks_free(d->hooks);
+	host_presence_free(d->host);
 	event_source_free(d->signal_source);
 	event_source_free(d->uevent_source);
 	event_source_free(d->watchdog);
@@ -2079,6 +2109,8 @@ int cli_daemon(const struct cli_options *opts, int argc, char **argv)
 	d.net = net_new(d.loop, NULL);
 	net_set_carrier_fn(d.net, daemon_net_carrier, &d);
 	d.hooks = hooks_new(d.loop, d.cfg.hooks_dir, HOOKS_TIMEOUT_MS);
+	/* Reads the cable sources once; uevents keep it current. */
+	d.host = host_presence_new(HOST_PRESENCE_SYSFS);
 	r = control_server_new(d.loop, d.socket_path, d.cfg.socket_group,
 			       daemon_handle_request, &d, &d.control);
 	if (r == -EADDRINUSE) {
