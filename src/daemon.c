@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "daemon_private.h"
+#include "host_presence.h"
 #include "log.h"
 #include "msd_attach.h"
 #include "notify.h"
@@ -74,7 +75,10 @@ static void daemon_set_state(struct daemon *d, enum daemon_state state,
 		   *profile = daemon_profile_name(d);
 	char *status;
 
+	/* A host attach or detach is announced even when the state stays
+	 * (host_presence_update() named the event). */
 	if (d->state_known && d->state == state &&
+	    !str_starts_with(event, "host-") &&
 	    streq(d->announced_profile ? d->announced_profile : "",
 		  profile ? profile : "") &&
 	    streq(d->announced_udc ? d->announced_udc : "", udc ? udc : ""))
@@ -293,6 +297,12 @@ void daemon_sync(struct daemon *d, const char *event)
 	f.bound_udc = udc_binding_bound(d->udc);
 	f.udc_present = udc_binding_runs_us(d->udc);
 	f.udc_state = f.udc_present ? udc_binding_fresh_state(d->udc) : NULL;
+	/* Host presence: the UDC's state or a cable source; a host that came
+	 * or went renames the event to host-attach or host-detach. */
+	f.no_host = host_presence_update(
+			    d->host, f.udc_present ? f.bound_udc : NULL,
+			    udc_binding_state(d->udc), f.udc_state != NULL,
+			    &event) == HOST_DETACHED;
 	/* The netdevs exist once the functions are bound to a UDC; set them
 	 * up once per run so a working link is never bounced. */
 	if (f.udc_present && d->profile && !net_started(d->net))
@@ -395,7 +405,7 @@ static void daemon_uevent(struct event_source *source, int fd, uint32_t events,
 			  void *data)
 {
 	struct daemon *d = data;
-	bool udc_changed = false, rescan = false;
+	bool udc_changed = false, rescan = false, cable = false;
 	const char *event = NULL;
 	struct uevent ev;
 	int r;
@@ -412,6 +422,8 @@ static void daemon_uevent(struct event_source *source, int fd, uint32_t events,
 			/* Messages were lost: look at everything again. */
 			log_debug("uevent: receive buffer overflowed");
 			rescan = true;
+			/* The host presence sources too. */
+			host_presence_rescan(d->host);
 			continue;
 		}
 		if (r < 0) {
@@ -421,6 +433,9 @@ static void daemon_uevent(struct event_source *source, int fd, uint32_t events,
 				break;
 			continue;
 		}
+		/* An extcon, typec or power_supply change: host presence. */
+		if (host_presence_uevent(d->host, ev.subsystem))
+			cable = true;
 		udc = uevent_udc_name(&ev);
 		if (!udc)
 			continue;
@@ -432,8 +447,12 @@ static void daemon_uevent(struct event_source *source, int fd, uint32_t events,
 						     : "udc-change";
 		rescan = true;
 	}
-	if (!rescan)
+	if (!rescan) {
+		/* Host presence only: the verdict may have changed. */
+		if (cable)
+			daemon_sync(d, "cable");
 		return;
+	}
 	if (udc_changed || !event) {
 		/* libusbgx read the UDC list once, in usbg_init(). */
 		r = applier_refresh(d->applier);
@@ -514,6 +533,8 @@ int daemon_start(struct daemon *d)
 	d->net_check = net_check_new(d->loop, d->net);
 	d->msd_attach = msd_attach_new(d->loop);
 	d->hooks = hooks_new(d->loop, d->cfg.hooks_dir, HOOKS_TIMEOUT_MS);
+	/* Reads the cable sources once; uevents keep it current. */
+	d->host = host_presence_new(HOST_PRESENCE_SYSFS);
 	r = control_server_new(d->loop, d->socket_path, d->cfg.socket_group,
 			       daemon_handle_request, d, &d->control);
 	if (r == -EADDRINUSE) {
@@ -565,6 +586,8 @@ void daemon_free(struct daemon *d)
 	net_free(d->net);
 	d->net = NULL;
 	hooks_free(d->hooks);
+	host_presence_free(d->host);
+	d->host = NULL;
 	event_source_free(d->signal_source);
 	event_source_free(d->uevent_source);
 	event_source_free(d->watchdog);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "daemon_private.h"
+#include "host_presence.h"
 #include "json.h"
 #include "log.h"
 #include "msd.h"
@@ -33,6 +34,14 @@ static void daemon_status(struct daemon *d, bool json, FILE *out)
 	st.error = d->error ? d->error : d->notice;
 	st.link_event = d->link_event;
 	st.link_check = net_check_outcome(d->net_check);
+	/* Host presence, as the last sync left it. */
+	st.host = host_presence_attached(d->host) == HOST_UNKNOWN
+			  ? STATUS_HOST_UNKNOWN
+		  : host_presence_attached(d->host) == HOST_ATTACHED
+			  ? STATUS_HOST_ATTACHED
+			  : STATUS_HOST_NONE;
+	st.host_source = host_presence_source(d->host);
+	st.host_speed = host_presence_speed(d->host);
 	if (d->built)
 		status_read_gadget(&st, d->profile, d->gadget_dir,
 				   STATUS_NET_DIR);

@@ -54,6 +54,8 @@ struct daemon {
 	struct event_source *watchdog;
 	struct control_server *control;
 	struct hooks *hooks;
+	/* Whether a host is attached, and from which source. */
+	struct host_presence *host;
 
 	/* The pieces with a state of their own */
 	struct udc_binding *udc; /* which UDC, its state, the kernel's bind */

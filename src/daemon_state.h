@@ -16,6 +16,7 @@ enum daemon_state {
 	DAEMON_SUSPENDED,
 	DAEMON_UNBOUND, /* after `down` */
 	DAEMON_ERROR, /* nothing could be applied */
+	DAEMON_NO_HOST, /* bound, and the board says no host is attached */
 };
 
 const char *daemon_state_name(enum daemon_state state);
@@ -27,6 +28,9 @@ struct daemon_facts {
 	const char *bound_udc; /* our UDC attribute, NULL when empty */
 	bool udc_present; /* bound_udc exists in /sys/class/udc */
 	const char *udc_state; /* its state attribute, NULL if unknown */
+	/* A host presence source says nothing is attached (host_presence.h);
+	 * false also where the board cannot tell. */
+	bool no_host;
 };
 
 enum daemon_state daemon_state_from_facts(const struct daemon_facts *f);

@@ -153,6 +153,14 @@ void status_print_json(const struct status *st, FILE *out)
 	status_json_key(out, "state", st->state, true);
 	status_json_key(out, "udc", st->udc, true);
 	status_json_key(out, "udc_state", st->udc_state, true);
+	fputs(",\"host\":{\"attached\":", out);
+	fputs(st->host == STATUS_HOST_UNKNOWN ? "null"
+	      : st->host == STATUS_HOST_NONE  ? "false"
+					      : "true",
+	      out);
+	status_json_key(out, "source", st->host_source, true);
+	status_json_key(out, "speed", st->host_speed, true);
+	fputc('}', out);
 	fputs(",\"functions\":[", out);
 	for (size_t i = 0; i < st->n_functions; i++) {
 		const struct status_function *f = &st->functions[i];
@@ -206,6 +214,14 @@ void status_print_text(const struct status *st, FILE *out)
 	if (st->udc_state)
 		fprintf(out, " (%s)", st->udc_state);
 	fputc('\n', out);
+	if (st->host == STATUS_HOST_UNKNOWN)
+		fputs("host:      unknown\n", out);
+	else
+		fprintf(out, "host:      %s (%s%s%s)\n",
+			st->host == STATUS_HOST_ATTACHED ? "attached" : "none",
+			status_or(st->host_source, "?"),
+			st->host_speed ? ", " : "",
+			st->host_speed ? st->host_speed : "");
 	for (size_t i = 0; i < st->n_functions; i++) {
 		const struct status_function *f = &st->functions[i];
 

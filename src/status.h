@@ -51,6 +51,16 @@ struct status {
 	 * host configured the device: "pending", "host-active",
 	 * "reasserted" or NULL (none this host session). */
 	const char *link_check;
+	/* Host presence (host_presence.h): attached, none, or unknown (the
+	 * board cannot tell, or no gadget is bound: null); its source and the
+	 * link speed, each NULL for null. */
+	enum status_host {
+		STATUS_HOST_UNKNOWN,
+		STATUS_HOST_NONE,
+		STATUS_HOST_ATTACHED,
+	} host;
+	const char *host_source;
+	const char *host_speed;
 	/* The kernel's side, from status_read_gadget(). */
 	struct status_function *functions;
 	size_t n_functions;

@@ -330,6 +330,11 @@ bool udc_binding_runs_us(const struct udc_binding *b)
 	       udc_runs_gadget(b->class_dir, b->bound, b->gadget);
 }
 
+const char *udc_binding_state(const struct udc_binding *b)
+{
+	return b->watched ? b->state : NULL;
+}
+
 const char *udc_binding_fresh_state(const struct udc_binding *b)
 {
 	return b->state_fresh ? b->state : NULL;

@@ -95,6 +95,9 @@ const char *udc_binding_bound(const struct udc_binding *b);
 bool udc_binding_runs_us(const struct udc_binding *b);
 /* Its `state`, when a POLLPRI said it since the watch or our bind. */
 const char *udc_binding_fresh_state(const struct udc_binding *b);
+/* What the watched UDC's state attribute said last, fresh or not (NULL:
+ * none watched); host presence trusts a stale "no host". */
+const char *udc_binding_state(const struct udc_binding *b);
 
 /* The bound UDC's soft_connect (udc_soft_connect()). */
 int udc_binding_soft_connect(const struct udc_binding *b, bool connect);

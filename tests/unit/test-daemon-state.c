@@ -45,11 +45,33 @@ int main(void)
 	CHECK_INT_EQ(state(true, false, "dummy_udc.0", true, NULL),
 		     DAEMON_BOUND);
 
+	/* A host presence source says nothing is attached: no-host, also
+	 * over a "configured" the UDC driver kept; only while bound. */
+	{
+		struct daemon_facts f = { .built = true,
+					  .bound_udc = "49000000.usb-otg",
+					  .udc_present = true,
+					  .udc_state = "configured",
+					  .no_host = true };
+
+		CHECK_INT_EQ(daemon_state_from_facts(&f), DAEMON_NO_HOST);
+		f.udc_state = NULL;
+		CHECK_INT_EQ(daemon_state_from_facts(&f), DAEMON_NO_HOST);
+		f.udc_present = false;
+		CHECK_INT_EQ(daemon_state_from_facts(&f), DAEMON_WAITING_UDC);
+		f.bound_udc = NULL;
+		f.admin_down = true;
+		CHECK_INT_EQ(daemon_state_from_facts(&f), DAEMON_UNBOUND);
+		f.built = false;
+		CHECK_INT_EQ(daemon_state_from_facts(&f), DAEMON_ERROR);
+	}
+
 	CHECK_STR_EQ(daemon_state_name(DAEMON_WAITING_UDC), "waiting-udc");
 	CHECK_STR_EQ(daemon_state_name(DAEMON_BOUND), "bound");
 	CHECK_STR_EQ(daemon_state_name(DAEMON_CONFIGURED), "configured");
 	CHECK_STR_EQ(daemon_state_name(DAEMON_SUSPENDED), "suspended");
 	CHECK_STR_EQ(daemon_state_name(DAEMON_UNBOUND), "unbound");
 	CHECK_STR_EQ(daemon_state_name(DAEMON_ERROR), "error");
+	CHECK_STR_EQ(daemon_state_name(DAEMON_NO_HOST), "no-host");
 	return testlib_finish("test-daemon-state");
 }

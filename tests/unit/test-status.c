@@ -110,6 +110,9 @@ int main(void)
 	st.udc = "dummy_udc.0";
 	st.udc_state = "configured";
 	st.link_check = "host-active";
+	st.host = STATUS_HOST_ATTACHED;
+	st.host_source = "udc";
+	st.host_speed = "high-speed";
 	status_read_gadget(&st, p, gadget, net);
 	CHECK_INT_EQ(st.n_functions, 4);
 	CHECK_INT_EQ(st.n_luns, 2);
@@ -119,7 +122,9 @@ int main(void)
 		text,
 		"{\"profile\":\"test\",\"profile_path\":\"/etc/gadgetd/profiles/test.ini\","
 		"\"gadget\":\"gadgetd\",\"state\":\"configured\",\"udc\":\"dummy_udc.0\","
-		"\"udc_state\":\"configured\",\"functions\":["
+		"\"udc_state\":\"configured\","
+		"\"host\":{\"attached\":true,\"source\":\"udc\",\"speed\":\"high-speed\"},"
+		"\"functions\":["
 		"{\"name\":\"ecm.usb0\",\"type\":\"ecm\",\"ifname\":\"usb0\",\"link\":\"up\",\"operstate\":\"up\"},"
 		"{\"name\":\"ncm.usb1\",\"type\":\"ncm\",\"ifname\":null,\"link\":\"down\",\"operstate\":null},"
 		"{\"name\":\"acm.GS0\",\"type\":\"acm\"},"
@@ -137,12 +142,16 @@ int main(void)
 	st.udc = NULL;
 	st.udc_state = NULL;
 	st.link_check = "reasserted";
+	st.host = STATUS_HOST_UNKNOWN;
+	st.host_source = NULL;
+	st.host_speed = NULL;
 	status_read_gadget(&st, p, gadget, net);
 	text = render(&st, false);
 	CHECK_STR_EQ(text,
 		     "profile:   test (/etc/gadgetd/profiles/test.ini)\n"
 		     "state:     waiting-udc\n"
 		     "udc:       (none)\n"
+		     "host:      unknown\n"
 		     "function:  ecm.usb0 usb0 link down\n"
 		     "function:  ncm.usb1 (no interface)\n"
 		     "function:  acm.GS0\n"
@@ -169,6 +178,23 @@ int main(void)
 		     "\"error\":\"udc dummy_udc.0: held by gadget \\\"g1\\\"\"}") !=
 	      NULL);
 	free(text);
+	/* A cable source that says nothing is attached. */
+	st.host = STATUS_HOST_NONE;
+	st.host_source = "typec";
+	text = render(&st, true);
+	CHECK(strstr(text, "\"host\":{\"attached\":false,\"source\":"
+			   "\"typec\",\"speed\":null}") != NULL);
+	free(text);
+	text = render(&st, false);
+	CHECK(strstr(text, "\nhost:      none (typec)\n") != NULL);
+	free(text);
+	st.host = STATUS_HOST_ATTACHED;
+	st.host_source = "udc";
+	st.host_speed = "high-speed";
+	text = render(&st, false);
+	CHECK(strstr(text, "\nhost:      attached (udc, high-speed)\n") !=
+	      NULL);
+	free(text);
 	status_clear(&st);
 
 	/* Nothing active: the keys are still all there. */
@@ -176,11 +202,13 @@ int main(void)
 	st.state = "error";
 	st.error = "profile x: No such file or directory";
 	text = render(&st, true);
-	CHECK_STR_EQ(text,
-		     "{\"profile\":null,\"profile_path\":null,\"gadget\":null,"
-		     "\"state\":\"error\",\"udc\":null,\"udc_state\":null,"
-		     "\"functions\":[],\"luns\":[],\"link_check\":null,"
-		     "\"error\":\"profile x: No such file or directory\"}\n");
+	CHECK_STR_EQ(
+		text,
+		"{\"profile\":null,\"profile_path\":null,\"gadget\":null,"
+		"\"state\":\"error\",\"udc\":null,\"udc_state\":null,"
+		"\"host\":{\"attached\":null,\"source\":null,\"speed\":null},"
+		"\"functions\":[],\"luns\":[],\"link_check\":null,"
+		"\"error\":\"profile x: No such file or directory\"}\n");
 	free(text);
 
 	profile_free(p);
