@@ -23,10 +23,12 @@
 
 #include "cli.h"
 #include "daemon_private.h"
+#include "fallback.h"
 #include "host_presence.h"
 #include "log.h"
 #include "msd_attach.h"
 #include "notify.h"
+#include "status.h"
 #include "udc.h"
 #include "uevent.h"
 #include "util.h"
@@ -315,6 +317,10 @@ void daemon_sync(struct daemon *d, const char *event)
 	/* A suspended host keeps its media. */
 	msd_attach_watch(d->msd_attach, state == DAEMON_CONFIGURED ||
 						state == DAEMON_SUSPENDED);
+	/* A host that went: the next one starts from the chain's head. */
+	if (streq(event, "host-detach"))
+		fallback_host_gone(d->fallback);
+	fallback_watch(d->fallback, state == DAEMON_CONFIGURED);
 	daemon_set_state(d, state, event);
 }
 
@@ -325,6 +331,27 @@ void daemon_gadget_gone(struct daemon *d)
 	udc_binding_forget(d->udc);
 	ffs_wait_stop(d->ffs);
 	udc_binding_kernel_bind_stop(d->udc);
+}
+
+/* ---- profiles that adapt to the host (fallback.h) ---- */
+
+static void daemon_fallback_due(void *data, const char *profile)
+{
+	struct daemon *d = data;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	if (!out)
+		return;
+	if (daemon_switch(d, profile, "fallback", out) != CONTROL_OK) {
+		(void)fclose(out);
+		text[strcspn(text, "\n")] = '\0';
+		fallback_refused(d->fallback, profile, text);
+	} else {
+		(void)fclose(out); /* no client; daemon_switch logged it */
+	}
+	free(text);
 }
 
 /* ---- signals, uevents, watchdog ---- */
@@ -532,6 +559,8 @@ int daemon_start(struct daemon *d)
 	net_set_carrier_fn(d->net, daemon_net_carrier, d);
 	d->net_check = net_check_new(d->loop, d->net);
 	d->msd_attach = msd_attach_new(d->loop);
+	d->fallback =
+		fallback_new(d->loop, STATUS_NET_DIR, daemon_fallback_due, d);
 	d->hooks = hooks_new(d->loop, d->cfg.hooks_dir, HOOKS_TIMEOUT_MS);
 	/* Reads the cable sources once; uevents keep it current. */
 	d->host = host_presence_new(HOST_PRESENCE_SYSFS);
@@ -597,6 +626,8 @@ void daemon_free(struct daemon *d)
 	d->net_check = NULL;
 	msd_attach_free(d->msd_attach);
 	d->msd_attach = NULL;
+	fallback_free(d->fallback);
+	d->fallback = NULL;
 	event_source_free(d->replug_timer);
 	if (d->signal_fd >= 0)
 		close(d->signal_fd);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "daemon_private.h"
+#include "fallback.h"
 #include "host_presence.h"
 #include "json.h"
 #include "log.h"
@@ -42,6 +43,8 @@ static void daemon_status(struct daemon *d, bool json, FILE *out)
 			  : STATUS_HOST_NONE;
 	st.host_source = host_presence_source(d->host);
 	st.host_speed = host_presence_speed(d->host);
+	st.fallback_chain = fallback_chain(d->fallback, &st.n_fallback_chain);
+	st.fallback_reason = fallback_reason(d->fallback);
 	if (d->built)
 		status_read_gadget(&st, d->profile, d->gadget_dir,
 				   STATUS_NET_DIR);

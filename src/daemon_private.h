@@ -63,6 +63,7 @@ struct daemon {
 	struct net *net; /* the network functions' links, DHCP, ifupdown */
 	struct net_check *net_check; /* the host-link check */
 	struct msd_attach *msd_attach; /* attach = host-ready media */
+	struct fallback *fallback; /* profiles that adapt to the host */
 
 	/* The gadget (daemon.c, daemon_profile.c) */
 	struct applier *applier;

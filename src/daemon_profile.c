@@ -13,6 +13,7 @@
 
 #include "daemon_private.h"
 #include "endpoint_budget.h"
+#include "fallback.h"
 #include "log.h"
 #include "msd_attach.h"
 #include "util.h"
@@ -57,6 +58,7 @@ void daemon_drop_profile(struct daemon *d)
 	/* The links point into the profile, and so do the media. */
 	net_stop(d->net);
 	msd_attach_set_plan(d->msd_attach, NULL, NULL);
+	fallback_applied(d->fallback, NULL, NULL);
 	plan_free(&d->plan);
 	memset(&d->plan, 0, sizeof(d->plan));
 	profile_free(d->profile);
@@ -197,6 +199,7 @@ static enum control_status daemon_replace(struct daemon *d, struct profile *p,
 	if (r == 0) {
 		d->profile = p;
 		d->plan = *plan;
+		fallback_applied(d->fallback, p, d->gadget_dir);
 		if (old) {
 			plan_free(&old_plan);
 			profile_free(old);
@@ -220,6 +223,7 @@ static enum control_status daemon_replace(struct daemon *d, struct profile *p,
 	profile_free(p);
 	if (old && had_gadget) {
 		if (daemon_apply(d, &old_plan, &msg2) == 0) {
+			fallback_applied(d->fallback, old, d->gadget_dir);
 			daemon_sync(d, event);
 			fprintf(out, "%s; previous profile %s %s again\n", msg,
 				old->name,

@@ -151,6 +151,8 @@ void profile_free(struct profile *p)
 	free(p->name);
 	free(p->path);
 	free(p->description.value);
+	for (size_t i = 0; i < p->n_fallback; i++)
+		free(p->fallback[i]);
 	free(p->gadget.manufacturer.value);
 	free(p->gadget.product.value);
 	free(p->gadget.serial.value);
@@ -1003,8 +1005,53 @@ static void set_lun_attach(struct key_ctx *k)
 		name, KEY_SPECIAL, 0, 0, 0, KEY_LIST, fn \
 	}
 
+/* fallback = NAME [NAME...]: profile names (a path would let a member's
+ * switch name any file), not this profile, each once. */
+static void set_fallback(struct key_ctx *k)
+{
+	struct profile *p = k->base;
+	char *list = xstrdup(k->value);
+	char *cursor = list, *tok;
+
+	p->fallback_line = k->line;
+	while ((tok = next_token(&cursor))) {
+		bool twice = false;
+
+		if (strchr(tok, '/') || tok[0] == '.') {
+			key_error(k,
+				  "invalid profile name '%s' in 'fallback': "
+				  "expected names of profiles, not paths",
+				  tok);
+			continue;
+		}
+		if (streq(tok, p->name)) {
+			key_error(k, "'fallback' names this profile (%s)", tok);
+			continue;
+		}
+		for (size_t i = 0; i < p->n_fallback; i++)
+			twice |= streq(p->fallback[i], tok);
+		if (twice) {
+			key_error(k, "profile '%s' listed twice in 'fallback'",
+				  tok);
+			continue;
+		}
+		if (p->n_fallback == PROFILE_MAX_FALLBACK) {
+			key_error(k,
+				  "too many profiles in 'fallback': at most %d",
+				  PROFILE_MAX_FALLBACK);
+			break;
+		}
+		p->fallback[p->n_fallback++] = xstrdup(tok);
+	}
+	if (p->n_fallback == 0 && !*str_strip(list))
+		key_invalid(k, "one or more profile names");
+	free(list);
+}
+
 static const struct key_def profile_keys[] = {
 	STR_KEY(struct profile, description, 0, 0),
+	LIST_KEY("fallback", set_fallback),
+	INT_KEY(struct profile, fallback_after, 1, 300, 0),
 	{ 0 },
 };
 

@@ -335,9 +335,17 @@ int profile_write_ini(const struct profile *p, FILE *out)
 {
 	struct writer w = { .out = out };
 
-	if (p->description.line && p->description.value) {
+	if ((p->description.line && p->description.value) || p->n_fallback ||
+	    p->fallback_after.line) {
 		write_section(&w, "profile", NULL);
 		write_str(&w, "description", &p->description);
+		if (p->n_fallback > 0) {
+			fputs("fallback =", w.out);
+			for (size_t i = 0; i < p->n_fallback; i++)
+				fprintf(w.out, " %s", p->fallback[i]);
+			fputc('\n', w.out);
+		}
+		write_dec(&w, "fallback_after", &p->fallback_after);
 	}
 	if (gadget_has_keys(&p->gadget)) {
 		write_section(&w, "gadget", NULL);

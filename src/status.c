@@ -195,6 +195,20 @@ void status_print_json(const struct status *st, FILE *out)
 	}
 	fputc(']', out);
 	status_json_key(out, "link_check", st->link_check, true);
+	fputs(",\"fallback\":", out);
+	if (st->fallback_chain) {
+		fputs("{\"chain\":[", out);
+		for (size_t i = 0; i < st->n_fallback_chain; i++) {
+			if (i)
+				fputc(',', out);
+			json_write_string(out, st->fallback_chain[i]);
+		}
+		fputc(']', out);
+		status_json_key(out, "reason", st->fallback_reason, true);
+		fputc('}', out);
+	} else {
+		fputs("null", out);
+	}
 	status_json_key(out, "error", st->error, true);
 	fputs("}\n", out);
 }
@@ -249,6 +263,8 @@ void status_print_text(const struct status *st, FILE *out)
 	}
 	if (st->link_check)
 		fprintf(out, "links:     %s\n", st->link_check);
+	if (st->fallback_reason)
+		fprintf(out, "fallback:  %s\n", st->fallback_reason);
 	if (st->error)
 		fprintf(out, "error:     %s\n", st->error);
 }

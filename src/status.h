@@ -60,6 +60,11 @@ struct status {
 		STATUS_HOST_ATTACHED,
 	} host;
 	const char *host_source;
+	/* The fallback chain (fallback.h; NULL: none) and why it stands
+	 * where it does. */
+	const char *const *fallback_chain;
+	size_t n_fallback_chain;
+	const char *fallback_reason;
 	const char *host_speed;
 	/* The kernel's side, from status_read_gadget(). */
 	struct status_function *functions;

@@ -46,6 +46,11 @@
 /* LUNs of a mass_storage function: f_mass_storage's FSG_MAX_LUNS. */
 #define PROFILE_MAX_LUNS 16
 #define PROFILE_MAX_ADDRESSES 4
+/* Profiles after this one in a fallback list: a host takes one of a few
+ * kinds of network function (NCM, ECM, RNDIS, EEM, subset). */
+#define PROFILE_MAX_FALLBACK 4
+/* Seconds a host gets to take up a network function (SPEC 7.3). */
+#define PROFILE_DEFAULT_FALLBACK_AFTER 8
 /* The longest line the INI loader takes (inih's INI_MAX_LINE, 200 in
  * Debian's libinih, less the NUL), so the longest report_desc an INI
  * profile holds: "report_desc = " and two hex digits per byte. */
@@ -228,6 +233,13 @@ struct profile {
 	char *name; /* file name without extension */
 	char *path; /* the file it was loaded from (used in FILE:LINE) */
 	struct profile_str description;
+	/* [profile] fallback: the profiles to try next, in order, when no
+	 * network function of this one is taken up by the host's driver
+	 * within fallback_after seconds of the host configuring it. */
+	char *fallback[PROFILE_MAX_FALLBACK];
+	size_t n_fallback;
+	int fallback_line;
+	struct profile_int fallback_after;
 	struct profile_gadget gadget;
 	struct profile_config *configs; /* sorted by id after validation */
 	size_t n_configs;

@@ -131,7 +131,8 @@ int main(void)
 		"{\"name\":\"mass_storage.0\",\"type\":\"mass_storage\"}],"
 		"\"luns\":[{\"function\":\"mass_storage.0\",\"lun\":0,\"file\":\"/dev/mmcblk0\",\"ro\":false},"
 		"{\"function\":\"mass_storage.0\",\"lun\":1,\"file\":null,\"ro\":true}],"
-		"\"link_check\":\"host-active\",\"error\":null}\n");
+		"\"link_check\":\"host-active\",\"fallback\":null,"
+		"\"error\":null}\n");
 	free(text);
 
 	/* The link follows IFF_UP of the interface. */
@@ -208,6 +209,7 @@ int main(void)
 		"\"state\":\"error\",\"udc\":null,\"udc_state\":null,"
 		"\"host\":{\"attached\":null,\"source\":null,\"speed\":null},"
 		"\"functions\":[],\"luns\":[],\"link_check\":null,"
+		"\"fallback\":null,"
 		"\"error\":\"profile x: No such file or directory\"}\n");
 	free(text);
 
