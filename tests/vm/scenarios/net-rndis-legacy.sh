@@ -28,8 +28,17 @@ for i in $ecm $rndis; do
 		"$(cat /proc/sys/net/ipv4/conf/$i/ignore_routes_with_linkdown)"
 done
 vm_run "$VM_IP" -4 route show 192.168.7.0/24
-vm_run "$VM_IP" -4 route get 192.168.7.1
-vm_expect_contains "gadget route to the host" "dev $ecm" "$VM_OUT"
+# The host-link check may be re-asserting the links (down, up 100 ms
+# later) while the host has not set its side up yet: the route is there
+# once the link is, and it is ECM's, never RNDIS's.
+route_via_ecm() {
+	VM_OUT=$("$VM_IP" -4 route get 192.168.7.1 2>&1)
+	case $VM_OUT in *"dev $rndis "*) vm_fail "gadget route to the host via RNDIS: $VM_OUT" ;; esac
+	case $VM_OUT in *"dev $ecm "*) return 0 ;; esac
+	return 1
+}
+vm_wait 10 "gadget route to the host via $ecm ($VM_OUT)" route_via_ecm
+vm_log "gadget route: $VM_OUT"
 
 vm_host_netdev 5
 vm_host_netns_add "$VM_HOST_NETDEV" 192.168.7.1/24
