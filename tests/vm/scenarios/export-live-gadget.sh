@@ -2,7 +2,8 @@
 # binary links) on the kernel's own configfs: a gadget built by hand with
 # two configurations, RNDIS with OS descriptors, ECM, ACM and two LUNs is
 # read back into exactly the profile that describes it, with the values
-# the kernel fills in itself (MaxPower 2, bMaxPacketSize0 64) included.
+# the kernel fills in itself (MaxPower 2, bMaxPacketSize0 64, RNDIS's class
+# triple 02/06/00) included.
 # vm: timeout=60
 . "$VM_LIB/vm.sh"
 
@@ -96,6 +97,9 @@ lun.1.nofua = no
 dev_addr = 02:00:00:00:01:01
 host_addr = 02:00:00:00:01:02
 qmult = 5
+class = 2
+subclass = 6
+protocol = 0
 os_desc.compatible_id = RNDIS
 os_desc.sub_compatible_id = 5162001
 
