@@ -60,6 +60,8 @@
  *     gadgets out of its view).  Such a gadget is applied with the plan's
  *     steps as plain syscalls, as apply_diagnose() replays them: the same
  *     effect, since libusbgx's calls are those steps.
+ * 10. usbg_gadget_attr has no max_speed (Linux 4.x's gadget attribute):
+ *     it is a plain write among the gadget's attributes.
  *
  * Calls that changed between 0.2.0 and 0.3.0 are avoided: typed structs
  * are zero-initialised so that fields added later
@@ -496,6 +498,17 @@ static int apply_gadget_create(struct applier *a,
 
 		if (st->kind != PLAN_STEP_WRITE)
 			continue;
+		/* libusbgx 0.2.0 has no max_speed: see workaround 10. */
+		if (streq(st->path, "max_speed")) {
+			const char *verb;
+			char *path;
+
+			r = apply_step_raw(a, st, &verb, &path);
+			free(path);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		attr = usbg_lookup_gadget_attr(st->path);
 		if (attr < 0)
 			return -EINVAL;
@@ -629,9 +642,14 @@ static int apply_config_create(struct applier *a, const struct plan_op *op,
 		*usbg_r = usbg_set_config_max_power(c, (int)step_long(st));
 	if (*usbg_r == USBG_SUCCESS && (st = step_find(steps, "bmAttributes")))
 		*usbg_r = usbg_set_config_bm_attrs(c, (int)step_long(st));
-	if (*usbg_r == USBG_SUCCESS && (st = step_find(steps, "configuration")))
-		*usbg_r =
-			usbg_set_config_string(c, step_language(st), st->value);
+	/* One configuration string per language (name, name.LANG). */
+	for (size_t i = 0; i < steps->n && *usbg_r == USBG_SUCCESS; i++) {
+		st = &steps->items[i];
+		if (st->kind == PLAN_STEP_WRITE &&
+		    streq(strrchr(st->path, '/') + 1, "configuration"))
+			*usbg_r = usbg_set_config_string(c, step_language(st),
+							 st->value);
+	}
 	return usbgx_errno(*usbg_r);
 }
 

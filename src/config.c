@@ -234,6 +234,15 @@ static void config_key(void *user, const char *key, const char *value, int line)
 	case CONFIG_REFUSED:
 		return;
 	case CONFIG_GADGET:
+		/* Defaults are merged key by key; strings in other languages
+		 * belong with the plain strings of the profile. */
+		if (str_starts_with(key, "strings.")) {
+			diag_error(ctx->diags, ctx->path, line,
+				   "unknown key '%s' in [gadget]: strings in "
+				   "other languages belong in a profile",
+				   key);
+			return;
+		}
 		profile_set_key(ctx->gadget, key, value, line, ctx->diags);
 		return;
 	case CONFIG_DAEMON:

@@ -142,12 +142,49 @@ static const char *yes_no(bool b)
 
 /* ---- the gadget ---- */
 
+/* The gadget's strings in language lang: the plain keys (plain) or
+ * strings.LANG.*. */
+static void export_gadget_strings_lang(struct export_ctx *ctx, usbg_gadget *g,
+				       int lang, bool plain)
+{
+	static const char *const files[] = { "manufacturer", "product",
+					     "serialnumber" };
+	static const char *const keys[] = { "manufacturer", "product",
+					    "serial" };
+	struct usbg_gadget_strs strs = { 0 };
+	char rel[64], key[48];
+	const char *values[3];
+	int r;
+
+	snprintf(rel, sizeof(rel), "strings/0x%x", lang);
+	r = usbg_get_gadget_strs(g, lang, &strs);
+	if (r != USBG_SUCCESS) {
+		export_error(ctx, rel, "%s", usbg_strerror(r));
+		return;
+	}
+	values[0] = strs.manufacturer;
+	values[1] = strs.product;
+	values[2] = strs.serial;
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		if (!values[i] || !values[i][0])
+			continue;
+		snprintf(rel, sizeof(rel), "strings/0x%x/%s", lang, files[i]);
+		if (plain)
+			snprintf(key, sizeof(key), "%s", keys[i]);
+		else
+			snprintf(key, sizeof(key), "strings.0x%x.%s", lang,
+				 keys[i]);
+		export_set(ctx, rel, key, "%s", values[i]);
+	}
+	usbg_free_gadget_strs(&strs);
+}
+
+/* 0x409 (or the first language) gives the plain keys, every other
+ * language strings.LANG.*. */
 static void export_gadget_strings(struct export_ctx *ctx, usbg_gadget *g)
 {
-	struct usbg_gadget_strs strs = { 0 };
 	int *langs = NULL;
 	char rel[64];
-	int r;
 
 	/* A gadget without strings/ has no strings to export. */
 	if (usbg_get_gadget_strs_langs(g, &langs) != USBG_SUCCESS || !langs)
@@ -155,34 +192,34 @@ static void export_gadget_strings(struct export_ctx *ctx, usbg_gadget *g)
 	for (int i = 0; langs[i]; i++)
 		if (langs[i] == 0x409 || !ctx->language)
 			ctx->language = langs[i];
+	if (ctx->language) {
+		snprintf(rel, sizeof(rel), "strings/0x%x", ctx->language);
+		export_set(ctx, rel, "language", "0x%x", ctx->language);
+		export_gadget_strings_lang(ctx, g, ctx->language, true);
+	}
 	for (int i = 0; langs[i]; i++)
 		if (langs[i] != ctx->language)
-			export_warning(ctx, NULL,
-				       "strings in language 0x%x are not "
-				       "exported: a profile has strings in one "
-				       "language (0x%x)",
-				       langs[i], ctx->language);
+			export_gadget_strings_lang(ctx, g, langs[i], false);
 	free(langs);
-	if (!ctx->language)
-		return;
+}
 
-	snprintf(rel, sizeof(rel), "strings/0x%x", ctx->language);
-	export_set(ctx, rel, "language", "0x%x", ctx->language);
-	r = usbg_get_gadget_strs(g, ctx->language, &strs);
-	if (r != USBG_SUCCESS) {
-		export_error(ctx, rel, "%s", usbg_strerror(r));
-		return;
-	}
-	snprintf(rel, sizeof(rel), "strings/0x%x/manufacturer", ctx->language);
-	if (strs.manufacturer && strs.manufacturer[0])
-		export_set(ctx, rel, "manufacturer", "%s", strs.manufacturer);
-	snprintf(rel, sizeof(rel), "strings/0x%x/product", ctx->language);
-	if (strs.product && strs.product[0])
-		export_set(ctx, rel, "product", "%s", strs.product);
-	snprintf(rel, sizeof(rel), "strings/0x%x/serialnumber", ctx->language);
-	if (strs.serial && strs.serial[0])
-		export_set(ctx, rel, "serial", "%s", strs.serial);
-	usbg_free_gadget_strs(&strs);
+/*
+ * max_speed reads super-speed-plus on a new gadget (Linux 6.1; 5.10 and
+ * older: super-speed), whatever the UDC can do: that is no cap, and a
+ * profile without max_speed leaves it so.  Any other value is a cap
+ * someone wrote and is kept.
+ */
+static void export_max_speed(struct export_ctx *ctx)
+{
+	char *path = export_path(ctx, "max_speed");
+	char *speed = NULL;
+
+	/* Kernels before the attribute came have nothing to keep. */
+	if (read_file_string(path, &speed) == 0 &&
+	    !streq(speed, "super-speed-plus") && !streq(speed, "UNKNOWN"))
+		export_set(ctx, "max_speed", "max_speed", "%s", speed);
+	free(speed);
+	free(path);
 }
 
 static int export_gadget_attrs(struct export_ctx *ctx, usbg_gadget *g)
@@ -217,6 +254,7 @@ static int export_gadget_attrs(struct export_ctx *ctx, usbg_gadget *g)
 		export_set(ctx, "bMaxPacketSize0", "max_packet_size0", "%u",
 			   a.bMaxPacketSize0);
 	export_gadget_strings(ctx, g);
+	export_max_speed(ctx);
 	return 0;
 }
 
@@ -573,6 +611,8 @@ static void export_config(struct export_ctx *ctx, usbg_gadget *g,
 	struct usbg_config_strs strs = { 0 };
 	int id = usbg_get_config_id(c);
 	char *cdir, *section, *rel, *path, *max_power = NULL, *functions;
+	char *key;
+	int *langs = NULL;
 	char **links = NULL;
 	size_t n_links = 0, len;
 	int r;
@@ -582,14 +622,28 @@ static void export_config(struct export_ctx *ctx, usbg_gadget *g,
 	if (!export_begin(ctx, cdir, section))
 		goto out;
 
-	if (ctx->language &&
-	    usbg_get_config_strs(c, ctx->language, &strs) == USBG_SUCCESS) {
-		rel = xasprintf("%s/strings/0x%x/configuration", cdir,
-				ctx->language);
-		if (strs.configuration && strs.configuration[0])
-			export_set(ctx, rel, "name", "%s", strs.configuration);
-		free(rel);
-		usbg_free_config_strs(&strs);
+	/* The gadget's language (0x409 when it has no strings) gives
+	 * name, every other language name.LANG. */
+	if (usbg_get_config_strs_langs(c, &langs) == USBG_SUCCESS && langs) {
+		int plain = ctx->language ? ctx->language : 0x409;
+
+		for (int i = 0; langs[i]; i++) {
+			if (usbg_get_config_strs(c, langs[i], &strs) !=
+			    USBG_SUCCESS)
+				continue;
+			rel = xasprintf("%s/strings/0x%x/configuration", cdir,
+					langs[i]);
+			key = langs[i] == plain
+				      ? xstrdup("name")
+				      : xasprintf("name.0x%x", langs[i]);
+			if (strs.configuration && strs.configuration[0])
+				export_set(ctx, rel, key, "%s",
+					   strs.configuration);
+			free(key);
+			free(rel);
+			usbg_free_config_strs(&strs);
+		}
+		free(langs);
 	}
 
 	rel = xasprintf("%s/MaxPower", cdir);

@@ -292,7 +292,8 @@ int plan_build(const struct profile *p, const struct plan_env *env,
 	plan_resolve_identity(out, env, diags);
 
 	plan_add(out, PLAN_GADGET_CREATE);
-	if (g->manufacturer.value || g->product.value || out->serial)
+	if (g->manufacturer.value || g->product.value || out->serial ||
+	    g->n_strings)
 		plan_add(out, PLAN_GADGET_STRINGS);
 
 	/* A function no configuration uses would still load its module and
@@ -557,6 +558,10 @@ static void plan_gadget_steps(const struct plan *plan, struct plan_steps *s)
 		       PLAN_HEX);
 	step_write_int(s, xstrdup("bMaxPacketSize0"), &g->max_packet_size0,
 		       PLAN_HEX);
+	/* Read by the composite driver at bind only: any time before the
+	 * UDC is written. */
+	if (g->max_speed.value)
+		step_write(s, xstrdup("max_speed"), "%s", g->max_speed.value);
 }
 
 static void plan_strings_steps(const struct plan *plan, struct plan_steps *s)
@@ -564,7 +569,8 @@ static void plan_strings_steps(const struct plan *plan, struct plan_steps *s)
 	const struct profile_gadget *g = &plan->profile->gadget;
 	char *dir = xasprintf("strings/0x%x", plan_language(plan->profile));
 
-	step_mkdir(s, xstrdup(dir));
+	if (g->manufacturer.value || g->product.value || plan->serial)
+		step_mkdir(s, xstrdup(dir));
 	if (g->manufacturer.value)
 		step_write(s, xasprintf("%s/manufacturer", dir), "%s",
 			   g->manufacturer.value);
@@ -575,6 +581,25 @@ static void plan_strings_steps(const struct plan *plan, struct plan_steps *s)
 		step_write(s, xasprintf("%s/serialnumber", dir), "%s",
 			   plan->serial);
 	free(dir);
+	for (size_t i = 0; i < g->n_strings; i++) {
+		const struct profile_gadget_strings *st = &g->strings[i];
+		const char *serial = st->serial.value;
+
+		if (serial && streq(serial, "auto"))
+			serial = plan->serial;
+		dir = xasprintf("strings/0x%x", st->language);
+		step_mkdir(s, xstrdup(dir));
+		if (st->manufacturer.value)
+			step_write(s, xasprintf("%s/manufacturer", dir), "%s",
+				   st->manufacturer.value);
+		if (st->product.value)
+			step_write(s, xasprintf("%s/product", dir), "%s",
+				   st->product.value);
+		if (serial)
+			step_write(s, xasprintf("%s/serialnumber", dir), "%s",
+				   serial);
+		free(dir);
+	}
 }
 
 static void plan_mac_steps(const struct plan *plan,
@@ -716,6 +741,15 @@ static void plan_config_steps(const struct plan *plan,
 		step_mkdir(s, xstrdup(lang));
 		step_write(s, xasprintf("%s/configuration", lang), "%s",
 			   c->name.value);
+		free(lang);
+	}
+	for (size_t i = 0; i < c->n_names; i++) {
+		char *lang =
+			xasprintf("%s/strings/0x%x", dir, c->names[i].language);
+
+		step_mkdir(s, xstrdup(lang));
+		step_write(s, xasprintf("%s/configuration", lang), "%s",
+			   c->names[i].name.value);
 		free(lang);
 	}
 	free(dir);
@@ -977,8 +1011,12 @@ static void sh_describe(FILE *out, const struct plan *plan,
 			plan->gadget_name);
 		break;
 	case PLAN_GADGET_STRINGS:
-		fprintf(out, "gadget strings, language 0x%04x\n",
+		fprintf(out, "gadget strings, language 0x%04x",
 			plan_language(plan->profile));
+		for (size_t i = 0; i < plan->profile->gadget.n_strings; i++)
+			fprintf(out, i ? ", 0x%04x" : " (also 0x%04x",
+				plan->profile->gadget.strings[i].language);
+		fputs(plan->profile->gadget.n_strings ? ")\n" : "\n", out);
 		break;
 	case PLAN_FUNCTION_CREATE:
 		fprintf(out, "function %s\n", f->name);

@@ -156,8 +156,16 @@ void profile_free(struct profile *p)
 	free(p->gadget.manufacturer.value);
 	free(p->gadget.product.value);
 	free(p->gadget.serial.value);
+	free(p->gadget.max_speed.value);
+	for (size_t i = 0; i < p->gadget.n_strings; i++) {
+		free(p->gadget.strings[i].manufacturer.value);
+		free(p->gadget.strings[i].product.value);
+		free(p->gadget.strings[i].serial.value);
+	}
 	for (size_t i = 0; i < p->n_configs; i++) {
 		free(p->configs[i].name.value);
+		for (size_t j = 0; j < p->configs[i].n_names; j++)
+			free(p->configs[i].names[j].name.value);
 		for (size_t j = 0; j < p->configs[i].n_function_names; j++)
 			free(p->configs[i].function_names[j]);
 	}
@@ -984,6 +992,24 @@ static void set_lun_attach(struct key_ctx *k)
 	lun->attach_line = k->line;
 }
 
+static bool choice_ok(struct key_ctx *k, const char *const *choices);
+
+/* The configfs gadget attribute max_speed (usb_speed_string()). */
+static void set_max_speed(struct key_ctx *k)
+{
+	static const char *const speeds[] = {
+		"low-speed",   "full-speed",	   "high-speed",
+		"super-speed", "super-speed-plus", NULL,
+	};
+	struct profile_gadget *g = k->base;
+
+	if (!choice_ok(k, speeds))
+		return;
+	free(g->max_speed.value);
+	g->max_speed.value = xstrdup(k->value);
+	g->max_speed.line = k->line;
+}
+
 #define INT_KEY(s, field, lo, hi, fl)                                 \
 	{                                                             \
 #field, KEY_INT, offsetof(s, field), lo, hi, fl, NULL \
@@ -1068,6 +1094,7 @@ static const struct key_def gadget_keys[] = {
 	STR_KEY(struct profile_gadget, manufacturer, PROFILE_USB_STRING_MAX, 0),
 	STR_KEY(struct profile_gadget, product, PROFILE_USB_STRING_MAX, 0),
 	STR_KEY(struct profile_gadget, serial, PROFILE_USB_STRING_MAX, 0),
+	SPECIAL_KEY("max_speed", set_max_speed),
 	{ 0 },
 };
 
@@ -1400,6 +1427,147 @@ static const struct key_def *function_keys(enum function_type type,
 	}
 }
 
+/*
+ * A USB language id (LANGID) as the strings/ directory names it: 0x and
+ * one to four hex digits, not 0 (string descriptor 0 lists the
+ * languages).  Returns the id, or -1.
+ */
+static long parse_language(const char *s, size_t len)
+{
+	long v = 0;
+
+	if (len < 3 || len > 6 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return -1;
+	for (size_t i = 2; i < len; i++) {
+		int d = hex_digit(s[i]);
+
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v ? v : -1;
+}
+
+/* The language of PREFIX.LANG[.REST] keys; reported when invalid. */
+static long key_language(struct key_ctx *k, const char *lang, size_t len)
+{
+	long v = parse_language(lang, len);
+
+	if (v < 0)
+		key_error(k,
+			  "invalid language '%.*s' in '%s': expected a USB "
+			  "language id from 0x1 to 0xffff, e.g. 0x407",
+			  (int)len, lang, k->key);
+	return v;
+}
+
+/* The slot of language lang among n used ones, a new one when there is
+ * room; NULL (reported) when the cap is reached. */
+static size_t language_slot(struct key_ctx *k, const int *langs, size_t stride,
+			    size_t n, long lang, bool *is_new)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (*(const int *)((const char *)langs + i * stride) == lang) {
+			*is_new = false;
+			return i;
+		}
+	}
+	*is_new = true;
+	if (n == PROFILE_MAX_LANGUAGES)
+		key_error(k,
+			  "'%s': too many string languages in [%s], at most "
+			  "%d besides the plain keys'",
+			  k->key, k->l->section_name, PROFILE_MAX_LANGUAGES);
+	return n;
+}
+
+/* strings.LANG.manufacturer, .product, .serial in [gadget]. */
+static void set_gadget_strings_key(struct key_ctx *k)
+{
+	static const struct key_def keys[] = {
+		STR_KEY(struct profile_gadget_strings, manufacturer,
+			PROFILE_USB_STRING_MAX, 0),
+		STR_KEY(struct profile_gadget_strings, product,
+			PROFILE_USB_STRING_MAX, 0),
+		STR_KEY(struct profile_gadget_strings, serial,
+			PROFILE_USB_STRING_MAX, 0),
+		{ 0 },
+	};
+	struct profile_gadget *g = k->base;
+	const char *lang = k->key + strlen("strings.");
+	const char *dot = strchr(lang, '.');
+	const struct key_def *def = dot ? find_key(keys, dot + 1) : NULL;
+	struct profile_gadget_strings *st;
+	char *canonical;
+	const char *key = k->key;
+	size_t i;
+	bool is_new;
+	long id;
+
+	if (!def) {
+		unknown_key(k);
+		return;
+	}
+	id = key_language(k, lang, (size_t)(dot - lang));
+	if (id < 0)
+		return;
+	/* strings.0x0407.product and strings.0x407.product are one key. */
+	canonical = xasprintf("strings.0x%lx.%s", id, def->name);
+	k->key = canonical;
+	if (!loader_note_key(k))
+		goto out;
+	i = language_slot(k, &g->strings[0].language, sizeof(g->strings[0]),
+			  g->n_strings, id, &is_new);
+	if (i == PROFILE_MAX_LANGUAGES)
+		goto out;
+	st = &g->strings[i];
+	if (is_new) {
+		st->language = (int)id;
+		st->line = k->line;
+		g->n_strings++;
+	}
+	k->base = st;
+	apply_key(k, def);
+out:
+	k->key = key;
+	free(canonical);
+}
+
+/* name.LANG in [config N]. */
+static void set_config_name_key(struct key_ctx *k)
+{
+	static const struct key_def def = STR_KEY(
+		struct profile_config_string, name, PROFILE_USB_STRING_MAX, 0);
+	struct profile_config *c = k->base;
+	const char *lang = k->key + strlen("name.");
+	char *canonical;
+	const char *key = k->key;
+	size_t i;
+	bool is_new;
+	long id;
+
+	id = key_language(k, lang, strlen(lang));
+	if (id < 0)
+		return;
+	canonical = xasprintf("name.0x%lx", id);
+	k->key = canonical;
+	if (!loader_note_key(k))
+		goto out;
+	i = language_slot(k, &c->names[0].language, sizeof(c->names[0]),
+			  c->n_names, id, &is_new);
+	if (i == PROFILE_MAX_LANGUAGES)
+		goto out;
+	if (is_new) {
+		c->names[i].language = (int)id;
+		c->n_names++;
+	}
+	k->base = &c->names[i];
+	apply_key(k, &def);
+out:
+	k->key = key;
+	free(canonical);
+}
+
 int profile_set_key(struct profile *p, const char *key, const char *value,
 		    int line, struct diag_list *diags)
 {
@@ -1433,10 +1601,18 @@ int profile_set_key(struct profile *p, const char *key, const char *value,
 	case PROFILE_SECTION_GADGET:
 		table = gadget_keys;
 		k.base = &p->gadget;
+		if (str_starts_with(key, "strings.")) {
+			set_gadget_strings_key(&k);
+			return diags->n_errors > errors ? -EINVAL : 0;
+		}
 		break;
 	case PROFILE_SECTION_CONFIG:
 		table = config_keys;
 		k.base = &p->configs[l->index];
+		if (str_starts_with(key, "name.")) {
+			set_config_name_key(&k);
+			return diags->n_errors > errors ? -EINVAL : 0;
+		}
 		break;
 	case PROFILE_SECTION_OS_DESC:
 		table = os_desc_keys;

@@ -49,7 +49,7 @@ struct lc_ctx {
 	const config_setting_t *extras;
 	bool *extras_used;
 
-	long language; /* gadget string language, -1 until seen */
+	long language; /* the gadget strings' first language, -1 until seen */
 	/* The profile reached a cap (profile_begin_section() said -E2BIG):
 	 * later sections would be refused anyway, so they are not walked. */
 	bool full;
@@ -774,9 +774,10 @@ static void lc_config_attrs(struct lc_ctx *ctx, const config_setting_t *attrs)
 	}
 }
 
-/* The gadget's string language; strings of another language cannot be
- * kept, since a profile has one. */
-static bool lc_language(struct lc_ctx *ctx, const config_setting_t *lang)
+/* A strings group's lang: a USB language id, as profile_set_key() takes
+ * it in strings.LANG.* keys. */
+static bool lc_language(struct lc_ctx *ctx, const config_setting_t *lang,
+			long *out)
 {
 	long long value;
 
@@ -784,17 +785,12 @@ static bool lc_language(struct lc_ctx *ctx, const config_setting_t *lang)
 		lc_error(ctx, lang, "lang must be an integer");
 		return false;
 	}
-	if (ctx->language < 0) {
-		ctx->language = (long)value;
-		return true;
-	}
-	if (value != ctx->language) {
+	if (value < 1 || value > 0xffff) {
 		lc_error(ctx, lang,
-			 "strings in language 0x%llx: a profile has strings "
-			 "in one language only (0x%lx)",
-			 value, ctx->language);
+			 "lang must be a USB language id from 0x1 to 0xffff");
 		return false;
 	}
+	*out = (long)value;
 	return true;
 }
 
@@ -816,12 +812,14 @@ static void lc_set_mapped(struct lc_ctx *ctx, const config_setting_t *s,
 
 /*
  * A scheme `strings` list: groups of one language each (`lang`) whose
- * other settings map through map.  The gadget's strings also give the
- * profile's language key (set_language).
+ * other settings map through map.  The gadget's first language is the
+ * profile's language key (gadget) and its strings the plain keys; every
+ * other language goes to strings.LANG.KEY (gadget) or KEY.LANG (a
+ * configuration's name.LANG).
  */
 static void lc_strings(struct lc_ctx *ctx, const config_setting_t *list,
 		       const struct lc_key *map, size_t n_map,
-		       const char *where, bool set_language)
+		       const char *where, bool gadget)
 {
 	int n;
 
@@ -832,6 +830,8 @@ static void lc_strings(struct lc_ctx *ctx, const config_setting_t *list,
 		const config_setting_t *g =
 			config_setting_get_elem(list, (unsigned)i);
 		const config_setting_t *lang;
+		long id;
+		bool plain;
 		int m;
 
 		if (!lc_expect(ctx, g, CONFIG_TYPE_GROUP,
@@ -842,17 +842,40 @@ static void lc_strings(struct lc_ctx *ctx, const config_setting_t *list,
 			lc_error(ctx, g, "strings have no 'lang'");
 			continue;
 		}
-		if (!lc_language(ctx, lang))
+		if (!lc_language(ctx, lang, &id))
 			continue;
-		if (set_language)
+		if (gadget && ctx->language < 0) {
+			ctx->language = id;
 			lc_set(ctx, lang, "language");
+		}
+		plain = id == (ctx->language < 0 ? 0x409 : ctx->language);
 		m = config_setting_length(g);
 		for (int j = 0; j < m; j++) {
 			const config_setting_t *s =
 				config_setting_get_elem(g, (unsigned)j);
+			const char *name = lc_name(s);
+			size_t k;
+			char *key;
 
-			if (!streq(lc_name(s), "lang"))
+			if (streq(name, "lang"))
+				continue;
+			if (plain) {
 				lc_set_mapped(ctx, s, map, n_map, where);
+				continue;
+			}
+			for (k = 0; k < n_map; k++)
+				if (streq(map[k].scheme, name))
+					break;
+			if (k == n_map) {
+				lc_error(ctx, s, "unknown key '%s' in %s", name,
+					 where);
+				continue;
+			}
+			key = gadget ? xasprintf("strings.0x%lx.%s", id,
+						 map[k].key)
+				     : xasprintf("%s.0x%lx", map[k].key, id);
+			lc_set(ctx, s, key);
+			free(key);
 		}
 	}
 }

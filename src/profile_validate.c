@@ -225,6 +225,34 @@ static void validate_mass_storage(const struct profile *p,
 	}
 }
 
+/* strings.LANG.* and name.LANG in the plain keys' language would write
+ * the same configfs file twice. */
+static void validate_languages(struct profile *p, struct diag_list *diags)
+{
+	const struct profile_gadget *g = &p->gadget;
+	int plain = g->language.line ? (int)g->language.value : 0x409;
+
+	for (size_t i = 0; i < g->n_strings; i++)
+		if (g->strings[i].language == plain)
+			diag_error(diags, p->path, g->strings[i].line,
+				   "strings.0x%x.* are in the language of the "
+				   "plain keys (language = 0x%x): use "
+				   "manufacturer, product and serial",
+				   plain, plain);
+	for (size_t i = 0; i < p->n_configs; i++) {
+		const struct profile_config *c = &p->configs[i];
+
+		for (size_t j = 0; j < c->n_names; j++)
+			if (c->names[j].language == plain)
+				diag_error(diags, p->path,
+					   c->names[j].name.line,
+					   "name.0x%x is in the language of "
+					   "the plain keys (language = 0x%x): "
+					   "use name",
+					   plain, plain);
+	}
+}
+
 int profile_validate(struct profile *p, struct diag_list *diags)
 {
 	size_t errors = diags->n_errors;
@@ -240,6 +268,7 @@ int profile_validate(struct profile *p, struct diag_list *diags)
 
 	for (size_t i = 0; i < p->n_configs; i++)
 		validate_config(p, &p->configs[i], diags);
+	validate_languages(p, diags);
 	if (p->n_configs > 1)
 		qsort(p->configs, p->n_configs, sizeof(*p->configs),
 		      compare_configs);
@@ -307,4 +336,5 @@ void profile_merge_gadget_defaults(struct profile *p,
 	merge_str(&g->manufacturer, &defaults->manufacturer);
 	merge_str(&g->product, &defaults->product);
 	merge_str(&g->serial, &defaults->serial);
+	merge_str(&g->max_speed, &defaults->max_speed);
 }

@@ -139,6 +139,20 @@ static void write_gadget(struct writer *w, const struct profile_gadget *g)
 	write_str(w, "manufacturer", &g->manufacturer);
 	write_str(w, "product", &g->product);
 	write_str(w, "serial", &g->serial);
+	for (size_t i = 0; i < g->n_strings; i++) {
+		const struct profile_gadget_strings *st = &g->strings[i];
+		char key[48];
+
+		snprintf(key, sizeof(key), "strings.0x%x.manufacturer",
+			 st->language);
+		write_str(w, key, &st->manufacturer);
+		snprintf(key, sizeof(key), "strings.0x%x.product",
+			 st->language);
+		write_str(w, key, &st->product);
+		snprintf(key, sizeof(key), "strings.0x%x.serial", st->language);
+		write_str(w, key, &st->serial);
+	}
+	write_str(w, "max_speed", &g->max_speed);
 }
 
 static bool gadget_has_keys(const struct profile_gadget *g)
@@ -148,7 +162,7 @@ static bool gadget_has_keys(const struct profile_gadget *g)
 	       g->device_class.line || g->device_subclass.line ||
 	       g->device_protocol.line || g->max_packet_size0.line ||
 	       g->language.line || g->manufacturer.line || g->product.line ||
-	       g->serial.line;
+	       g->serial.line || g->n_strings || g->max_speed.line;
 }
 
 static void write_config(struct writer *w, const struct profile *p,
@@ -159,6 +173,12 @@ static void write_config(struct writer *w, const struct profile *p,
 	snprintf(id, sizeof(id), "%d", c->id);
 	write_section(w, "config", id);
 	write_str(w, "name", &c->name);
+	for (size_t i = 0; i < c->n_names; i++) {
+		char key[24];
+
+		snprintf(key, sizeof(key), "name.0x%x", c->names[i].language);
+		write_str(w, key, &c->names[i].name);
+	}
 	write_dec(w, "max_power", &c->max_power);
 	write_bool(w, "self_powered", &c->self_powered);
 	write_bool(w, "remote_wakeup", &c->remote_wakeup);

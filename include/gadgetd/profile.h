@@ -51,6 +51,10 @@
 #define PROFILE_MAX_FALLBACK 4
 /* Seconds a host gets to take up a network function (SPEC 7.3). */
 #define PROFILE_DEFAULT_FALLBACK_AFTER 8
+/* String languages besides the plain keys' one (strings.LANG.*,
+ * name.LANG): a few each way covers every gadget seen in the field, and
+ * the kernel's gadget strings table grows per language. */
+#define PROFILE_MAX_LANGUAGES 8
 /* The longest line the INI loader takes (inih's INI_MAX_LINE, 200 in
  * Debian's libinih, less the NUL), so the longest report_desc an INI
  * profile holds: "report_desc = " and two hex digits per byte. */
@@ -187,6 +191,12 @@ struct profile_function {
 	} u;
 };
 
+/* A configuration string in another language (name.LANG). */
+struct profile_config_string {
+	int language; /* 0x0001..0xffff */
+	struct profile_str name;
+};
+
 struct profile_config {
 	int id; /* 1..255 */
 	int line; /* the section header */
@@ -203,6 +213,18 @@ struct profile_config {
 	 * function may be defined after the config that names it. */
 	char *function_names[PROFILE_MAX_CONFIG_FUNCTIONS];
 	size_t n_function_names;
+	/* name.LANG, in order of first appearance. */
+	struct profile_config_string names[PROFILE_MAX_LANGUAGES];
+	size_t n_names;
+};
+
+/* The gadget's strings in another language (strings.LANG.*). */
+struct profile_gadget_strings {
+	int language; /* 0x0001..0xffff */
+	int line; /* the first key of this language */
+	struct profile_str manufacturer;
+	struct profile_str product;
+	struct profile_str serial; /* "auto" = the plain serial's value */
 };
 
 struct profile_gadget {
@@ -218,6 +240,12 @@ struct profile_gadget {
 	struct profile_str manufacturer;
 	struct profile_str product;
 	struct profile_str serial; /* "auto" = stable per board */
+	/* strings.LANG.*, in order of first appearance. */
+	struct profile_gadget_strings strings[PROFILE_MAX_LANGUAGES];
+	size_t n_strings;
+	/* configfs max_speed: "low-speed" ... "super-speed-plus"; NULL =
+	 * the UDC's own. */
+	struct profile_str max_speed;
 };
 
 struct profile_os_desc {

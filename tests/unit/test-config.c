@@ -153,11 +153,12 @@ static void test_errors(void)
 					   "[gadget]\n"
 					   "vendor_id = 0x10000\n"
 					   "qmult = 5\n"
+					   "strings.0x407.product = x\n"
 					   "[daemon]\n"
 					   "[hooks]\n"
 					   "x = 1\n"
 					   "broken line\n");
-	char *want[11];
+	char *want[12];
 
 	want[0] = xasprintf("%s:2: invalid value '' for 'profile': expected a "
 			    "profile name or path",
@@ -185,32 +186,37 @@ static void test_errors(void)
 			    "expected a number from 0 to 0xffff",
 			    path);
 	want[8] = xasprintf("%s:11: unknown key 'qmult' in [gadget]", path);
-	want[9] = xasprintf("%s:12: duplicate section [daemon] (first on line "
-			    "1)",
+	/* defaults are merged key by key: no other languages */
+	want[9] = xasprintf("%s:12: unknown key 'strings.0x407.product' in "
+			    "[gadget]: strings in other languages belong in a "
+			    "profile",
 			    path);
-	want[10] = NULL;
+	want[10] = xasprintf("%s:13: duplicate section [daemon] (first on "
+			     "line 1)",
+			     path);
+	want[11] = NULL;
 
 	diag_init(&diags);
 	config_init_defaults(&cfg);
 	CHECK_INT_EQ(config_load(path, true, &cfg, &diags), -EINVAL);
 	/* the last two lines: an unknown section and a syntax error */
-	CHECK_INT_EQ(diags.n, 12);
-	if (diags.n == 12) {
-		char *unknown = xasprintf("%s:13: unknown section [hooks]: "
+	CHECK_INT_EQ(diags.n, 13);
+	if (diags.n == 13) {
+		char *unknown = xasprintf("%s:14: unknown section [hooks]: "
 					  "expected [daemon] or [gadget]",
 					  path);
-		char *syntax = xasprintf("%s:15: syntax error: expected 'key = "
+		char *syntax = xasprintf("%s:16: syntax error: expected 'key = "
 					 "value' or '[section]'",
 					 path);
 		char buf[512];
 
-		diags.n = 10;
+		diags.n = 11;
 		profile_test_check_diags(&diags, (const char *const *)want,
 					 __FILE__, __LINE__);
-		diags.n = 12;
-		diag_format(&diags.items[10], buf, sizeof(buf));
-		CHECK_STR_EQ(buf, unknown);
+		diags.n = 13;
 		diag_format(&diags.items[11], buf, sizeof(buf));
+		CHECK_STR_EQ(buf, unknown);
+		diag_format(&diags.items[12], buf, sizeof(buf));
 		CHECK_STR_EQ(buf, syntax);
 		free(unknown);
 		free(syntax);

@@ -30,6 +30,11 @@ static void make_gadget(const char *root)
 	fake_write(root, G "strings/0x409/manufacturer", "Example Ltd");
 	fake_write(root, G "strings/0x409/product", "Example composite");
 	fake_write(root, G "strings/0x409/serialnumber", "0123456789");
+	fake_write(root, G "strings/0x407/manufacturer", "Beispiel GmbH");
+	fake_write(root, G "strings/0x407/product", "Beispiel-Verbund");
+	/* configfs makes all three; empty is unset. */
+	fake_write(root, G "strings/0x407/serialnumber", "");
+	fake_write(root, G "max_speed", "high-speed");
 
 	fake_write(root, G "functions/ecm.usb0/dev_addr", "02:00:00:00:00:01");
 	fake_write(root, G "functions/ecm.usb0/host_addr", "02:00:00:00:00:02");
@@ -92,6 +97,8 @@ static void make_gadget(const char *root)
 	fake_write(root, G "configs/c.2/MaxPower", "100");
 	fake_write(root, G "configs/c.2/bmAttributes", "0xa0");
 	fake_write(root, G "configs/c.2/strings/0x409/configuration", "ECM");
+	fake_write(root, G "configs/c.2/strings/0x407/configuration",
+		   "ECM (de)");
 	fake_link(root, G "functions/ecm.usb0", G "configs/c.2/ecm.usb0");
 	fake_link(root, G "functions/acm.GS0", G "configs/c.2/acm.GS0");
 	fake_link(root, G "functions/hid.kbd", G "configs/c.2/hid.kbd");
@@ -167,6 +174,11 @@ static void test_export_composite(void)
 	CHECK_INT_EQ(p->gadget.language.value, 0x409);
 	CHECK_STR_EQ(p->gadget.manufacturer.value, "Example Ltd");
 	CHECK_STR_EQ(p->gadget.serial.value, "0123456789");
+	CHECK_INT_EQ(p->gadget.n_strings, 1);
+	CHECK_INT_EQ(p->gadget.strings[0].language, 0x407);
+	CHECK_STR_EQ(p->gadget.strings[0].product.value, "Beispiel-Verbund");
+	CHECK_INT_EQ(p->gadget.strings[0].serial.line, 0);
+	CHECK_STR_EQ(p->gadget.max_speed.value, "high-speed");
 
 	c = find_config(p, 1);
 	CHECK(c != NULL);
@@ -191,6 +203,9 @@ static void test_export_composite(void)
 		CHECK(!c->self_powered.value);
 		CHECK(c->remote_wakeup.value);
 		CHECK_INT_EQ(c->n_functions, 3);
+		CHECK_STR_EQ(c->name.value, "ECM");
+		CHECK_INT_EQ(c->n_names, 1);
+		CHECK_STR_EQ(c->names[0].name.value, "ECM (de)");
 	}
 
 	f = find_function(p, "rndis.usb1");

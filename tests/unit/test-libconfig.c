@@ -212,10 +212,21 @@ static void test_errors(void)
 		    "    attrs = { qmult = 5; mtu = 1500; }; };\n};\n",
 		    "t.cfg:3: unknown key 'mtu' in attrs of function ecm.usb0");
 	check_error(BASE "strings = (\n"
-			 "  { lang = 0x409; product = \"a\"; },\n"
-			 "  { lang = 0x407; product = \"b\"; }\n);\n",
-		    "t.cfg:5: strings in language 0x407: a profile has "
-		    "strings in one language only (0x409)");
+			 "  { lang = 0x407; product = \"a\"; },\n"
+			 "  { lang = 0x409; product = \"b\"; },\n"
+			 "  { lang = 0x409; product = \"c\"; }\n);\n",
+		    "t.cfg:6: duplicate key 'strings.0x409.product' in "
+		    "[gadget] (first on line 5)");
+	check_error(BASE "strings = (\n"
+			 "  { lang = 0x10000; product = \"a\"; }\n);\n",
+		    "t.cfg:4: lang must be a USB language id from 0x1 to "
+		    "0xffff");
+	check_error(BASE "configs = ( { id = 1;\n"
+			 "  strings = ( { lang = 0x407;\n"
+			 "    configuration = \"\\n\"; } );\n"
+			 "  functions = ( \"acm_GS0\" ); } );\n",
+		    "t.cfg:5: value of 'name.0x407' contains a control "
+		    "character (0x0a)");
 	check_error(BASE "gadgetd = { functions = {\n"
 			 "  ecm_usb0 = { address = \"192.168.7.2/24\"; };\n"
 			 "}; };\n",
@@ -715,9 +726,57 @@ out:
 	fake_configfs_free(root);
 }
 
+/* Every language of a scheme loads: the gadget's first is the plain
+ * keys' (language), the others strings.LANG.* and name.LANG. */
+static void test_languages(void)
+{
+	static const char text[] = BASE
+		"strings = (\n"
+		"  { lang = 0x409; manufacturer = \"Example\";\n"
+		"    product = \"Gadget\"; },\n"
+		"  { lang = 0x407; manufacturer = \"Beispiel\";\n"
+		"    product = \"Geraet\"; serialnumber = \"42\"; }\n);\n"
+		"configs = ( { id = 1;\n"
+		"  strings = ( { lang = 0x409; configuration = \"Serial\"; },\n"
+		"    { lang = 0x407; configuration = \"Seriell\"; } );\n"
+		"  functions = ( \"acm_GS0\" ); } );\n";
+	struct diag_list diags;
+	struct profile *p = NULL;
+	char *ini;
+	int r;
+
+	diag_init(&diags);
+	r = profile_load_libconfig_buffer("t.cfg", text, strlen(text), &p,
+					  &diags);
+	if (r == 0)
+		r = profile_validate(p, &diags);
+	diag_print(&diags, stderr);
+	CHECK_INT_EQ(r, 0);
+	diag_clear(&diags);
+	if (!p)
+		return;
+	CHECK_INT_EQ(p->gadget.language.value, 0x409);
+	CHECK_STR_EQ(p->gadget.product.value, "Gadget");
+	CHECK_INT_EQ(p->gadget.n_strings, 1);
+	CHECK_INT_EQ(p->gadget.strings[0].language, 0x407);
+	CHECK_STR_EQ(p->gadget.strings[0].product.value, "Geraet");
+	CHECK_STR_EQ(p->gadget.strings[0].serial.value, "42");
+	CHECK_INT_EQ(p->configs[0].n_names, 1);
+	CHECK_STR_EQ(p->configs[0].name.value, "Serial");
+	CHECK_STR_EQ(p->configs[0].names[0].name.value, "Seriell");
+	ini = write_to_string(p);
+	CHECK(strstr(ini, "strings.0x407.manufacturer = Beispiel\n"
+			  "strings.0x407.product = Geraet\n"
+			  "strings.0x407.serial = 42\n") != NULL);
+	CHECK(strstr(ini, "name = Serial\nname.0x407 = Seriell\n") != NULL);
+	free(ini);
+	profile_free(p);
+}
+
 int main(void)
 {
 	test_twin();
+	test_languages();
 	test_errors();
 	test_embedded_nul();
 	test_caps();

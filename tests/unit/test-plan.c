@@ -541,6 +541,47 @@ out:
 	fake_configfs_free(root);
 }
 
+/* strings/LANG for each language, max_speed among the gadget's
+ * attributes; teardown removes every strings/LANG made. */
+static void test_languages_speed(void)
+{
+	static const char text[] = "[gadget]\n"
+				   "manufacturer = Example\n"
+				   "product = Serial gadget\n"
+				   "serial = auto\n"
+				   "strings.0x407.manufacturer = Beispiel\n"
+				   "strings.0x407.product = Serielles Geraet\n"
+				   "strings.0x407.serial = auto\n"
+				   "strings.0x40c.product = Appareil serie\n"
+				   "max_speed = full-speed\n"
+				   "[config 1]\n"
+				   "name = Serial\n"
+				   "name.0x407 = Seriell\n"
+				   "functions = acm.GS0\n"
+				   "[function acm.GS0]\n";
+	char *root = fake_configfs_new();
+	struct plan_env env = { .board_id = BOARD, .root = root };
+	struct diag_list diags;
+	struct profile *p = load_text(text, &diags);
+	struct plan plan;
+	char *sh;
+
+	if (!p)
+		goto out;
+	CHECK_INT_EQ(plan_build(p, &env, &plan, &diags), 0);
+	sh = print_to_string(&plan, false);
+	check_expected("strings-speed", ".sh", sh);
+	free(sh);
+	sh = print_to_string(&plan, true);
+	check_expected("strings-speed", ".teardown.sh", sh);
+	free(sh);
+	plan_free(&plan);
+out:
+	profile_free(p);
+	diag_clear(&diags);
+	fake_configfs_free(root);
+}
+
 /* The board id read below root: the values identity.c derives. */
 static void test_board_id_from_root(void)
 {
@@ -665,6 +706,7 @@ out:
 
 int main(void)
 {
+	test_languages_speed();
 	test_shipped();
 	test_composite();
 	test_sh_quoting();

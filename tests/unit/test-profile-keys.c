@@ -785,9 +785,112 @@ static void test_direct_calls(void)
 	diag_clear(&diags);
 }
 
+#define FUNCTION_TAIL "functions = ecm.usb0\n[function ecm.usb0]\n"
+
+/* strings.LANG.* and name.LANG: the plain keys' checks, and the
+ * language id's. */
+static void test_languages(void)
+{
+	char long_product[128];
+	struct profile *p;
+	char *text;
+	int lang;
+
+	p = load_ok("[gadget]\nproduct = P\nstrings.0x407.product = Q\n"
+		    "strings.0x0407.manufacturer = M\n"
+		    "strings.0x40c.serial = auto\nmax_speed = full-speed\n"
+		    "[config 1]\nname = C\nname.0x407 = D\n" FUNCTION_TAIL);
+	if (p) {
+		CHECK_INT_EQ(p->gadget.n_strings, 2);
+		CHECK_INT_EQ(p->gadget.strings[0].language, 0x407);
+		CHECK_INT_EQ(p->gadget.strings[0].line, 3);
+		CHECK_STR_EQ(p->gadget.strings[0].product.value, "Q");
+		CHECK_STR_EQ(p->gadget.strings[0].manufacturer.value, "M");
+		CHECK_INT_EQ(p->gadget.strings[1].language, 0x40c);
+		CHECK_STR_EQ(p->gadget.max_speed.value, "full-speed");
+		CHECK_INT_EQ(p->configs[0].n_names, 1);
+		CHECK_INT_EQ(p->configs[0].names[0].language, 0x407);
+		CHECK_STR_EQ(p->configs[0].names[0].name.value, "D");
+	}
+	profile_free(p);
+
+	CHECK_REFUSED("[gadget]\nstrings.0x407.product = a\n"
+		      "strings.0x0407.product = b\n" VALID_TAIL,
+		      "t.ini:3: duplicate key 'strings.0x407.product' in "
+		      "[gadget] (first on line 2)");
+	CHECK_REFUSED(
+		"[config 1]\nname.0x407 = a\nname.0x407 = b\n" FUNCTION_TAIL,
+		"t.ini:3: duplicate key 'name.0x407' in [config 1] "
+		"(first on line 2)");
+	CHECK_REFUSED("[gadget]\nstrings.407.product = a\n" VALID_TAIL,
+		      "t.ini:2: invalid language '407' in "
+		      "'strings.407.product': expected a USB language id from "
+		      "0x1 to 0xffff, e.g. 0x407");
+	CHECK_REFUSED("[gadget]\nstrings.0x10000.product = a\n" VALID_TAIL,
+		      "t.ini:2: invalid language '0x10000' in "
+		      "'strings.0x10000.product': expected a USB language id "
+		      "from 0x1 to 0xffff, e.g. 0x407");
+	CHECK_REFUSED("[config 1]\nname.0x0 = a\n" FUNCTION_TAIL,
+		      "t.ini:2: invalid language '0x0' in 'name.0x0': "
+		      "expected a USB language id from 0x1 to 0xffff, e.g. "
+		      "0x407");
+	CHECK_REFUSED("[gadget]\nstrings.0x407.produkt = a\n" VALID_TAIL,
+		      "t.ini:2: unknown key 'strings.0x407.produkt' in "
+		      "[gadget]");
+	CHECK_REFUSED("[gadget]\nstrings.0x407.product = a\tb\n" VALID_TAIL,
+		      "t.ini:2: value of 'strings.0x407.product' contains a "
+		      "control character (0x09)");
+	memset(long_product, 'p', 127);
+	long_product[127] = '\0';
+	text = xasprintf("[gadget]\nstrings.0x407.product = %s\n" VALID_TAIL,
+			 long_product);
+	CHECK_REFUSED(text, "t.ini:2: value of 'strings.0x407.product' is too "
+			    "long: 127 characters, at most 126");
+	free(text);
+	text = xasprintf("[config 1]\nname.0x407 = %s\n" FUNCTION_TAIL,
+			 long_product);
+	CHECK_REFUSED(text, "t.ini:2: value of 'name.0x407' is too long: 127 "
+			    "characters, at most 126");
+	free(text);
+	/* The plain keys' language is theirs. */
+	CHECK_REFUSED(
+		"[gadget]\nproduct = a\nstrings.0x409.product = b\n" VALID_TAIL,
+		"t.ini:3: strings.0x409.* are in the language of the "
+		"plain keys (language = 0x409): use manufacturer, "
+		"product and serial");
+	CHECK_REFUSED("[gadget]\nlanguage = 0x407\n[config 1]\n"
+		      "name.0x407 = b\n" FUNCTION_TAIL,
+		      "t.ini:4: name.0x407 is in the language of the plain "
+		      "keys (language = 0x407): use name");
+	/* The cap: eight languages besides the plain keys'. */
+	text = xstrdup("[gadget]\n");
+	for (lang = 1; lang <= PROFILE_MAX_LANGUAGES + 1; lang++) {
+		char *more = xasprintf("%sstrings.0x%x.product = p\n", text,
+				       0x400 + lang);
+
+		free(text);
+		text = more;
+	}
+	{
+		char *full = xasprintf("%s" VALID_TAIL, text);
+
+		CHECK_REFUSED(full,
+			      "t.ini:10: 'strings.0x409.product': too many "
+			      "string languages in [gadget], at most 8 "
+			      "besides the plain keys'");
+		free(full);
+	}
+	free(text);
+	CHECK_REFUSED("[gadget]\nmax_speed = wireless\n" VALID_TAIL,
+		      "t.ini:2: invalid value 'wireless' for 'max_speed': "
+		      "expected low-speed, full-speed, high-speed, "
+		      "super-speed or super-speed-plus");
+}
+
 int main(void)
 {
 	test_section_names();
+	test_languages();
 	test_function_types();
 	test_unknown_and_duplicate_keys();
 	test_numbers();

@@ -54,6 +54,11 @@ static const struct profile_function *find_function(const struct profile *p,
 	return NULL;
 }
 
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
 /* The values (not the lines) of two profiles are the same. */
 static void check_same(const struct profile *a, const struct profile *b)
 {
@@ -63,6 +68,21 @@ static void check_same(const struct profile *a, const struct profile *b)
 		     b->gadget.device_class.value);
 	CHECK_INT_EQ(a->gadget.language.value, b->gadget.language.value);
 	CHECK_STR_EQ(a->gadget.serial.value, b->gadget.serial.value);
+	CHECK_STR_EQ(a->gadget.max_speed.value, b->gadget.max_speed.value);
+	CHECK_INT_EQ(a->gadget.n_strings, b->gadget.n_strings);
+	for (size_t i = 0; i < a->gadget.n_strings && i < b->gadget.n_strings;
+	     i++) {
+		const struct profile_gadget_strings *x = &a->gadget.strings[i];
+		const struct profile_gadget_strings *y = &b->gadget.strings[i];
+
+		CHECK_INT_EQ(x->language, y->language);
+		CHECK_STR_EQ(or_empty(x->manufacturer.value),
+			     or_empty(y->manufacturer.value));
+		CHECK_STR_EQ(or_empty(x->product.value),
+			     or_empty(y->product.value));
+		CHECK_STR_EQ(or_empty(x->serial.value),
+			     or_empty(y->serial.value));
+	}
 	CHECK_INT_EQ(a->n_configs, b->n_configs);
 	for (size_t i = 0; i < a->n_configs && i < b->n_configs; i++) {
 		const struct profile_config *x = &a->configs[i];
@@ -74,6 +94,13 @@ static void check_same(const struct profile *a, const struct profile *b)
 		CHECK_INT_EQ(x->self_powered.line != 0,
 			     y->self_powered.line != 0);
 		CHECK_INT_EQ(x->remote_wakeup.value, y->remote_wakeup.value);
+		CHECK_INT_EQ(x->n_names, y->n_names);
+		for (size_t j = 0; j < x->n_names && j < y->n_names; j++) {
+			CHECK_INT_EQ(x->names[j].language,
+				     y->names[j].language);
+			CHECK_STR_EQ(x->names[j].name.value,
+				     y->names[j].name.value);
+		}
 		CHECK_INT_EQ(x->n_functions, y->n_functions);
 		for (size_t j = 0; j < x->n_functions && j < y->n_functions;
 		     j++)
