@@ -152,6 +152,8 @@ static void fallback_arm(struct fallback *f, uint64_t ms)
 void fallback_applied(struct fallback *f, const struct profile *p,
 		      const char *gadget_dir)
 {
+	if (!f)
+		return;
 	fallback_stop_timer(f);
 	f->profile = p;
 	f->configured = false;
@@ -183,6 +185,8 @@ void fallback_applied(struct fallback *f, const struct profile *p,
 
 void fallback_watch(struct fallback *f, bool configured)
 {
+	if (!f)
+		return;
 	if (configured == f->configured || f->n_chain == 0 || f->due)
 		return;
 	f->configured = configured;
@@ -199,6 +203,8 @@ void fallback_watch(struct fallback *f, bool configured)
 
 void fallback_host_gone(struct fallback *f)
 {
+	if (!f)
+		return;
 	if (f->n_chain == 0 || f->index == 0)
 		return;
 	free(f->due);
@@ -211,6 +217,8 @@ void fallback_host_gone(struct fallback *f)
 
 void fallback_refused(struct fallback *f, const char *profile, const char *why)
 {
+	if (!f)
+		return;
 	if (f->n_chain == 0)
 		return;
 	fallback_set_reason(f, "%s: could not apply %s (%s); staying on %s",

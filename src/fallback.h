@@ -29,6 +29,7 @@ typedef void (*fallback_due_fn)(void *data, const char *profile);
 struct fallback *fallback_new(struct event_loop *loop, const char *net_dir,
 			      fallback_due_fn fn, void *data);
 void fallback_free(struct fallback *f);
+/* The calls below do nothing with a NULL f (a daemon tearing down). */
 
 /*
  * Profile p was applied (borrowed until the next call; NULL: none is).

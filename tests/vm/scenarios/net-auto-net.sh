@@ -40,12 +40,15 @@ ping_over() {
 vm_daemon_start
 vm_wait_host_device 0x1d6b 0x0104 10
 vm_wait_host_drivers 10 cdc_ncm
+# The host's side up at once, as a host does: a netdev opened after the
+# host-link check's re-asserts would miss NetworkConnection (usbnet
+# reads notifications only while open).
+ping_over
 vm_wait 20 "status: auto-net won ($(vm_daemon_status_json; printf '%s' "$VM_STATUS"))" \
 	reason_has 'auto-net: the host took up ncm.usb0'
 vm_expect_contains "status fallback chain" \
 	'"fallback":{"chain":["auto-net","ecm-only","rndis"]' "$VM_STATUS"
 vm_expect_contains "status profile" '"profile":"auto-net"' "$VM_STATUS"
-ping_over
 
 # B: a host without cdc_ncm: the next host session falls back to ECM.
 vm_run rmmod cdc_ncm
@@ -54,9 +57,9 @@ vm_wait 40 "status: ecm-only after auto-net's 8 s ($(vm_daemon_status_json; prin
 	reason_has '"profile":"ecm-only"'
 vm_wait_host_device 0x1d6b 0x0104 10
 vm_wait_host_drivers 10 cdc_ether
+ping_over
 vm_wait 15 "status: ecm-only won" reason_has 'ecm-only: the host took up ecm.usb0'
 vm_expect_contains "status chain kept" \
 	'"fallback":{"chain":["auto-net","ecm-only","rndis"]' "$VM_STATUS"
 vm_expect_eq "configfs: ECM now" "ecm.usb0" "$(ls $g/functions)"
-ping_over
 vm_daemon_stop
