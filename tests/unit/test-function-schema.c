@@ -22,6 +22,8 @@
 static void sample_value(const struct function_attr *a, char **value,
 			 char **written)
 {
+	*value = NULL;
+	*written = NULL;
 	switch (a->kind) {
 	case FUNCTION_ATTR_INT:
 		*value = xasprintf("%ld", a->max);
@@ -92,7 +94,7 @@ static void check_row(const struct function_type_info *t, size_t row)
 	struct profile *p, *again = NULL;
 	struct plan plan;
 	struct plan_steps steps;
-	char *value, *written, *text, *path, *ini = NULL;
+	char *value = NULL, *written = NULL, *text, *path, *ini = NULL;
 	size_t ini_len = 0;
 	FILE *out;
 
