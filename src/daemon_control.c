@@ -273,6 +273,7 @@ static enum control_status daemon_msd(struct daemon *d,
 				      const struct control_peer *peer,
 				      FILE *out)
 {
+	struct msd_target target = { .gadget_dir = d->gadget_dir };
 	enum msd_outcome outcome;
 	bool replug = false;
 
@@ -293,10 +294,10 @@ static enum control_status daemon_msd(struct daemon *d,
 			.disk = req->disk,
 		};
 
-		outcome = msd_insert(d->gadget_dir, d->profile, &insert,
-				     &replug, out);
+		outcome =
+			msd_insert(&target, d->profile, &insert, &replug, out);
 	} else {
-		outcome = msd_eject(d->gadget_dir, d->profile, req->function,
+		outcome = msd_eject(&target, d->profile, req->function,
 				    req->lun, out);
 	}
 	if (outcome == MSD_BAD_REQUEST)

@@ -23,11 +23,9 @@
 #include "msd.h"
 #include "util.h"
 
-static msd_write_fn msd_write = write_file_string;
-
-void msd_set_write_fn(msd_write_fn fn)
+static msd_write_fn msd_writer(const struct msd_target *t)
 {
-	msd_write = fn ? fn : write_file_string;
+	return t->write_fn ? t->write_fn : write_file_string;
 }
 
 /* The mass_storage function a request names ("mass_storage.NAME" or
@@ -111,11 +109,11 @@ static int msd_read(const char *verb, const char *dir, const char *attr,
 }
 
 /* Write dir/attr; on failure say so in out (unless quiet). */
-static int msd_set(const char *verb, const char *dir, const char *attr,
-		   const char *value, bool quiet, FILE *out)
+static int msd_set(msd_write_fn write_fn, const char *verb, const char *dir,
+		   const char *attr, const char *value, bool quiet, FILE *out)
 {
 	char *path = xasprintf("%s/%s", dir, attr);
-	int r = msd_write(path, value);
+	int r = write_fn(path, value);
 
 	if (r < 0 && !quiet)
 		fprintf(out, "%s: %s: %s\n", verb, path, msd_strerror(r));
@@ -217,23 +215,34 @@ static int msd_lun_read(const char *verb, const char *dir,
 	return r;
 }
 
-/* The medium out, whatever the host says: forced_eject where the kernel
- * has it, else an empty file (the host can refuse that: EBUSY). */
-static int msd_force_out(const char *verb, const char *dir, FILE *out)
+int msd_medium_out(const char *lun_dir, msd_write_fn write_fn, char **path_out)
 {
-	char *path = xasprintf("%s/forced_eject", dir);
+	char *path = xasprintf("%s/forced_eject", lun_dir);
 	struct stat st;
 	int r;
 
+	if (!write_fn)
+		write_fn = write_file_string;
 	if (stat(path, &st) == 0) {
-		r = msd_write(path, "1");
+		r = write_fn(path, "1");
 	} else {
 		/* The newline is stripped by the kernel; a write of zero
 		 * bytes might never reach it. */
 		free(path);
-		path = xasprintf("%s/file", dir);
-		r = msd_write(path, "\n");
+		path = xasprintf("%s/file", lun_dir);
+		r = write_fn(path, "\n");
 	}
+	*path_out = path;
+	return r;
+}
+
+/* msd_medium_out(), saying a refusal in out. */
+static int msd_force_out(msd_write_fn write_fn, const char *verb,
+			 const char *dir, FILE *out)
+{
+	char *path;
+	int r = msd_medium_out(dir, write_fn, &path);
+
 	if (r == -EBUSY)
 		fprintf(out,
 			"%s: %s: %s: the host holds the medium (it prevented removal); eject it on the host first\n",
@@ -246,22 +255,26 @@ static int msd_force_out(const char *verb, const char *dir, FILE *out)
 
 /* Put the LUN back as it was after a refused insert: what was changed,
  * in reverse. */
-static void msd_restore(const char *dir, const struct msd_lun_state *old,
-			bool cdrom_changed, bool ro_changed, bool ejected)
+static void msd_restore(msd_write_fn write_fn, const char *dir,
+			const struct msd_lun_state *old, bool cdrom_changed,
+			bool ro_changed, bool ejected)
 {
 	if (ro_changed && !old->cdrom)
-		msd_set(NULL, dir, "ro", old->ro ? "1" : "0", true, NULL);
+		msd_set(write_fn, NULL, dir, "ro", old->ro ? "1" : "0", true,
+			NULL);
 	if (cdrom_changed)
-		msd_set(NULL, dir, "cdrom", old->cdrom ? "1" : "0", true, NULL);
+		msd_set(write_fn, NULL, dir, "cdrom", old->cdrom ? "1" : "0",
+			true, NULL);
 	if (ejected)
-		msd_set(NULL, dir, "file", old->file, true, NULL);
+		msd_set(write_fn, NULL, dir, "file", old->file, true, NULL);
 }
 
-enum msd_outcome msd_insert(const char *gadget_dir, const struct profile *p,
+enum msd_outcome msd_insert(const struct msd_target *t, const struct profile *p,
 			    const struct msd_insert_request *req, bool *replug,
 			    FILE *out)
 {
 	const char *verb = "msd insert";
+	msd_write_fn write_fn = msd_writer(t);
 	enum msd_outcome ret;
 	struct msd_lun_state old = { 0 };
 	char *dir = NULL, *medium = NULL, *file_path = NULL;
@@ -279,7 +292,7 @@ enum msd_outcome msd_insert(const char *gadget_dir, const struct profile *p,
 			req->file);
 		goto out;
 	}
-	dir = msd_lun_dir(verb, gadget_dir, p, req->function, req->lun, out);
+	dir = msd_lun_dir(verb, t->gadget_dir, p, req->function, req->lun, out);
 	if (!dir || msd_lun_read(verb, dir, &old, out) < 0)
 		goto out;
 
@@ -297,23 +310,24 @@ enum msd_outcome msd_insert(const char *gadget_dir, const struct profile *p,
 
 	/* The kernel changes cdrom and ro only without a medium. */
 	if (changes && *old.file) {
-		if (msd_force_out(verb, dir, out) < 0)
+		if (msd_force_out(write_fn, verb, dir, out) < 0)
 			goto out;
 		ejected = true;
 	}
 	if (cdrom != old.cdrom) {
-		if (msd_set(verb, dir, "cdrom", cdrom ? "1" : "0", false, out) <
-		    0)
+		if (msd_set(write_fn, verb, dir, "cdrom", cdrom ? "1" : "0",
+			    false, out) < 0)
 			goto restore;
 		cdrom_set = true;
 	}
 	if (!cdrom && ro != old.ro) {
-		if (msd_set(verb, dir, "ro", ro ? "1" : "0", false, out) < 0)
+		if (msd_set(write_fn, verb, dir, "ro", ro ? "1" : "0", false,
+			    out) < 0)
 			goto restore;
 		ro_set = true;
 	}
 	file_path = xasprintf("%s/file", dir);
-	r = msd_write(file_path, medium);
+	r = write_fn(file_path, medium);
 	if (r < 0) {
 		if (r == -EBUSY)
 			fprintf(out,
@@ -343,7 +357,7 @@ enum msd_outcome msd_insert(const char *gadget_dir, const struct profile *p,
 	ret = MSD_DONE;
 	goto out;
 restore:
-	msd_restore(dir, &old, cdrom_set, ro_set, ejected);
+	msd_restore(write_fn, dir, &old, cdrom_set, ro_set, ejected);
 out:
 	free(medium);
 	free(dir);
@@ -352,14 +366,15 @@ out:
 	return ret;
 }
 
-enum msd_outcome msd_eject(const char *gadget_dir, const struct profile *p,
+enum msd_outcome msd_eject(const struct msd_target *t, const struct profile *p,
 			   const char *function, int lun, FILE *out)
 {
 	const char *verb = "msd eject";
+	msd_write_fn write_fn = msd_writer(t);
 	enum msd_outcome ret = MSD_REFUSED;
 	char *dir, *old_file = NULL;
 
-	dir = msd_lun_dir(verb, gadget_dir, p, function, lun, out);
+	dir = msd_lun_dir(verb, t->gadget_dir, p, function, lun, out);
 	if (!dir)
 		return MSD_REFUSED;
 	if (msd_read(verb, dir, "file", &old_file, out) < 0)
@@ -369,7 +384,7 @@ enum msd_outcome msd_eject(const char *gadget_dir, const struct profile *p,
 		ret = MSD_DONE;
 		goto out;
 	}
-	if (msd_force_out(verb, dir, out) < 0)
+	if (msd_force_out(write_fn, verb, dir, out) < 0)
 		goto out;
 	log_info("msd: lun.%d: %s ejected", lun, old_file);
 	fprintf(out, "lun.%d: ejected %s\n", lun, old_file);

@@ -21,6 +21,18 @@ enum msd_outcome {
 	MSD_BAD_REQUEST, /* the request itself cannot be (not a path) */
 };
 
+/*
+ * How attributes are written (write_file_string: a negative errno).  Unit
+ * tests put in a recorder that can play the kernel's refusals.
+ */
+typedef int (*msd_write_fn)(const char *path, const char *value);
+
+/* The running gadget whose LUNs a request changes. */
+struct msd_target {
+	const char *gadget_dir; /* configfs usb_gadget/NAME */
+	msd_write_fn write_fn; /* NULL: write_file_string */
+};
+
 struct msd_insert_request {
 	/* "mass_storage.NAME" or "NAME" of the active profile; NULL: its
 	 * first mass_storage function */
@@ -38,8 +50,7 @@ struct msd_insert_request {
 };
 
 /*
- * Put a medium into a LUN of the running gadget (gadget_dir: configfs
- * usb_gadget/NAME).  A change of type (cdrom, disk) or access (ro) is
+ * Put a medium into a LUN of the running gadget.  A change of type (cdrom, disk) or access (ro) is
  * made the way the kernel allows it: the old medium out (forced_eject),
  * cdrom and ro written, the new medium in.  The host reads a LUN's type
  * (INQUIRY) only when it enumerates, and a fixed disk's write protection
@@ -48,7 +59,7 @@ struct msd_insert_request {
  * changed, or what was refused and why (errno text and configfs path);
  * on refusal the LUN is put back as it was.
  */
-enum msd_outcome msd_insert(const char *gadget_dir, const struct profile *p,
+enum msd_outcome msd_insert(const struct msd_target *t, const struct profile *p,
 			    const struct msd_insert_request *req, bool *replug,
 			    FILE *out);
 /*
@@ -56,15 +67,15 @@ enum msd_outcome msd_insert(const char *gadget_dir, const struct profile *p,
  * host cannot refuse it), else an empty file (the host can: EBUSY).
  * function as in msd_insert_request.
  */
-enum msd_outcome msd_eject(const char *gadget_dir, const struct profile *p,
+enum msd_outcome msd_eject(const struct msd_target *t, const struct profile *p,
 			   const char *function, int lun, FILE *out);
 
 /*
- * How attributes are written (write_file_string: a negative errno).  Unit
- * tests put in a recorder that can play the kernel's refusals; NULL puts
- * back the default.
+ * The medium of the LUN at lun_dir (configfs .../lun.N) out, whatever the
+ * host says: forced_eject where the kernel has it, else an empty file (the
+ * host can refuse that: EBUSY).  write_fn NULL: write_file_string.  0 or a
+ * negative errno; *path: the attribute written (allocated, either way).
  */
-typedef int (*msd_write_fn)(const char *path, const char *value);
-void msd_set_write_fn(msd_write_fn fn);
+int msd_medium_out(const char *lun_dir, msd_write_fn write_fn, char **path);
 
 #endif

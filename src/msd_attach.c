@@ -3,23 +3,28 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "log.h"
+#include "msd.h"
 #include "msd_attach.h"
 #include "util.h"
+
+/* At most this many host-ready LUNs: one bit each in `attached`. */
+#define MSD_ATTACH_MAX 64
 
 struct msd_attach {
 	struct event_loop *loop;
 	struct event_source *timer;
-	/* A shallow copy: the ops and masks stay the owner's. */
-	struct plan plan_copy;
-	const struct plan *plan; /* &plan_copy, or NULL */
+	/* The PLAN_LUN_CREATE ops of the LUNs built without their medium
+	 * for the host, in plan order (pointers into the owner's plan). */
+	const struct plan_op *ops[MSD_ATTACH_MAX];
+	unsigned int n_ops;
+	bool has_plan;
 	char *gadget_dir;
 	bool host_ready;
 	uint64_t ready_since_ms;
-	/* Bit i: the i-th host-ready LUN (in plan order) has its medium. */
+	/* Bit i: ops[i]'s LUN has its medium. */
 	uint64_t attached;
 };
 
@@ -31,49 +36,46 @@ static uint64_t msd_attach_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* The i-th LUN the plan builds without its medium for the host, or
- * NULL; *op is its PLAN_LUN_CREATE. */
-static const struct profile_lun *msd_attach_lun(const struct plan *plan,
-						unsigned int i,
-						const struct plan_op **op)
+static const struct profile_lun *msd_attach_lun_of(const struct plan_op *op)
 {
-	unsigned int n = 0;
+	return &op->function->u.ms.luns[op->profile_lun];
+}
 
+/* The LUNs the plan builds without their medium for the host. */
+static void msd_attach_collect(struct msd_attach *a, const struct plan *plan)
+{
+	a->n_ops = 0;
 	for (size_t k = 0; plan && k < plan->n_ops; k++) {
 		const struct plan_op *o = &plan->ops[k];
-		const struct profile_lun *lun;
 		size_t fi;
 
 		if (o->kind != PLAN_LUN_CREATE)
 			continue;
-		lun = &o->function->u.ms.luns[o->profile_lun];
 		fi = (size_t)(o->function - plan->profile->functions);
-		if (!lun->attach_host_ready ||
+		if (!msd_attach_lun_of(o)->attach_host_ready ||
 		    (plan->empty_luns[fi] & (1u << o->profile_lun)))
 			continue;
-		if (n++ == i) {
-			*op = o;
-			return lun;
+		if (a->n_ops == MSD_ATTACH_MAX) {
+			log_warning(
+				"msd: more than %d LUNs with attach = host-ready: the rest attach with the gadget",
+				MSD_ATTACH_MAX);
+			break;
 		}
+		a->ops[a->n_ops++] = o;
 	}
-	return NULL;
 }
 
 unsigned int msd_attach_count(const struct msd_attach *a)
 {
-	const struct plan_op *op;
-	unsigned int n = 0;
-
-	while (n < 64 && msd_attach_lun(a->plan, n, &op))
-		n++;
-	return n;
+	return a->n_ops;
 }
 
 static char *msd_attach_path(const struct msd_attach *a,
 			     const struct plan_op *op, const char *attr)
 {
-	return xasprintf("%s/functions/%s/lun.%d/%s", a->gadget_dir,
-			 op->function->name, op->lun, attr);
+	return xasprintf("%s/functions/%s/lun.%d%s%s", a->gadget_dir,
+			 op->function->name, op->lun, attr ? "/" : "",
+			 attr ? attr : "");
 }
 
 static void msd_attach_due(struct event_source *source, void *data);
@@ -82,14 +84,13 @@ static void msd_attach_due(struct event_source *source, void *data);
 static void msd_attach_run(struct msd_attach *a)
 {
 	uint64_t now = msd_attach_now_ms(), next = UINT64_MAX;
-	const struct profile_lun *lun;
-	const struct plan_op *op;
 	int r;
 
 	event_source_free(a->timer);
 	a->timer = NULL;
-	for (unsigned int i = 0;
-	     i < 64 && (lun = msd_attach_lun(a->plan, i, &op)); i++) {
+	for (unsigned int i = 0; i < a->n_ops; i++) {
+		const struct plan_op *op = a->ops[i];
+		const struct profile_lun *lun = msd_attach_lun_of(op);
 		uint64_t due =
 			a->ready_since_ms + (uint64_t)lun->attach_delay.value;
 		char *path;
@@ -138,27 +139,18 @@ static void msd_attach_due(struct event_source *source, void *data)
 /* The host went away: the media out again, for the next host. */
 static void msd_attach_detach_all(struct msd_attach *a)
 {
-	const struct profile_lun *lun;
-	const struct plan_op *op;
-
 	event_source_free(a->timer);
 	a->timer = NULL;
-	for (unsigned int i = 0;
-	     i < 64 && (lun = msd_attach_lun(a->plan, i, &op)); i++) {
-		char *path;
-		struct stat st;
+	for (unsigned int i = 0; i < a->n_ops; i++) {
+		const struct plan_op *op = a->ops[i];
+		char *lun_dir, *path;
 		int r;
 
 		if (!(a->attached & (1ULL << i)))
 			continue;
-		path = msd_attach_path(a, op, "forced_eject");
-		if (stat(path, &st) == 0) {
-			r = write_file_string(path, "1");
-		} else {
-			free(path);
-			path = msd_attach_path(a, op, "file");
-			r = write_file_string(path, "\n");
-		}
+		lun_dir = msd_attach_path(a, op, NULL);
+		r = msd_medium_out(lun_dir, NULL, &path);
+		free(lun_dir);
 		if (r < 0)
 			log_warning("msd: %s: %s (host gone)", path,
 				    strerror(-r));
@@ -173,7 +165,7 @@ static void msd_attach_detach_all(struct msd_attach *a)
 
 void msd_attach_watch(struct msd_attach *a, bool host_ready)
 {
-	if (!a || host_ready == a->host_ready || !a->plan)
+	if (!a || host_ready == a->host_ready || !a->has_plan)
 		return;
 	a->host_ready = host_ready;
 	if (!host_ready) {
@@ -191,9 +183,8 @@ void msd_attach_set_plan(struct msd_attach *a, const struct plan *plan,
 		return;
 	event_source_free(a->timer);
 	a->timer = NULL;
-	if (plan)
-		a->plan_copy = *plan;
-	a->plan = plan ? &a->plan_copy : NULL;
+	msd_attach_collect(a, plan);
+	a->has_plan = plan != NULL;
 	free(a->gadget_dir);
 	a->gadget_dir = gadget_dir ? xstrdup(gadget_dir) : NULL;
 	a->host_ready = false;

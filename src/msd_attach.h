@@ -23,8 +23,8 @@ void msd_attach_free(struct msd_attach *a);
 
 /*
  * The plan of the gadget that is built, and configfs usb_gadget/NAME;
- * plan NULL when none is.  The struct is copied, its ops and LUN masks
- * are borrowed until the next call.  Forgets what was attached: a new
+ * plan NULL when none is.  Its ops (and the profile they point into) are
+ * borrowed until the next call.  Forgets what was attached: a new
  * gadget starts without the media.
  */
 void msd_attach_set_plan(struct msd_attach *a, const struct plan *plan,

@@ -105,12 +105,15 @@ static enum msd_outcome run_fd(bool insert, const struct profile *p, int lun,
 	size_t size = 0;
 	FILE *out = open_memstream(body, &size);
 
+	struct msd_target target = { .gadget_dir = gadget,
+				     .write_fn = msd_test_write };
+
 	writes[0] = '\0';
 	replug = false;
 	if (insert)
-		st = msd_insert(gadget, p, &req, &replug, out);
+		st = msd_insert(&target, p, &req, &replug, out);
 	else
-		st = msd_eject(gadget, p, function, lun, out);
+		st = msd_eject(&target, p, function, lun, out);
 	fclose(out);
 	CHECK(size > 0 && (*body)[size - 1] == '\n');
 	CHECK(strchr(*body, '\n') == *body + size - 1);
@@ -469,7 +472,6 @@ int main(void)
 	gadget = xasprintf("%s/usb_gadget/g1", root);
 	img = xasprintf("%s/disk.img", root);
 	fake_write(root, "disk.img", "data");
-	msd_set_write_fn(msd_test_write);
 
 	p = msd_test_profile("function mass_storage.disk");
 	test_insert(p, img);
@@ -482,7 +484,6 @@ int main(void)
 		     "msd eject: profile t has no mass_storage function\n");
 	free(body);
 
-	msd_set_write_fn(NULL);
 	profile_free(p);
 	profile_free(no_ms);
 	free(img);
