@@ -100,6 +100,27 @@ static void check_print_sorted(const struct diag_list *diags)
 	free(sorted);
 }
 
+/*
+ * A fallback the profile directories do not have stops the walk there at
+ * run time: a warning, since the profile may be checked before the
+ * others are installed.
+ */
+static void check_fallbacks(const struct gadgetd_config *cfg,
+			    const struct profile *p, struct diag_list *diags)
+{
+	for (size_t i = 0; i < p->n_fallback; i++) {
+		char *path = NULL;
+
+		if (profile_catalog_find(cfg->profile_dirs, p->fallback[i],
+					 &path) < 0)
+			diag_warning(
+				diags, p->path, p->fallback_line,
+				"fallback profile '%s' is not in the profile directories: the daemon would stop there",
+				p->fallback[i]);
+		free(path);
+	}
+}
+
 /* Returns true when the profile has no error. */
 static bool check_one(const struct gadgetd_config *cfg, const char *name,
 		      const char *udc)
@@ -110,8 +131,11 @@ static bool check_one(const struct gadgetd_config *cfg, const char *name,
 	bool ok;
 
 	diag_init(&diags);
-	if (config_load_profile(cfg, name, &p, &diags) == 0 && udc)
-		endpoint_budget_check(p, udc, &diags);
+	if (config_load_profile(cfg, name, &p, &diags) == 0) {
+		check_fallbacks(cfg, p, &diags);
+		if (udc)
+			endpoint_budget_check(p, udc, &diags);
+	}
 	check_print_sorted(&diags);
 	ok = diags.n_errors == 0;
 	if (ok && profile_catalog_find(cfg->profile_dirs, name, &path) == 0)

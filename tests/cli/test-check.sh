@@ -15,8 +15,10 @@ expect_empty() {
 	return 0
 }
 
-# Every shipped profile: clean, one "FILE: ok" line each.
-run 0 "$bin" check profiles/*.ini
+# Every shipped profile: clean, one "FILE: ok" line each (auto-net's
+# fallbacks are found where the daemon would look: profile_dirs).
+printf '[daemon]\nprofile_dirs = %s/profiles\n' "$PWD" >"$tmp/gadgetd.conf"
+run 0 "$bin" -c "$tmp/gadgetd.conf" check profiles/*.ini
 expect_empty "$tmp/err"
 expected=""
 for f in profiles/*.ini; do
@@ -33,7 +35,6 @@ expect_file "$tmp/out" "profiles/ncm.ini: ok"
 expect_empty "$tmp/err"
 
 # Names resolve through profile_dirs; no arguments = every profile there.
-printf '[daemon]\nprofile_dirs = %s/profiles\n' "$PWD" >"$tmp/gadgetd.conf"
 run 0 "$bin" -c "$tmp/gadgetd.conf" check ecm-only rndis-legacy
 expect_file "$tmp/out" "$PWD/profiles/ecm-only.ini: ok
 $PWD/profiles/rndis-legacy.ini: ok"
@@ -74,6 +75,13 @@ f=tests/unit/fixtures/ini-warning.ini
 run 0 "$bin" check "$f"
 expect_file "$tmp/err" "$f:7: warning: function 'acm.GS0' is not used by any config"
 expect_file "$tmp/out" "$f: ok"
+
+# A fallback the profile directories lack: a warning at its line, since
+# the daemon's walk would stop there; exit 0.
+printf '[profile]\nfallback = ecm-only no-such\n[gadget]\nvendor_id = 0x1d6b\nproduct_id = 0x0104\n[config 1]\nfunctions = ecm.usb0\n[function ecm.usb0]\n' >"$tmp/walk.ini"
+run 0 "$bin" -c "$tmp/gadgetd.conf" check "$tmp/walk.ini"
+expect_file "$tmp/err" "$tmp/walk.ini:2: warning: fallback profile 'no-such' is not in the profile directories: the daemon would stop there"
+expect_file "$tmp/out" "$tmp/walk.ini: ok"
 
 # Unknown names, missing files, a missing -c file: one line each.
 run 1 "$bin" -c "$tmp/gadgetd.conf" check no-such-profile
