@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The audio functions: midi (f_midi), uac2 (f_uac2) and uac1 (f_uac1).  Attributes the
- * profile leaves out keep the kernel's defaults, which differ between
+ * The audio functions: midi (f_midi), uac2 (f_uac2) and uac1 (f_uac1).
+ * Attributes the profile leaves out keep the kernel's defaults, which differ between
  * kernel versions (uac2's c_srate), so nothing is written for them.
  */
 #include <usbg/usbg.h>
@@ -72,54 +72,50 @@ enum uac2_attr {
 
 static const char *const uac2_sync[] = { "async", "adaptive", NULL };
 
-/* A direction's attributes: c_ capture (the host records), p_ playback. */
-#define UAC2_INT(name, lo, hi, flags)                                   \
+#define AUDIO_INT(name, lo, hi, flags)                                  \
 	{                                                               \
 #name, #name, FUNCTION_ATTR_INT, lo, hi, flags, 0, NULL \
 	}
-#define UAC2_BOOL(name)                                            \
+#define AUDIO_BOOL(name)                                           \
 	{                                                          \
 #name, #name, FUNCTION_ATTR_BOOL, 0, 1, 0, 0, NULL \
 	}
 
+/*
+ * The rows uac1 and uac2 share for one direction (d: c capture, the host
+ * records; p playback), at the indexes of type T's enum (T_D_CHMASK...).
+ * Channel masks: 0 turns a direction off.  Sample size in bytes.  Volume
+ * range and step in 1/256 dB (s16).
+ */
+#define AUDIO_DIRECTION_ROWS(T, D, d)                                         \
+	[T##_##D##_CHMASK] =                                                  \
+		AUDIO_INT(d##_chmask, 0, 0xffffffff, FUNCTION_ATTR_HEX),      \
+	[T##_##D##_SRATE] = AUDIO_INT(d##_srate, 1, 768000, 0),               \
+	[T##_##D##_SSIZE] = AUDIO_INT(d##_ssize, 1, 4, 0),                    \
+	[T##_##D##_MUTE_PRESENT] = AUDIO_BOOL(d##_mute_present),              \
+	[T##_##D##_VOLUME_PRESENT] = AUDIO_BOOL(d##_volume_present),          \
+	[T##_##D##_VOLUME_MIN] = AUDIO_INT(d##_volume_min, -32768, 32767, 0), \
+	[T##_##D##_VOLUME_MAX] = AUDIO_INT(d##_volume_max, -32768, 32767, 0), \
+	[T##_##D##_VOLUME_RES] = AUDIO_INT(d##_volume_res, 1, 32767, 0)
+
 static const struct function_attr uac2_attrs[] = {
-	/* Channel masks: 0 turns a direction off. */
-	[UAC2_C_CHMASK] = UAC2_INT(c_chmask, 0, 0xffffffff, FUNCTION_ATTR_HEX),
-	[UAC2_C_SRATE] = UAC2_INT(c_srate, 1, 768000, 0),
-	/* Bytes per sample. */
-	[UAC2_C_SSIZE] = UAC2_INT(c_ssize, 1, 4, 0),
+	AUDIO_DIRECTION_ROWS(UAC2, C, c),
+	AUDIO_DIRECTION_ROWS(UAC2, P, p),
 	/* async sends the host feedback on an extra iso IN endpoint. */
 	[UAC2_C_SYNC] = { "c_sync", "c_sync", FUNCTION_ATTR_CHOICE, 0, 0, 0, 0,
 			  uac2_sync },
 	/* bInterval at high speed: 1-4, 0 chooses from the rate. */
-	[UAC2_C_HS_BINT] = UAC2_INT(c_hs_bint, 0, 4, 0),
-	[UAC2_C_MUTE_PRESENT] = UAC2_BOOL(c_mute_present),
-	[UAC2_C_VOLUME_PRESENT] = UAC2_BOOL(c_volume_present),
-	/* Volume range and step in 1/256 dB (s16). */
-	[UAC2_C_VOLUME_MIN] = UAC2_INT(c_volume_min, -32768, 32767, 0),
-	[UAC2_C_VOLUME_MAX] = UAC2_INT(c_volume_max, -32768, 32767, 0),
-	[UAC2_C_VOLUME_RES] = UAC2_INT(c_volume_res, 1, 32767, 0),
-	[UAC2_P_CHMASK] = UAC2_INT(p_chmask, 0, 0xffffffff, FUNCTION_ATTR_HEX),
-	[UAC2_P_SRATE] = UAC2_INT(p_srate, 1, 768000, 0),
-	[UAC2_P_SSIZE] = UAC2_INT(p_ssize, 1, 4, 0),
-	[UAC2_P_HS_BINT] = UAC2_INT(p_hs_bint, 0, 4, 0),
-	[UAC2_P_MUTE_PRESENT] = UAC2_BOOL(p_mute_present),
-	[UAC2_P_VOLUME_PRESENT] = UAC2_BOOL(p_volume_present),
-	[UAC2_P_VOLUME_MIN] = UAC2_INT(p_volume_min, -32768, 32767, 0),
-	[UAC2_P_VOLUME_MAX] = UAC2_INT(p_volume_max, -32768, 32767, 0),
-	[UAC2_P_VOLUME_RES] = UAC2_INT(p_volume_res, 1, 32767, 0),
+	[UAC2_C_HS_BINT] = AUDIO_INT(c_hs_bint, 0, 4, 0),
+	[UAC2_P_HS_BINT] = AUDIO_INT(p_hs_bint, 0, 4, 0),
 	/* Extra bandwidth for asynchronous feedback, in 1/1000 of the
 	 * rate. */
-	[UAC2_FB_MAX] = UAC2_INT(fb_max, 0, 1000, 0),
+	[UAC2_FB_MAX] = AUDIO_INT(fb_max, 0, 1000, 0),
 	/* Requests queued per direction (u_audio). */
-	[UAC2_REQ_NUMBER] = UAC2_INT(req_number, 1, 64, 0),
+	[UAC2_REQ_NUMBER] = AUDIO_INT(req_number, 1, 64, 0),
 	/* The interface string the host shows (f_uac2 keeps 31 bytes). */
 	[UAC2_FUNCTION_NAME] = { "function_name", "function_name",
 				 FUNCTION_ATTR_STRING, 0, 31, 0, 0, NULL },
 };
-
-#undef UAC2_INT
-#undef UAC2_BOOL
 
 /* Where a UAC function's rows are, for the endpoints they decide. */
 struct audio_rows {
@@ -201,35 +197,12 @@ enum uac1_attr {
 	UAC1_FUNCTION_NAME,
 };
 
-#define UAC1_INT(name, lo, hi, flags)                                   \
-	{                                                               \
-#name, #name, FUNCTION_ATTR_INT, lo, hi, flags, 0, NULL \
-	}
-#define UAC1_BOOL(name)                                            \
-	{                                                          \
-#name, #name, FUNCTION_ATTR_BOOL, 0, 1, 0, 0, NULL \
-	}
-
 /* f_uac1 (the non-legacy one): as uac2 without asynchronous feedback or
  * high-speed intervals; the same kernel defaults (u_uac1.h). */
 static const struct function_attr uac1_attrs[] = {
-	[UAC1_C_CHMASK] = UAC1_INT(c_chmask, 0, 0xffffffff, FUNCTION_ATTR_HEX),
-	[UAC1_C_SRATE] = UAC1_INT(c_srate, 1, 768000, 0),
-	[UAC1_C_SSIZE] = UAC1_INT(c_ssize, 1, 4, 0),
-	[UAC1_C_MUTE_PRESENT] = UAC1_BOOL(c_mute_present),
-	[UAC1_C_VOLUME_PRESENT] = UAC1_BOOL(c_volume_present),
-	[UAC1_C_VOLUME_MIN] = UAC1_INT(c_volume_min, -32768, 32767, 0),
-	[UAC1_C_VOLUME_MAX] = UAC1_INT(c_volume_max, -32768, 32767, 0),
-	[UAC1_C_VOLUME_RES] = UAC1_INT(c_volume_res, 1, 32767, 0),
-	[UAC1_P_CHMASK] = UAC1_INT(p_chmask, 0, 0xffffffff, FUNCTION_ATTR_HEX),
-	[UAC1_P_SRATE] = UAC1_INT(p_srate, 1, 768000, 0),
-	[UAC1_P_SSIZE] = UAC1_INT(p_ssize, 1, 4, 0),
-	[UAC1_P_MUTE_PRESENT] = UAC1_BOOL(p_mute_present),
-	[UAC1_P_VOLUME_PRESENT] = UAC1_BOOL(p_volume_present),
-	[UAC1_P_VOLUME_MIN] = UAC1_INT(p_volume_min, -32768, 32767, 0),
-	[UAC1_P_VOLUME_MAX] = UAC1_INT(p_volume_max, -32768, 32767, 0),
-	[UAC1_P_VOLUME_RES] = UAC1_INT(p_volume_res, 1, 32767, 0),
-	[UAC1_REQ_NUMBER] = UAC1_INT(req_number, 1, 64, 0),
+	AUDIO_DIRECTION_ROWS(UAC1, C, c),
+	AUDIO_DIRECTION_ROWS(UAC1, P, p),
+	[UAC1_REQ_NUMBER] = AUDIO_INT(req_number, 1, 64, 0),
 	/* f_uac1's store copies len - 1 bytes (it expects echo's
 	 * newline). */
 	[UAC1_FUNCTION_NAME] = { "function_name", "function_name",
@@ -237,8 +210,9 @@ static const struct function_attr uac1_attrs[] = {
 				 FUNCTION_ATTR_NEWLINE, 0, NULL },
 };
 
-#undef UAC1_INT
-#undef UAC1_BOOL
+#undef AUDIO_DIRECTION_ROWS
+#undef AUDIO_INT
+#undef AUDIO_BOOL
 
 static void uac1_endpoints(const struct profile_function *f,
 			   struct endpoint_need *need)
