@@ -8,7 +8,9 @@
 # only read goes in read-only (the host reads it, cannot write it); the
 # member's own file goes in read-write (a host write lands in it); root
 # inserts its own secret file and the host reads it, which shows the
-# checks above would have seen it.
+# checks above would have seen it.  --rw never falls back to read-only,
+# and --cdrom takes only a file the member may read (root's file refused,
+# the member's own one seen by the host as a CD-ROM).
 # vm: timeout=150
 . "$VM_LIB/vm.sh"
 . "$VM_LIB/daemon.sh"
@@ -83,6 +85,11 @@ vm_wait 10 "host reads public.img" host_reads PUBLIC-READ-ONLY
 vm_expect_eq "host /dev/$b ro" 1 "$(cat /sys/class/block/$b/ro)"
 vm_run_fails dd if=/dev/zero of=/dev/$b bs=512 count=1 oflag=direct
 vm_expect_eq "public.img after the host's write attempt" "$public_sum" "$(sha256sum </tmp/public.img)"
+# --rw wants write access or nothing: no read-only fallback.
+vm_run_fails as_bob msd insert 0 /tmp/public.img --rw
+vm_expect_eq "bob inserts a file he may only read, --rw" \
+	"msd insert: /tmp/public.img: Permission denied" "$VM_OUT"
+vm_expect_eq "lun.0/ro after bob's --rw" 1 "$(cat $lun/ro)"
 
 # 3. Bob's own file: read-write, the host's write lands in it.
 vm_run as_bob msd eject 0
@@ -108,6 +115,27 @@ vm_expect_eq "root names a path in a raw request" \
 	"ok
 lun.0: /tmp/public.img" "$VM_OUT"
 vm_wait 10 "host reads public.img inserted by root" host_reads PUBLIC-READ-ONLY
+vm_expect_eq "root's file after root's inserts" "$secret_sum" "$(sha256sum </root/secret.img)"
+
+# 5. A change of type goes by the same rule: bob cannot make root's file
+# a CD-ROM; his own file becomes one, and the host, enumerating again,
+# sees a CD-ROM (SCSI type 5) holding it.
+vm_run_fails as_bob msd insert 0 /root/secret.img --cdrom
+vm_expect_eq "bob inserts root's file as a cdrom" \
+	"msd insert: /root/secret.img: Permission denied" "$VM_OUT"
+vm_expect_eq "lun.0/cdrom after bob's attempt" 0 "$(cat $lun/cdrom)"
+vm_expect_eq "lun.0/file after bob's attempt" /tmp/public.img "$(cat $lun/file)"
+vm_run as_bob msd insert 0 /home/bob/bob.img --cdrom
+vm_expect_eq "bob inserts his own file as a cdrom" \
+	"lun.0: /home/bob/bob.img (cdrom, read-only); the host enumerates the gadget again to see it
+dummy_udc.0: unbound and bound again (its soft_connect does not re-enumerate)" \
+	"$VM_OUT"
+vm_expect_eq "lun.0/cdrom" 1 "$(cat $lun/cdrom)"
+host_lun0_type() {
+	VM_WAIT_SAW=$(vm_host_scsi_attr 0 type)
+	[ "$VM_WAIT_SAW" = "$1" ]
+}
+vm_wait 20 "host: LUN 0 is a CD-ROM (type 5) after the replug" host_lun0_type 5
 vm_expect_eq "root's file at the end" "$secret_sum" "$(sha256sum </root/secret.img)"
 
 vm_daemon_stop
