@@ -6,14 +6,21 @@
 # rndis, whose compatible ID RNDIS the host drives: ARP and ICMP across.
 # Status says rndis won and why; the daemon falls back twice, not more.
 # macOS and Windows 10/11 take NCM at once (vm/hosts-auto-net@usbip).
-# On the dummy bed: the daemon's profile switch is a soft disconnect the
-# host sees as the device leaving and coming back, the cable stays in,
-# so the walk is one host session (the usbip bed's attach is per bind).
+# Both beds: on dummy_hcd the daemon's switch is a soft disconnect (the
+# device leaves and comes back) and the board cannot tell a host's
+# presence; on usbip-vudc every unbind ends the connection, so the
+# scenario attaches again after each switch, as a host that sees the
+# device come back does, and the UDC's state tells host presence: the
+# daemon's own unbinds must not count as the host going (the walk goes
+# on, no third fallback), while a real detach (`usbip detach`) after
+# rndis won does: the next host starts from auto-net again.
+# vm: beds=dummy usbip
 # vm: timeout=150
 . "$VM_LIB/vm.sh"
 . "$VM_LIB/daemon.sh"
 . "$VM_LIB/host.sh"
 . "$VM_LIB/net.sh"
+. "$VM_LIB/bed.sh"
 . "$VM_LIB/hosts.sh"
 
 vm_need_gadgetd
@@ -30,6 +37,7 @@ status_has() {
 # windows81 on the device with bcdDevice $1 (each profile of the chain
 # has its own); its result must contain $2.
 plug() {
+	vm_bed_attach
 	vm_wait 10 "host: a device 1d6b:0104 with bcdDevice $1 (host sees: $(vm_host_devices))" \
 		vm__host_find_bcd "$1"
 	VM_HOST_DEV=$(vm__host_find_bcd "$1")
@@ -57,5 +65,15 @@ echo "host-walk auto-net windows81 rndis"
 vm_expect_eq "host: the same device" "$devnum" "$(cat "$VM_HOST_DEV/devnum" 2>/dev/null)"
 dmesg | grep -o 'fallback: .*' | sed 's/^/[log] /'
 vm_expect_eq "daemon: fallbacks" 2 "$(dmesg | grep -c 'falling back to')"
+
+# usbip: the host goes; the next one gets auto-net (NCM) again.
+if [ "$VM_BED" = usbip ]; then
+	vm_expect_contains "status: a host is attached" '"attached":true' "$VM_STATUS"
+	vm_bed_detach
+	vm_wait 15 "status: auto-net again after the host went" status_has '"profile":"auto-net"'
+	vm_expect_contains "status reason after the detach" 'the host went; auto-net again for the next one' "$(vm_daemon_status_json; printf '%s' "$VM_STATUS")"
+	vm_bed_attach
+	vm_wait 10 "host: NCM (bcdDevice 0106) for the next host" vm__host_find_bcd 0106
+fi
 vm_hosts_autoprobe 1
 vm_daemon_stop
