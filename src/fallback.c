@@ -25,6 +25,7 @@ struct fallback {
 	char *gadget_dir;
 	struct event_source *timer;
 	bool configured;
+	bool host_seen; /* the host configured the active profile */
 	char *due; /* what the timer hands to fn */
 	char *reason;
 };
@@ -157,6 +158,7 @@ void fallback_applied(struct fallback *f, const struct profile *p,
 	fallback_stop_timer(f);
 	f->profile = p;
 	f->configured = false;
+	f->host_seen = false;
 	free(f->gadget_dir);
 	f->gadget_dir = gadget_dir ? xstrdup(gadget_dir) : NULL;
 	if (!p)
@@ -187,6 +189,8 @@ void fallback_watch(struct fallback *f, bool configured)
 {
 	if (!f)
 		return;
+	if (configured)
+		f->host_seen = true;
 	if (configured == f->configured || f->n_chain == 0 || f->due)
 		return;
 	f->configured = configured;
@@ -207,6 +211,18 @@ void fallback_host_gone(struct fallback *f)
 		return;
 	if (f->n_chain == 0 || f->index == 0)
 		return;
+	/* A switch of ours unbinds the gadget; where host presence comes
+	 * from the UDC's state, that reads "not attached" (on usbip-vudc,
+	 * whose unbind ends the connection, seen once the next profile was
+	 * bound).  The host that was there has not gone until it configured
+	 * what we switched to; a real unplug in that window is missed, and
+	 * the next host continues the chain where it stands. */
+	if (!f->host_seen) {
+		log_debug("fallback: the host went before it configured %s: "
+			  "taken for our own switch",
+			  f->chain[f->index]);
+		return;
+	}
 	free(f->due);
 	f->due = xstrdup(f->chain[0]);
 	fallback_set_reason(f, "the host went; %s again for the next one",

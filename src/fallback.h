@@ -41,7 +41,9 @@ void fallback_applied(struct fallback *f, const struct profile *p,
 /* Configured now or not: the time starts when the host configures it. */
 void fallback_watch(struct fallback *f, bool configured);
 /* The host went: the chain's head is due again (not at once: from the
- * event loop). */
+ * event loop).  Only once the host configured the active profile: until
+ * then a "went" is the daemon's own switch (the unbind shows in the UDC's
+ * state, host presence in gadgetd(8)), not the end of a host session. */
 void fallback_host_gone(struct fallback *f);
 
 /* The daemon could not apply the profile that was due (why: its one-line

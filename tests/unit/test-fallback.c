@@ -103,8 +103,17 @@ static void test_chain(void)
 	free(due);
 	due = NULL;
 
-	/* The daemon applied it: the chain moves on; the next session. */
+	/* The daemon applied it: the chain moves on; the next session.  The
+	 * switch's own unbind, seen as the host going (the UDC's state "not
+	 * attached") before the host configured ecm: no way back to the
+	 * head, the walk goes on. */
 	fallback_applied(f, ecm, gadget);
+	fallback_host_gone(f);
+	run(loop, 200);
+	CHECK(due == NULL);
+	CHECK_STR_EQ(fallback_reason(f),
+		     "auto: no network function taken up in 1 s; falling back "
+		     "to ecm");
 	fallback_watch(f, true);
 	run(loop, 2000);
 	CHECK_STR_EQ(due ? due : "(none)", "rndis");

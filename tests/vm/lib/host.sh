@@ -121,3 +121,54 @@ vm_wait_host_drivers() {
 	done
 	vm_log "host: drivers bound: $*"
 }
+
+# A host whose only network driver is DRIVER (rndis_host, ...), though the
+# others are loaded: the scenario writes 0 to
+# /sys/bus/usb/drivers_autoprobe before the device comes, so no driver
+# binds by itself, and for each device this binds the generic device
+# driver (the host chooses a configuration, as always) and then offers
+# every interface to DRIVER alone, as a host policy that allows one
+# driver would.  The kernel's own matching decides: a bind to an
+# interface DRIVER's id table does not list is refused (ENODEV).
+#
+# vm_host_only_driver DRIVER BCD DEADLINE: wait for the (unconfigured)
+# device 1d6b:0104 with bcdDevice BCD, configure it, offer its interfaces
+# to DRIVER.  Sets VM_HOST_DEV and VM_HOST_OFFERED ("1.0 refused; 1.1
+# bound ...").
+vm_host_only_driver() {
+	local drv=$1 bcd=$2 i n
+	vm_wait "$3" "host: a device 1d6b:0104 with bcdDevice $bcd (host sees: $(vm_host_devices))" \
+		vm__host_find_bcd "$bcd"
+	VM_HOST_DEV=$(vm__host_find_bcd "$bcd")
+	vm_log "host: bcdDevice $bcd at ${VM_HOST_DEV##*/} after $VM_WAITED s"
+	vm_write "${VM_HOST_DEV##*/}" /sys/bus/usb/drivers/usb/bind
+	[ -n "$(cat "$VM_HOST_DEV/bConfigurationValue" 2>/dev/null)" ] ||
+		vm_fail "host: ${VM_HOST_DEV##*/} not configured after the generic driver's bind"
+	VM_HOST_OFFERED=""
+	for i in "$VM_HOST_DEV"/"${VM_HOST_DEV##*/}":*; do
+		[ -d "$i" ] || continue
+		n=${i##*/}
+		# A data interface DRIVER already claimed with its control one.
+		if [ -L "$i/driver" ]; then
+			VM_HOST_OFFERED="$VM_HOST_OFFERED${VM_HOST_OFFERED:+; }${n##*:} claimed by $(basename "$(readlink "$i/driver")")"
+		elif echo "$n" >"/sys/bus/usb/drivers/$drv/bind" 2>/dev/null; then
+			VM_HOST_OFFERED="$VM_HOST_OFFERED${VM_HOST_OFFERED:+; }${n##*:} bound"
+		else
+			VM_HOST_OFFERED="$VM_HOST_OFFERED${VM_HOST_OFFERED:+; }${n##*:} refused"
+		fi
+	done
+	vm_log "host: ${VM_HOST_DEV##*/} interfaces offered to $drv: $VM_HOST_OFFERED"
+}
+
+vm__host_find_bcd() {
+	local d
+	for d in /sys/bus/usb/devices/*; do
+		case "${d##*/}" in usb* | *:*) continue ;; esac
+		[ "$(cat "$d/idVendor" 2>/dev/null)" = 1d6b ] || continue
+		[ "$(cat "$d/idProduct" 2>/dev/null)" = 0104 ] || continue
+		[ "$(cat "$d/bcdDevice" 2>/dev/null)" = "$1" ] || continue
+		printf '%s\n' "$d"
+		return 0
+	done
+	return 1
+}

@@ -1,13 +1,14 @@
-# The shipped auto-net profile (SPEC 7.3, fallback) against a Linux host,
-# with its fallback_after of 8 s (3 s was too short for this bed under
-# load: cdc_ncm on the host had not set its data interface yet).  A host with cdc_ncm takes up the NCM
-# function (the gadget's usb0 gets carrier), auto-net stays, status says
-# why, and the host pings the board over NCM.  A host without cdc_ncm
-# (removed, then a replug) leaves NCM untouched: after 8 s the daemon
-# falls back to ecm-only, cdc_ether takes it up, status says ecm-only won
-# and why, and the host pings the board over ECM.  (A Linux host without
-# cdc_ether but with rndis_host cannot be made here: rndis_host needs the
-# cdc_ether module; the RNDIS step is in unit/test-fallback.)
+# The shipped auto-net profile (gadgetd.profile(5), fallback) against a
+# Linux host, with its fallback_after of 8 s (3 s was too short for this
+# bed under load: cdc_ncm on the host had not set its data interface
+# yet).  A host with cdc_ncm takes up the NCM function (the gadget's usb0
+# gets carrier), auto-net stays, status says why, and the host pings the
+# board over NCM.  A host without cdc_ncm (removed, then a replug) leaves
+# NCM untouched: after 8 s the daemon falls back to ecm-only, cdc_ether
+# takes it up, status says ecm-only won and why, and the host pings the
+# board over ECM.  The last step, a Linux host on which rndis_host alone
+# drives the gadget (cdc_ether stays loaded: rndis_host needs it), is
+# vm/net-auto-net-rndis.
 # vm: timeout=150
 . "$VM_LIB/vm.sh"
 . "$VM_LIB/daemon.sh"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * vm-host: a USB host in user space that enumerates the gadget the way
- * macOS, Windows 10 or Windows 11 does and then moves data over the
+ * macOS, Windows 8.1, Windows 10 or Windows 11 does and then moves data
+ * over the
  * function it would drive, through usbdevfs on the device node.  The
  * kernel's class drivers must be kept off the device (the scenario writes
  * 0 to /sys/bus/usb/drivers_autoprobe before the device arrives), so that
@@ -12,7 +13,7 @@
  *
  *   vm-host PERSONALITY DEVICE [--peer ADDR] [--image FILE]
  *
- * PERSONALITY: macos, windows10, windows11.  DEVICE: the sysfs directory
+ * PERSONALITY: macos, windows81, windows10, windows11.  DEVICE: the sysfs directory
  * of the device (/sys/bus/usb/devices/N-P) or /dev/bus/usb/BBB/DDD.
  * --peer: the gadget's IPv4 address (192.168.7.2); the host takes .1 of
  * its /24.  --image: what LUN 0's block 0 must read as.
@@ -45,7 +46,7 @@
 #define HOST_FRAME_MAX 2048
 #define HOST_XFER_MAX 16384
 
-enum personality { MACOS, WINDOWS10, WINDOWS11 };
+enum personality { MACOS, WINDOWS81, WINDOWS10, WINDOWS11 };
 
 struct host_ep {
 	uint8_t addr, attr;
@@ -1344,6 +1345,28 @@ static const char *pick_driver(struct host *h, const struct host_alt *a,
 	}
 	if (id && (!strcmp(id, "RNDIS")))
 		return "rndis";
+	/* Windows 8.1 has no NCM driver (UsbNcm came with Windows 10) and
+	 * loads usbser only through a vendor's .inf (Windows 10 added the
+	 * class match): tests/vm/hosts/README.md, facts 5 and 16. */
+	if (h->who == WINDOWS81) {
+		if (a->cls == USB_CLASS_MASS_STORAGE && a->sub == 6 &&
+		    a->proto == 0x50)
+			return "msc";
+		snprintf(why, cap, "%s",
+			 id && !strcmp(id, "WINNCM")
+				 ? "the compatible ID WINNCM: Windows 8.1 has "
+				   "no NCM driver"
+			 : a->cls == USB_CLASS_COMM &&
+					 a->sub == USB_CDC_SUBCLASS_NCM
+				 ? "Windows 8.1 has no NCM driver"
+			 : a->cls == USB_CLASS_COMM &&
+					 a->sub == USB_CDC_SUBCLASS_ACM
+				 ? "Windows 8.1 loads usbser only through a "
+				   "vendor's .inf"
+				 : "no compatible ID it knows and no Windows "
+				   "class driver");
+		return NULL;
+	}
 	/* Windows 10 loads UsbNcm only for the compatible ID WINNCM;
 	 * Windows 11 also by the NCM class. */
 	if (id && !strcmp(id, "WINNCM"))
@@ -1452,7 +1475,8 @@ static int run(struct host *h)
 
 static int usage(void)
 {
-	fputs("usage: vm-host macos|windows10|windows11 DEVICE [--peer ADDR] "
+	fputs("usage: vm-host macos|windows81|windows10|windows11 DEVICE "
+	      "[--peer ADDR] "
 	      "[--image FILE]\n",
 	      stderr);
 	return 2;
@@ -1468,6 +1492,8 @@ int main(int argc, char **argv)
 	h.name = argv[1];
 	if (!strcmp(argv[1], "macos"))
 		h.who = MACOS;
+	else if (!strcmp(argv[1], "windows81"))
+		h.who = WINDOWS81;
 	else if (!strcmp(argv[1], "windows10"))
 		h.who = WINDOWS10;
 	else if (!strcmp(argv[1], "windows11"))
