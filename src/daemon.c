@@ -188,6 +188,20 @@ static void daemon_ffs_due(void *data)
 	daemon_sync(d, fact == FFS_WAIT_READY ? "ffs-ready" : "ffs-timeout");
 }
 
+/* ---- the functions' programs (supervisor.h) ---- */
+
+/* A program came back after an exit: its function may be bound again, even
+ * when the wait for its descriptors gave up meanwhile. */
+static void daemon_program_restarted(void *data, const char *function)
+{
+	struct daemon *d = data;
+
+	(void)function;
+	ffs_wait_again(d->ffs);
+	d->bind_refused = false;
+	daemon_sync(d, "program-restart");
+}
+
 /* ---- binding (udc_binding.h) ---- */
 
 char *daemon_apply_error_text(const struct apply_error *err, int r)
@@ -251,6 +265,9 @@ int daemon_bind(struct daemon *d, const struct plan *plan, char **msg)
 					 d->cfg.gadget);
 				bound = udc;
 				udc_binding_bound_by_us(d->udc);
+				/* What they serve exists now (f_uvc's
+				 * /dev/videoN). */
+				supervisor_start(d->programs, false);
 			}
 		}
 	}
@@ -383,7 +400,8 @@ static void daemon_reap_children(struct daemon *d)
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (!hooks_child_exited(d->hooks, pid, status) &&
-		    !net_child_exited(d->net, pid, status))
+		    !net_child_exited(d->net, pid, status) &&
+		    !supervisor_child_exited(d->programs, pid, status))
 			log_debug("child %d exited (status 0x%x)", (int)pid,
 				  status);
 	}
@@ -550,6 +568,7 @@ int daemon_start(struct daemon *d)
 				 d->cfg.gadget, daemon_udc_event, d);
 	udc_binding_set_wanted(d->udc, daemon_udc_wanted(d));
 	d->ffs = ffs_wait_new(d->loop, daemon_ffs_due, d);
+	d->programs = supervisor_new(d->loop, daemon_program_restarted, d);
 	r = daemon_open_signals(d);
 	if (r < 0) {
 		log_errno(r, "signalfd");
@@ -608,6 +627,10 @@ int daemon_start(struct daemon *d)
 
 void daemon_free(struct daemon *d)
 {
+	/* Before the gadget's functionfs can go, and no child left behind
+	 * (keep_on_exit included). */
+	supervisor_free(d->programs);
+	d->programs = NULL;
 	udc_binding_free(d->udc);
 	d->udc = NULL;
 	control_server_free(d->control);

@@ -37,10 +37,15 @@ static int daemon_apply(struct daemon *d, const struct plan *plan, char **msg)
 	d->bind_refused = false;
 	msd_attach_set_plan(d->msd_attach, plan, d->gadget_dir);
 	ffs_wait_again(d->ffs);
+	/* FunctionFS is mounted: its programs write the descriptors the
+	 * bind waits for. */
+	supervisor_set(d->programs, plan->profile);
+	supervisor_start(d->programs, true);
 	r = daemon_bind(d, plan, msg);
 	if (r < 0) {
 		struct apply_error rerr = { 0 };
 
+		supervisor_set(d->programs, NULL);
 		if (applier_remove(d->applier, plan, &rerr) < 0)
 			log_error(
 				"gadget %s: removing it after the refused bind failed: %s",
@@ -57,6 +62,7 @@ void daemon_drop_profile(struct daemon *d)
 		return;
 	/* The links point into the profile, and so do the media. */
 	net_stop(d->net);
+	supervisor_set(d->programs, NULL);
 	msd_attach_set_plan(d->msd_attach, NULL, NULL);
 	fallback_applied(d->fallback, NULL, NULL);
 	plan_free(&d->plan);
@@ -71,8 +77,10 @@ int daemon_remove(struct daemon *d, char **msg)
 	struct apply_error err = { 0 };
 	int r;
 
-	/* DHCP servers, ifdown and link down before the netdevs go. */
+	/* DHCP servers, ifdown and link down before the netdevs go; the
+	 * functions' programs before their functionfs is unmounted. */
 	net_stop(d->net);
+	supervisor_set(d->programs, NULL);
 	r = applier_remove(d->applier, d->profile ? &d->plan : NULL, &err);
 	if (r < 0) {
 		*msg = daemon_apply_error_text(&err, r);
