@@ -43,6 +43,7 @@ static void daemon_status_programs(struct daemon *d, struct status *st)
 			else if (info.exited)
 				p->exit_code = info.exit_code;
 			p->next_restart_ms = info.next_restart_ms;
+			p->restart_delay_ms = info.restart_delay_ms;
 			st->functions[i].program = p;
 		}
 	}

@@ -143,7 +143,9 @@ static void status_json_program(FILE *out, const struct status_program *p)
 		fprintf(out, ",\"pid\":%ld", p->pid);
 	else
 		fputs(",\"pid\":null", out);
-	status_json_key(out, "state", p->state, true);
+	/* Not "state": clients that look for the top-level key by name
+	 * alone must not find this one. */
+	status_json_key(out, "run_state", p->state, true);
 	fprintf(out, ",\"restarts\":%u", p->restarts);
 	if (p->exit_signal > 0)
 		fprintf(out, ",\"last_exit\":{\"signal\":%d}", p->exit_signal);
@@ -155,6 +157,10 @@ static void status_json_program(FILE *out, const struct status_program *p)
 		fprintf(out, ",\"next_restart_ms\":%lld", p->next_restart_ms);
 	else
 		fputs(",\"next_restart_ms\":null", out);
+	if (p->restart_delay_ms >= 0)
+		fprintf(out, ",\"restart_delay_ms\":%lld", p->restart_delay_ms);
+	else
+		fputs(",\"restart_delay_ms\":null", out);
 	fputc('}', out);
 }
 
@@ -171,7 +177,8 @@ static void status_text_program(FILE *out, const struct status_program *p)
 	else if (p->exit_code >= 0)
 		fprintf(out, ", last exit: status %d", p->exit_code);
 	if (p->next_restart_ms >= 0)
-		fprintf(out, ", next start in %lld ms", p->next_restart_ms);
+		fprintf(out, ", next start in %lld of %lld ms",
+			p->next_restart_ms, p->restart_delay_ms);
 }
 
 /* What ifup/ifdown last did to f's interface: "up", "down" or NULL. */

@@ -27,6 +27,7 @@ struct status_program {
 	int exit_code;
 	int exit_signal;
 	long long next_restart_ms; /* -1: none (null) */
+	long long restart_delay_ms; /* the last back-off; -1: none (null) */
 };
 
 struct status_function {

@@ -38,6 +38,7 @@ struct supervisor_program {
 	unsigned int quick_exits;
 	uint64_t started_ms;
 	uint64_t restart_at_ms;
+	uint64_t restart_delay_ms;
 	bool exited;
 	int exit_status;
 	struct event_source *timer;
@@ -384,6 +385,9 @@ void supervisor_free(struct supervisor *s)
 
 void supervisor_set(struct supervisor *s, const struct profile *p)
 {
+	/* The daemon drops its profile after it freed the supervisor. */
+	if (!s)
+		return;
 	supervisor_clear(s);
 	for (size_t i = 0; p && i < p->n_functions; i++) {
 		const struct profile_function *f = &p->functions[i];
@@ -471,6 +475,7 @@ bool supervisor_child_exited(struct supervisor *s, pid_t pid, int status)
 	delay = supervisor_backoff(&prog->quick_exits, now - prog->started_ms);
 	prog->state = SUPERVISOR_WAITING;
 	prog->restart_at_ms = now + delay;
+	prog->restart_delay_ms = delay;
 	log_warning("%s: program %s %s; restarting in %llu ms", prog->function,
 		    prog->argv[0], text, (unsigned long long)delay);
 	free(text);
@@ -501,6 +506,9 @@ bool supervisor_info(const struct supervisor *s, size_t i,
 		.restarts = prog->restarts,
 		.exited = prog->exited,
 		.next_restart_ms = -1,
+		.restart_delay_ms = prog->restart_delay_ms
+					    ? (int64_t)prog->restart_delay_ms
+					    : -1,
 	};
 	if (prog->exited && WIFEXITED(prog->exit_status))
 		out->exit_code = WEXITSTATUS(prog->exit_status);

@@ -82,6 +82,8 @@ struct supervisor_info {
 	int exit_code;
 	int exit_signal;
 	int64_t next_restart_ms; /* WAITING: ms until the start; else -1 */
+	/* The back-off chosen at the last exit; -1: none yet. */
+	int64_t restart_delay_ms;
 };
 
 struct supervisor;
@@ -97,7 +99,7 @@ struct supervisor *supervisor_new(struct event_loop *loop,
 void supervisor_free(struct supervisor *s);
 
 /* The used functions of p that name a program, all idle; stops and
- * forgets the previous ones.  p may be NULL. */
+ * forgets the previous ones.  p may be NULL, and s too (nothing). */
 void supervisor_set(struct supervisor *s, const struct profile *p);
 /* Start the idle programs of FunctionFS functions (before_bind) or of
  * the others (after the bind). */

@@ -216,6 +216,7 @@ static void test_life(struct event_loop *loop)
 	CHECK_STR_EQ(supervisor_state_name(info.state), "running");
 	CHECK(!info.exited);
 	CHECK_INT_EQ(info.next_restart_ms, -1);
+	CHECK_INT_EQ(info.restart_delay_ms, -1);
 
 	/* `sh -c exit` exits 0 at once: back in a second. */
 	CHECK_INT_EQ(waitpid(pid, &status, 0), pid);
@@ -228,6 +229,7 @@ static void test_life(struct event_loop *loop)
 	CHECK_INT_EQ(info.exit_code, 0);
 	CHECK_INT_EQ(info.exit_signal, 0);
 	CHECK(info.next_restart_ms > 0 && info.next_restart_ms <= 1000);
+	CHECK_INT_EQ(info.restart_delay_ms, 1000);
 	CHECK_INT_EQ(info.restarts, 0);
 	for (int i = 0; i < 20 && n_restarted == 0; i++)
 		event_loop_iterate(loop, 200);
@@ -242,6 +244,7 @@ static void test_life(struct event_loop *loop)
 	CHECK(supervisor_child_exited(s, pid, status));
 	info = info_of(s);
 	CHECK(info.next_restart_ms > 1000 && info.next_restart_ms <= 2000);
+	CHECK_INT_EQ(info.restart_delay_ms, 2000);
 
 	/* Stopped while waiting: no restart, idle again. */
 	supervisor_stop(s);
