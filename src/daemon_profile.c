@@ -39,7 +39,7 @@ static int daemon_apply(struct daemon *d, const struct plan *plan, char **msg)
 	ffs_wait_again(d->ffs);
 	/* FunctionFS is mounted: its programs write the descriptors the
 	 * bind waits for. */
-	supervisor_set(d->programs, plan->profile);
+	supervisor_set(d->programs, plan);
 	supervisor_start(d->programs, true);
 	r = daemon_bind(d, plan, msg);
 	if (r < 0) {

@@ -414,6 +414,50 @@ static const char *plan_ffs_mountpoint(const struct profile_function *f,
 	return *buf;
 }
 
+static long plan_ffs_timeout(const struct profile_function *f)
+{
+	return f->u.ffs.ready_timeout.line ? f->u.ffs.ready_timeout.value
+					   : PLAN_DEFAULT_FFS_TIMEOUT;
+}
+
+bool plan_op_deferred(const struct plan_op *op)
+{
+	return op->kind == PLAN_FFS_WAIT || op->kind == PLAN_UDC_BIND;
+}
+
+size_t plan_deferred_start(const struct plan *plan)
+{
+	size_t i = plan->n_ops;
+
+	while (i > 0 && plan_op_deferred(&plan->ops[i - 1]))
+		i--;
+	return i;
+}
+
+int plan_ffs_wait(const struct plan *plan, const struct plan_op *op,
+		  struct plan_ffs_wait *out)
+{
+	const struct profile_function *f = op->function;
+	char *buf;
+
+	(void)plan;
+	*out = (struct plan_ffs_wait){ 0 };
+	if (op->kind != PLAN_FFS_WAIT)
+		return -EINVAL;
+	out->function = f->name;
+	out->mount = xstrdup(plan_ffs_mountpoint(f, &buf));
+	free(buf);
+	out->timeout_s = plan_ffs_timeout(f);
+	out->program = f->program.argv;
+	return 0;
+}
+
+void plan_ffs_wait_clear(struct plan_ffs_wait *w)
+{
+	free(w->mount);
+	*w = (struct plan_ffs_wait){ 0 };
+}
+
 char *plan_op_path(const struct plan *plan, const struct plan_op *op)
 {
 	const struct profile_function *f = op->function;
@@ -828,10 +872,7 @@ void plan_op_steps(const struct plan *plan, const struct plan_op *op,
 			 xasprintf("configs/c.%d", op->config->id), 0);
 		break;
 	case PLAN_FFS_WAIT: {
-		long timeout = f->u.ffs.ready_timeout.line
-				       ? f->u.ffs.ready_timeout.value
-				       : PLAN_DEFAULT_FFS_TIMEOUT;
-		char *value = xasprintf("%ld", timeout);
+		char *value = xasprintf("%ld", plan_ffs_timeout(f));
 
 		step_add(out, PLAN_STEP_WAIT,
 			 xstrdup(plan_ffs_mountpoint(f, &buf)), value,

@@ -383,34 +383,51 @@ void supervisor_free(struct supervisor *s)
 	free(s);
 }
 
-void supervisor_set(struct supervisor *s, const struct profile *p)
+static void supervisor_add(struct supervisor *s,
+			   const struct profile_function *f, bool before_bind)
 {
+	struct supervisor_program *prog;
+	size_t n = 0;
+
+	s->programs = xreallocarray(s->programs, s->n_programs + 1,
+				    sizeof(*s->programs));
+	prog = &s->programs[s->n_programs++];
+	*prog = (struct supervisor_program){ 0 };
+	prog->owner = s;
+	prog->function = xstrdup(f->name);
+	while (f->program.argv[n])
+		n++;
+	prog->argv = xcalloc(n + 1, sizeof(*prog->argv));
+	for (size_t k = 0; k < n; k++)
+		prog->argv[k] = xstrdup(f->program.argv[k]);
+	prog->restart =
+		f->program.restart.line ? f->program.restart.value : true;
+	prog->before_bind = before_bind;
+}
+
+void supervisor_set(struct supervisor *s, const struct plan *plan)
+{
+	const struct profile *p = plan ? plan->profile : NULL;
+
 	/* The daemon drops its profile after it freed the supervisor. */
 	if (!s)
 		return;
 	supervisor_clear(s);
+	/* The plan's wait for descriptors is what these are started for. */
+	for (size_t i = 0; plan && i < plan->n_ops; i++) {
+		struct plan_ffs_wait wait;
+
+		if (plan_ffs_wait(plan, &plan->ops[i], &wait) < 0)
+			continue;
+		if (wait.program)
+			supervisor_add(s, plan->ops[i].function, true);
+		plan_ffs_wait_clear(&wait);
+	}
 	for (size_t i = 0; p && i < p->n_functions; i++) {
 		const struct profile_function *f = &p->functions[i];
-		struct supervisor_program *prog;
-		size_t n = 0;
 
-		if (!f->used || !f->program.argv)
-			continue;
-		s->programs = xreallocarray(s->programs, s->n_programs + 1,
-					    sizeof(*s->programs));
-		prog = &s->programs[s->n_programs++];
-		*prog = (struct supervisor_program){ 0 };
-		prog->owner = s;
-		prog->function = xstrdup(f->name);
-		while (f->program.argv[n])
-			n++;
-		prog->argv = xcalloc(n + 1, sizeof(*prog->argv));
-		for (size_t k = 0; k < n; k++)
-			prog->argv[k] = xstrdup(f->program.argv[k]);
-		prog->restart = f->program.restart.line
-					? f->program.restart.value
-					: true;
-		prog->before_bind = f->type == FUNCTION_FFS;
+		if (f->used && f->program.argv && f->type != FUNCTION_FFS)
+			supervisor_add(s, f, false);
 	}
 	/* The timers and outputs point at the programs: none yet. */
 }

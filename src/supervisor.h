@@ -28,7 +28,7 @@
 #include <sys/types.h>
 
 #include "event_loop.h"
-#include "gadgetd/profile.h"
+#include "plan.h"
 
 /*
  * Back-off: a program that exits is started again after
@@ -98,9 +98,11 @@ struct supervisor *supervisor_new(struct event_loop *loop,
 /* Stops every program first. */
 void supervisor_free(struct supervisor *s);
 
-/* The used functions of p that name a program, all idle; stops and
- * forgets the previous ones.  p may be NULL, and s too (nothing). */
-void supervisor_set(struct supervisor *s, const struct profile *p);
+/* The programs of plan, all idle: its PLAN_FFS_WAIT ops' (plan_ffs_wait(),
+ * in the plan's order), then those of its profile's other functions.
+ * Stops and forgets the previous ones.  plan may be NULL, and s too
+ * (nothing). */
+void supervisor_set(struct supervisor *s, const struct plan *plan);
 /* Start the idle programs of FunctionFS functions (before_bind) or of
  * the others (after the bind). */
 void supervisor_start(struct supervisor *s, bool before_bind);

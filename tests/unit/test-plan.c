@@ -230,6 +230,25 @@ static void test_composite(void)
 				     plan.ops[i].kind, want[i]);
 	testlib_checks++;
 
+	/* The tail the daemon carries out, and its wait typed. */
+	CHECK_INT_EQ(plan_deferred_start(&plan), ARRAY_SIZE(want) - 2);
+	{
+		struct plan_ffs_wait wait;
+
+		CHECK_INT_EQ(plan_ffs_wait(&plan, &plan.ops[0], &wait),
+			     -EINVAL);
+		CHECK(wait.mount == NULL);
+		CHECK_INT_EQ(plan_ffs_wait(&plan,
+					   &plan.ops[ARRAY_SIZE(want) - 2],
+					   &wait),
+			     0);
+		CHECK_STR_EQ(wait.function, "ffs.adb");
+		CHECK_STR_EQ(wait.mount, "/dev/usb-ffs/adb");
+		CHECK_INT_EQ(wait.timeout_s, 5);
+		CHECK(wait.program == NULL);
+		plan_ffs_wait_clear(&wait);
+	}
+
 	/* The unused eem.unused is left out. */
 	for (size_t i = 0; i < plan.n_ops; i++)
 		if (plan.ops[i].function)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "event_loop.h"
+#include "plan.h"
 #include "profile-testlib.h"
 #include "supervisor.h"
 #include "testlib.h"
@@ -165,6 +166,26 @@ static void test_keys(void)
 	profile_free(p);
 }
 
+/* The plan of a profile that loads without a word. */
+static struct profile *load_plan(const char *text, struct plan *plan)
+{
+	struct plan_env env = { .gadget_name = "gadgetd",
+				.board_id = "gadgetd-test-board" };
+	struct diag_list diags;
+	struct profile *p = profile_test_load(text, &diags);
+
+	memset(plan, 0, sizeof(*plan));
+	if (p && plan_build(p, &env, plan, &diags) < 0) {
+		profile_free(p);
+		p = NULL;
+	}
+	diag_print(&diags, stderr);
+	CHECK(p != NULL);
+	CHECK_INT_EQ(diags.n, 0);
+	diag_clear(&diags);
+	return p;
+}
+
 static int n_restarted;
 
 static void count_restarted(void *data, const char *function)
@@ -189,20 +210,18 @@ static void test_life(struct event_loop *loop)
 	struct supervisor *s =
 		supervisor_new(loop, count_restarted, &n_restarted);
 	struct supervisor_info info;
-	struct diag_list diags;
 	struct profile *p;
+	struct plan plan;
 	int status;
 	pid_t pid;
 
-	p = profile_test_load("[config 1]\nfunctions = ffs.x acm.GS0\n"
-			      "[function ffs.x]\nprogram = /bin/sh -c exit\n"
-			      "[function acm.GS0]\n",
-			      &diags);
-	CHECK(p != NULL);
-	diag_clear(&diags);
+	p = load_plan("[config 1]\nfunctions = acm.GS0 ffs.x\n"
+		      "[function ffs.x]\nprogram = /bin/sh -c exit\n"
+		      "[function acm.GS0]\n",
+		      &plan);
 	if (!p)
 		goto out;
-	supervisor_set(s, p);
+	supervisor_set(s, &plan);
 	info = info_of(s);
 	CHECK_STR_EQ(info.function, "ffs.x");
 	CHECK_STR_EQ(supervisor_state_name(info.state), "not started");
@@ -255,22 +274,23 @@ static void test_life(struct event_loop *loop)
 	CHECK_INT_EQ(event_loop_n_sources(loop), 0);
 	supervisor_set(s, NULL);
 	CHECK(!supervisor_info(s, 0, &info));
+	plan_free(&plan);
 	profile_free(p);
 
 	/* A program that does not end by itself: SIGTERM, reaped. */
-	p = profile_test_load("[config 1]\nfunctions = ffs.x\n"
-			      "[function ffs.x]\nprogram = /bin/sleep 100\n",
-			      &diags);
-	diag_clear(&diags);
+	p = load_plan("[config 1]\nfunctions = ffs.x\n"
+		      "[function ffs.x]\nprogram = /bin/sleep 100\n",
+		      &plan);
 	if (!p)
 		goto out;
-	supervisor_set(s, p);
+	supervisor_set(s, &plan);
 	supervisor_start(s, true);
 	pid = info_of(s).pid;
 	CHECK(pid > 0);
 	supervisor_stop(s);
 	CHECK(kill(pid, 0) < 0);
 	CHECK_INT_EQ(info_of(s).pid, 0);
+	plan_free(&plan);
 	profile_free(p);
 out:
 	supervisor_free(s);
