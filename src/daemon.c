@@ -209,6 +209,34 @@ char *daemon_apply_error_text(const struct apply_error *err, int r)
 	return xstrdup(err->message[0] ? err->message : strerror(-r));
 }
 
+/*
+ * The plan's deferred ops (plan_deferred_start()) in its order, up to its
+ * PLAN_UDC_BIND: true when each one before the bind is done.  The
+ * FunctionFS waits are one wait (ffs_wait.h), asked at the first of them.
+ */
+static bool daemon_deferred_ready(struct daemon *d, const struct plan *plan)
+{
+	if (!plan)
+		return daemon_ffs_ready(d, NULL);
+	for (size_t i = plan_deferred_start(plan); i < plan->n_ops; i++) {
+		switch (plan->ops[i].kind) {
+		case PLAN_FFS_WAIT:
+			if (!daemon_ffs_ready(d, plan))
+				return false;
+			/* The others were part of that look. */
+			while (i + 1 < plan->n_ops &&
+			       plan->ops[i + 1].kind == PLAN_FFS_WAIT)
+				i++;
+			break;
+		case PLAN_UDC_BIND:
+			return true;
+		default:
+			break;
+		}
+	}
+	return false;
+}
+
 static void daemon_udc_event(void *data, const char *event)
 {
 	daemon_sync(data, event);
@@ -243,7 +271,7 @@ int daemon_bind(struct daemon *d, const struct plan *plan, char **msg)
 		bound = NULL;
 	}
 	if (!bound && !d->admin_down && !d->bind_refused &&
-	    daemon_ffs_ready(d, plan)) {
+	    daemon_deferred_ready(d, plan)) {
 		udc = udc_binding_pick(d->udc, &watch, &why);
 		if (why)
 			daemon_set_notice(d, "%s", why);
