@@ -91,18 +91,18 @@ vm_expect_eq "the vm-ffs gadgetd started" "$pid" "$(ffs_programs)"
 
 # What the program got from the daemon: stdin /dev/null, its output in a
 # pipe, nothing else of the daemon's (no control socket), its own group.
-vm_expect_eq "program stdin" /dev/null "$(readlink /proc/$pid/fd/0)"
-vm_expect_match "program stdout" "pipe:*" "$(readlink /proc/$pid/fd/1)"
-fds=$(ls -l /proc/$pid/fd | sed -n 's/.*-> //p' | tr '\n' ' ')
+vm_expect_eq "program stdin" /dev/null "$(readlink "/proc/$pid/fd/0")"
+vm_expect_match "program stdout" "pipe:*" "$(readlink "/proc/$pid/fd/1")"
+fds=$(ls -l "/proc/$pid/fd" | sed -n 's/.*-> //p' | tr '\n' ' ')
 vm_log "program fds: $fds"
 case "$fds" in
 *socket:* | *anon_inode:* | *gadgetd* | *netlink*)
 	vm_fail "the program holds an fd of the daemon's: $fds" ;;
 esac
 vm_expect_eq "program's process group" "$pid" \
-	"$(cut -d' ' -f5 /proc/$pid/stat)"
+	"$(cut -d' ' -f5 "/proc/$pid/stat")"
 vm_expect_eq "program's parent" "$VM_DAEMON_PID" \
-	"$(cut -d' ' -f4 /proc/$pid/stat)"
+	"$(cut -d' ' -f4 "/proc/$pid/stat")"
 
 # /bin/false exits at once: 1 s, then 2 s, then 4 s; the gadget stays up.
 devnum=$(vm_host_attr devnum)
@@ -136,7 +136,7 @@ vm_expect_ne "host devnum after the restart" "$devnum" "$(vm_host_attr devnum)"
 vm_daemon_wait_state configured 5
 pid2=$(ffs_programs)
 vm_expect_ne "vm-ffs after the restart" "$pid" "$pid2"
-vm_expect_eq "vm-ffs processes" 1 "$(echo $pid2 | wc -w)"
+vm_expect_eq "vm-ffs processes" 1 "$(echo "$pid2" | wc -w)"
 
 # Non-root: bob's profile path is refused before anything runs; root's
 # profile naming bob's program gets it refused when it would start.
@@ -203,7 +203,7 @@ vm_wait_host_device 0x1d6b 0x0104 10
 vm_run vm_gadgetd switch ffs-prog
 vm_wait_host_device 0x1d6b 0x0105 10
 pid=$(ffs_programs)
-vm_expect_eq "vm-ffs processes" 1 "$(echo $pid | wc -w)"
+vm_expect_eq "vm-ffs processes" 1 "$(echo "$pid" | wc -w)"
 vm_daemon_stop
 vm_expect_eq "vm-ffs after SIGTERM" "" "$(ffs_programs)"
 vm_expect_eq "gadgets after SIGTERM" "" "$(vm_gadgets)"
