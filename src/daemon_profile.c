@@ -285,6 +285,25 @@ enum control_status daemon_switch(struct daemon *d, const char *name,
 
 /* ---- reload ---- */
 
+/* The functions' programs, which the plan's text shows only for
+ * FunctionFS, the same in both. */
+static bool daemon_programs_same(const struct profile *a,
+				 const struct profile *b)
+{
+	if (a->n_functions != b->n_functions)
+		return false;
+	for (size_t i = 0; i < a->n_functions; i++) {
+		const struct profile_program *x = &a->functions[i].program,
+					     *y = &b->functions[i].program;
+
+		if (!streq(x->text ? x->text : "", y->text ? y->text : "") ||
+		    x->restart.line != y->restart.line ||
+		    x->restart.value != y->restart.value)
+			return false;
+	}
+	return true;
+}
+
 static char *daemon_plan_text(const struct plan *plan)
 {
 	char *text = NULL;
@@ -376,7 +395,8 @@ enum control_status daemon_reload(struct daemon *d, FILE *out)
 	}
 	old_text = daemon_plan_text(&d->plan);
 	new_text = daemon_plan_text(&plan);
-	same = old_text && new_text && streq(old_text, new_text);
+	same = old_text && new_text && streq(old_text, new_text) &&
+	       daemon_programs_same(d->profile, p);
 	free(old_text);
 	free(new_text);
 	if (same) {

@@ -1014,6 +1014,17 @@ static void sh_step(FILE *out, const struct plan *plan,
 	case PLAN_STEP_WAIT: {
 		long timeout = strtol(st->value, NULL, 10);
 
+		const struct profile_program *prog = &op->function->program;
+
+		/* The program writes the descriptors (gadgetd supervises
+		 * it; this script only starts it). */
+		for (size_t k = 0; prog->argv && prog->argv[k]; k++) {
+			if (k)
+				fputc(' ', out);
+			sh_quote(out, prog->argv[k]);
+		}
+		if (prog->argv)
+			fputs(" &\n", out);
 		/* FunctionFS makes ep1... once the daemon has written its
 		 * descriptors to ep0; binding before that fails. */
 		fputs("i=0\nwhile [ ! -e ", out);
