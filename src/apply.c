@@ -715,9 +715,7 @@ static int apply_op(struct applier *a, const struct plan *plan,
 	(void)plan;
 	*usbg_r = USBG_SUCCESS;
 	if (a->raw)
-		return op->kind == PLAN_FFS_WAIT || op->kind == PLAN_UDC_BIND
-			       ? 0
-			       : apply_raw_steps(a, steps);
+		return plan_op_deferred(op) ? 0 : apply_raw_steps(a, steps);
 	switch (op->kind) {
 	case PLAN_GADGET_CREATE:
 		return apply_gadget_create(a, steps, usbg_r);
@@ -815,7 +813,7 @@ int applier_build(struct applier *a, const struct plan *plan,
 		  struct apply_error *err)
 {
 	struct apply_error scratch = { 0 };
-	size_t done;
+	size_t done, deferred = plan_deferred_start(plan);
 	int r = 0;
 
 	if (!err)
@@ -826,14 +824,14 @@ int applier_build(struct applier *a, const struct plan *plan,
 		usbg_cleanup(a->state);
 		a->state = NULL;
 	}
-	for (done = 0; done < plan->n_ops; done++) {
+	/* The plan's tail (the wait for FunctionFS descriptors, the bind)
+	 * is the daemon's. */
+	for (done = 0; done < deferred; done++) {
 		const struct plan_op *op = &plan->ops[done];
 		struct plan_steps steps;
 		int usbg_r = USBG_SUCCESS;
 		bool foreign;
 
-		if (op->kind == PLAN_FFS_WAIT || op->kind == PLAN_UDC_BIND)
-			continue;
 		plan_op_steps(plan, op, &steps);
 		r = apply_op(a, plan, op, &steps, &usbg_r);
 		if (r == 0) {
@@ -848,16 +846,12 @@ int applier_build(struct applier *a, const struct plan *plan,
 		plan_steps_free(&steps);
 		break;
 	}
-	if (done == plan->n_ops)
+	if (done == deferred)
 		goto out;
 
 	/* All or nothing: undo the executed prefix, last op first. */
-	while (done-- > 0) {
-		const struct plan_op *op = &plan->ops[done];
-
-		if (op->kind != PLAN_FFS_WAIT && op->kind != PLAN_UDC_BIND)
-			apply_undo_op(a, plan, op, NULL);
-	}
+	while (done-- > 0)
+		apply_undo_op(a, plan, &plan->ops[done], NULL);
 	if (applier_gadget_exists(a) && err->err != -EEXIST) {
 		struct apply_error rerr = { 0 };
 

@@ -36,8 +36,8 @@ int applier_refresh(struct applier *a);
 bool applier_gadget_exists(struct applier *a);
 
 /*
- * Build the gadget from plan: every op except PLAN_FFS_WAIT and
- * PLAN_UDC_BIND, which the caller handles.  On a refusal the executed
+ * Build the gadget from plan: every op before plan_deferred_start(plan);
+ * the caller carries out the rest (the FunctionFS wait, the bind).  On a refusal the executed
  * prefix is undone in reverse, err says what failed, and the gadget
  * directory does not exist afterwards.
  */

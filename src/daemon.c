@@ -188,11 +188,53 @@ static void daemon_ffs_due(void *data)
 	daemon_sync(d, fact == FFS_WAIT_READY ? "ffs-ready" : "ffs-timeout");
 }
 
+/* ---- the functions' programs (supervisor.h) ---- */
+
+/* A program came back after an exit: its function may be bound again, even
+ * when the wait for its descriptors gave up meanwhile. */
+static void daemon_program_restarted(void *data, const char *function)
+{
+	struct daemon *d = data;
+
+	(void)function;
+	ffs_wait_again(d->ffs);
+	d->bind_refused = false;
+	daemon_sync(d, "program-restart");
+}
+
 /* ---- binding (udc_binding.h) ---- */
 
 char *daemon_apply_error_text(const struct apply_error *err, int r)
 {
 	return xstrdup(err->message[0] ? err->message : strerror(-r));
+}
+
+/*
+ * The plan's deferred ops (plan_deferred_start()) in its order, up to its
+ * PLAN_UDC_BIND: true when each one before the bind is done.  The
+ * FunctionFS waits are one wait (ffs_wait.h), asked at the first of them.
+ */
+static bool daemon_deferred_ready(struct daemon *d, const struct plan *plan)
+{
+	if (!plan)
+		return daemon_ffs_ready(d, NULL);
+	for (size_t i = plan_deferred_start(plan); i < plan->n_ops; i++) {
+		switch (plan->ops[i].kind) {
+		case PLAN_FFS_WAIT:
+			if (!daemon_ffs_ready(d, plan))
+				return false;
+			/* The others were part of that look. */
+			while (i + 1 < plan->n_ops &&
+			       plan->ops[i + 1].kind == PLAN_FFS_WAIT)
+				i++;
+			break;
+		case PLAN_UDC_BIND:
+			return true;
+		default:
+			break;
+		}
+	}
+	return false;
 }
 
 static void daemon_udc_event(void *data, const char *event)
@@ -229,7 +271,7 @@ int daemon_bind(struct daemon *d, const struct plan *plan, char **msg)
 		bound = NULL;
 	}
 	if (!bound && !d->admin_down && !d->bind_refused &&
-	    daemon_ffs_ready(d, plan)) {
+	    daemon_deferred_ready(d, plan)) {
 		udc = udc_binding_pick(d->udc, &watch, &why);
 		if (why)
 			daemon_set_notice(d, "%s", why);
@@ -251,6 +293,9 @@ int daemon_bind(struct daemon *d, const struct plan *plan, char **msg)
 					 d->cfg.gadget);
 				bound = udc;
 				udc_binding_bound_by_us(d->udc);
+				/* What they serve exists now (f_uvc's
+				 * /dev/videoN). */
+				supervisor_start(d->programs, false);
 			}
 		}
 	}
@@ -383,7 +428,8 @@ static void daemon_reap_children(struct daemon *d)
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (!hooks_child_exited(d->hooks, pid, status) &&
-		    !net_child_exited(d->net, pid, status))
+		    !net_child_exited(d->net, pid, status) &&
+		    !supervisor_child_exited(d->programs, pid, status))
 			log_debug("child %d exited (status 0x%x)", (int)pid,
 				  status);
 	}
@@ -550,6 +596,7 @@ int daemon_start(struct daemon *d)
 				 d->cfg.gadget, daemon_udc_event, d);
 	udc_binding_set_wanted(d->udc, daemon_udc_wanted(d));
 	d->ffs = ffs_wait_new(d->loop, daemon_ffs_due, d);
+	d->programs = supervisor_new(d->loop, daemon_program_restarted, d);
 	r = daemon_open_signals(d);
 	if (r < 0) {
 		log_errno(r, "signalfd");
@@ -608,6 +655,10 @@ int daemon_start(struct daemon *d)
 
 void daemon_free(struct daemon *d)
 {
+	/* Before the gadget's functionfs can go, and no child left behind
+	 * (keep_on_exit included). */
+	supervisor_free(d->programs);
+	d->programs = NULL;
 	udc_binding_free(d->udc);
 	d->udc = NULL;
 	control_server_free(d->control);

@@ -20,6 +20,35 @@
 #include "udc.h"
 #include "util.h"
 
+/* Each supervised program on its function's entry. */
+static void daemon_status_programs(struct daemon *d, struct status *st)
+{
+	struct supervisor_info info;
+
+	for (size_t k = 0; supervisor_info(d->programs, k, &info); k++) {
+		for (size_t i = 0; i < st->n_functions; i++) {
+			struct status_program *p;
+
+			if (!streq(st->functions[i].name, info.function))
+				continue;
+			p = xcalloc(1, sizeof(*p));
+			p->path = xstrdup(info.path);
+			p->pid = info.pid;
+			p->state = xstrdup(supervisor_state_name(info.state));
+			p->restarts = info.restarts;
+			p->exit_code = -1;
+			p->exit_signal = -1;
+			if (info.exited && info.exit_signal)
+				p->exit_signal = info.exit_signal;
+			else if (info.exited)
+				p->exit_code = info.exit_code;
+			p->next_restart_ms = info.next_restart_ms;
+			p->restart_delay_ms = info.restart_delay_ms;
+			st->functions[i].program = p;
+		}
+	}
+}
+
 static void daemon_status(struct daemon *d, bool json, FILE *out)
 {
 	struct status st = { 0 };
@@ -55,6 +84,7 @@ static void daemon_status(struct daemon *d, bool json, FILE *out)
 
 		st.functions[i].dhcp = dhcp ? xstrdup(dhcp) : NULL;
 	}
+	daemon_status_programs(d, &st);
 	if (json)
 		status_print_json(&st, out);
 	else

@@ -13,6 +13,7 @@
  * What has a state of its own lives in its own object, which returns facts
  * and never calls back into the daemon but through one event callback:
  * the UDC (udc_binding.h), the FunctionFS wait (ffs_wait.h), the
+ * functions' programs (supervisor.h), the
  * host-link check (net_check.h), the links (net.h) and the hooks (hooks.h).
  */
 #ifndef GADGETD_DAEMON_PRIVATE_H
@@ -31,6 +32,7 @@
 #include "net.h"
 #include "net_check.h"
 #include "plan.h"
+#include "supervisor.h"
 #include "udc_binding.h"
 
 struct daemon {
@@ -60,6 +62,7 @@ struct daemon {
 	/* The pieces with a state of their own */
 	struct udc_binding *udc; /* which UDC, its state, the kernel's bind */
 	struct ffs_wait *ffs; /* FunctionFS descriptors before a bind */
+	struct supervisor *programs; /* the functions' programs */
 	struct net *net; /* the network functions' links, DHCP, ifupdown */
 	struct net_check *net_check; /* the host-link check */
 	struct msd_attach *msd_attach; /* attach = host-ready media */

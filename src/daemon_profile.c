@@ -37,10 +37,15 @@ static int daemon_apply(struct daemon *d, const struct plan *plan, char **msg)
 	d->bind_refused = false;
 	msd_attach_set_plan(d->msd_attach, plan, d->gadget_dir);
 	ffs_wait_again(d->ffs);
+	/* FunctionFS is mounted: its programs write the descriptors the
+	 * bind waits for. */
+	supervisor_set(d->programs, plan);
+	supervisor_start(d->programs, true);
 	r = daemon_bind(d, plan, msg);
 	if (r < 0) {
 		struct apply_error rerr = { 0 };
 
+		supervisor_set(d->programs, NULL);
 		if (applier_remove(d->applier, plan, &rerr) < 0)
 			log_error(
 				"gadget %s: removing it after the refused bind failed: %s",
@@ -57,6 +62,7 @@ void daemon_drop_profile(struct daemon *d)
 		return;
 	/* The links point into the profile, and so do the media. */
 	net_stop(d->net);
+	supervisor_set(d->programs, NULL);
 	msd_attach_set_plan(d->msd_attach, NULL, NULL);
 	fallback_applied(d->fallback, NULL, NULL);
 	plan_free(&d->plan);
@@ -71,8 +77,10 @@ int daemon_remove(struct daemon *d, char **msg)
 	struct apply_error err = { 0 };
 	int r;
 
-	/* DHCP servers, ifdown and link down before the netdevs go. */
+	/* DHCP servers, ifdown and link down before the netdevs go; the
+	 * functions' programs before their functionfs is unmounted. */
 	net_stop(d->net);
+	supervisor_set(d->programs, NULL);
 	r = applier_remove(d->applier, d->profile ? &d->plan : NULL, &err);
 	if (r < 0) {
 		*msg = daemon_apply_error_text(&err, r);
@@ -277,6 +285,25 @@ enum control_status daemon_switch(struct daemon *d, const char *name,
 
 /* ---- reload ---- */
 
+/* The functions' programs, which the plan's text shows only for
+ * FunctionFS, the same in both. */
+static bool daemon_programs_same(const struct profile *a,
+				 const struct profile *b)
+{
+	if (a->n_functions != b->n_functions)
+		return false;
+	for (size_t i = 0; i < a->n_functions; i++) {
+		const struct profile_program *x = &a->functions[i].program,
+					     *y = &b->functions[i].program;
+
+		if (!streq(x->text ? x->text : "", y->text ? y->text : "") ||
+		    x->restart.line != y->restart.line ||
+		    x->restart.value != y->restart.value)
+			return false;
+	}
+	return true;
+}
+
 static char *daemon_plan_text(const struct plan *plan)
 {
 	char *text = NULL;
@@ -368,7 +395,8 @@ enum control_status daemon_reload(struct daemon *d, FILE *out)
 	}
 	old_text = daemon_plan_text(&d->plan);
 	new_text = daemon_plan_text(&plan);
-	same = old_text && new_text && streq(old_text, new_text);
+	same = old_text && new_text && streq(old_text, new_text) &&
+	       daemon_programs_same(d->profile, p);
 	free(old_text);
 	free(new_text);
 	if (same) {

@@ -21,35 +21,23 @@ void ffs_wait_look(const struct plan *plan, struct ffs_wait_look *look)
 {
 	*look = (struct ffs_wait_look){ 0 };
 	for (size_t i = 0; plan && i < plan->n_ops; i++) {
-		const struct plan_op *op = &plan->ops[i];
-		struct plan_steps steps;
+		struct plan_ffs_wait wait;
+		char *ep1;
 
-		if (op->kind != PLAN_FFS_WAIT)
+		/* The mount and the timeout (its default included), as
+		 * `gadgetd plan` prints them. */
+		if (plan_ffs_wait(plan, &plan->ops[i], &wait) < 0)
 			continue;
-		/* The plan's step has the mount and the timeout (its
-		 * default included), as `gadgetd plan` prints them. */
-		plan_op_steps(plan, op, &steps);
-		for (size_t k = 0; k < steps.n; k++) {
-			const struct plan_step *s = &steps.items[k];
-			long timeout_s;
-			char *ep1;
-
-			if (s->kind != PLAN_STEP_WAIT)
-				continue;
-			timeout_s = strtol(s->value, NULL, 10);
-			if (timeout_s > look->timeout_s)
-				look->timeout_s = timeout_s;
-			if (look->function)
-				continue;
-			ep1 = xasprintf("%s/ep1", s->path);
-			if (access(ep1, F_OK) == 0) {
-				free(ep1);
-				continue;
-			}
-			look->function = op->function->name;
+		if (wait.timeout_s > look->timeout_s)
+			look->timeout_s = wait.timeout_s;
+		ep1 = xasprintf("%s/ep1", wait.mount);
+		if (!look->function && access(ep1, F_OK) < 0) {
+			look->function = wait.function;
 			look->where = ep1;
+			ep1 = NULL;
 		}
-		plan_steps_free(&steps);
+		free(ep1);
+		plan_ffs_wait_clear(&wait);
 	}
 }
 

@@ -37,7 +37,7 @@ struct ffs_wait_look {
 	long timeout_s; /* the longest ready_timeout; 0: no such function */
 };
 
-/* Reads each PLAN_FFS_WAIT op's mount (its PLAN_STEP_WAIT); plan may be
+/* Reads each PLAN_FFS_WAIT op's mount (plan_ffs_wait()); plan may be
  * NULL. */
 void ffs_wait_look(const struct plan *plan, struct ffs_wait_look *look);
 void ffs_wait_look_clear(struct ffs_wait_look *look);

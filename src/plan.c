@@ -414,6 +414,50 @@ static const char *plan_ffs_mountpoint(const struct profile_function *f,
 	return *buf;
 }
 
+static long plan_ffs_timeout(const struct profile_function *f)
+{
+	return f->u.ffs.ready_timeout.line ? f->u.ffs.ready_timeout.value
+					   : PLAN_DEFAULT_FFS_TIMEOUT;
+}
+
+bool plan_op_deferred(const struct plan_op *op)
+{
+	return op->kind == PLAN_FFS_WAIT || op->kind == PLAN_UDC_BIND;
+}
+
+size_t plan_deferred_start(const struct plan *plan)
+{
+	size_t i = plan->n_ops;
+
+	while (i > 0 && plan_op_deferred(&plan->ops[i - 1]))
+		i--;
+	return i;
+}
+
+int plan_ffs_wait(const struct plan *plan, const struct plan_op *op,
+		  struct plan_ffs_wait *out)
+{
+	const struct profile_function *f = op->function;
+	char *buf;
+
+	(void)plan;
+	*out = (struct plan_ffs_wait){ 0 };
+	if (op->kind != PLAN_FFS_WAIT)
+		return -EINVAL;
+	out->function = f->name;
+	out->mount = xstrdup(plan_ffs_mountpoint(f, &buf));
+	free(buf);
+	out->timeout_s = plan_ffs_timeout(f);
+	out->program = f->program.argv;
+	return 0;
+}
+
+void plan_ffs_wait_clear(struct plan_ffs_wait *w)
+{
+	free(w->mount);
+	*w = (struct plan_ffs_wait){ 0 };
+}
+
 char *plan_op_path(const struct plan *plan, const struct plan_op *op)
 {
 	const struct profile_function *f = op->function;
@@ -828,10 +872,7 @@ void plan_op_steps(const struct plan *plan, const struct plan_op *op,
 			 xasprintf("configs/c.%d", op->config->id), 0);
 		break;
 	case PLAN_FFS_WAIT: {
-		long timeout = f->u.ffs.ready_timeout.line
-				       ? f->u.ffs.ready_timeout.value
-				       : PLAN_DEFAULT_FFS_TIMEOUT;
-		char *value = xasprintf("%ld", timeout);
+		char *value = xasprintf("%ld", plan_ffs_timeout(f));
 
 		step_add(out, PLAN_STEP_WAIT,
 			 xstrdup(plan_ffs_mountpoint(f, &buf)), value,
@@ -973,6 +1014,17 @@ static void sh_step(FILE *out, const struct plan *plan,
 	case PLAN_STEP_WAIT: {
 		long timeout = strtol(st->value, NULL, 10);
 
+		const struct profile_program *prog = &op->function->program;
+
+		/* The program writes the descriptors (gadgetd supervises
+		 * it; this script only starts it). */
+		for (size_t k = 0; prog->argv && prog->argv[k]; k++) {
+			if (k)
+				fputc(' ', out);
+			sh_quote(out, prog->argv[k]);
+		}
+		if (prog->argv)
+			fputs(" &\n", out);
 		/* FunctionFS makes ep1... once the daemon has written its
 		 * descriptors to ep0; binding before that fails. */
 		fputs("i=0\nwhile [ ! -e ", out);

@@ -151,6 +151,30 @@ void plan_op_steps(const struct plan *plan, const struct plan_op *op,
 		   struct plan_steps *out);
 void plan_steps_free(struct plan_steps *steps);
 
+/*
+ * The ops the applier leaves to the daemon: PLAN_FFS_WAIT and
+ * PLAN_UDC_BIND, the plan's tail.  plan_deferred_start() is the index of
+ * the first (n_ops: none); the applier builds the ops before it, and the
+ * daemon carries out the rest in order (docs/daemon.md, FunctionFS).
+ */
+bool plan_op_deferred(const struct plan_op *op);
+size_t plan_deferred_start(const struct plan *plan);
+
+/* A PLAN_FFS_WAIT op, typed: what its PLAN_STEP_WAIT prints. */
+struct plan_ffs_wait {
+	const char *function; /* "ffs.adb", the profile's */
+	char *mount; /* absolute: its ep0, and ep1 once ready */
+	long timeout_s; /* ready_timeout, its default included */
+	/* The function's `program` (argv, the profile's), NULL: none (a
+	 * daemon started by someone else). */
+	char *const *program;
+};
+
+/* -EINVAL when op is not a PLAN_FFS_WAIT. */
+int plan_ffs_wait(const struct plan *plan, const struct plan_op *op,
+		  struct plan_ffs_wait *out);
+void plan_ffs_wait_clear(struct plan_ffs_wait *w);
+
 /* Print the plan as a runnable sh script (set -e; CONFIGFS and UDC can be
  * overridden from the environment). */
 void plan_print_sh(const struct plan *plan, FILE *out);

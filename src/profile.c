@@ -116,6 +116,10 @@ static void profile_function_free(struct profile_function *f)
 	for (size_t i = 0; f->values && i < t->n_attrs; i++)
 		free(f->values[i].text);
 	free(f->values);
+	free(f->program.text);
+	for (size_t i = 0; f->program.argv && f->program.argv[i]; i++)
+		free(f->program.argv[i]);
+	free(f->program.argv);
 	if (function_type_is_network(f->type)) {
 		struct profile_net *net = &f->u.net;
 
@@ -1169,6 +1173,72 @@ static const struct key_def ffs_keys[] = {
 	{ 0 },
 };
 
+/*
+ * program = /abs/path [args...]: split here, once, so that the daemon
+ * exec()s exactly the words the profile shows (no shell quoting, no PATH).
+ */
+static void set_program(struct key_ctx *k)
+{
+	struct profile_program *prog = k->base;
+	char *list, *cursor, *tok;
+	char **argv;
+	size_t n = 0;
+
+	if (strlen(k->value) > PROFILE_PROGRAM_MAX_LEN) {
+		key_error(k,
+			  "value of '%s' is too long: %zu characters, at "
+			  "most %d",
+			  k->key, strlen(k->value), PROFILE_PROGRAM_MAX_LEN);
+		return;
+	}
+	list = xstrdup(k->value);
+	cursor = list;
+	argv = xcalloc(PROFILE_PROGRAM_MAX_ARGS + 1, sizeof(*argv));
+	while ((tok = next_token(&cursor))) {
+		if (n == PROFILE_PROGRAM_MAX_ARGS) {
+			key_error(k,
+				  "too many words in 'program': at most %d "
+				  "(the path and its arguments)",
+				  PROFILE_PROGRAM_MAX_ARGS);
+			goto fail;
+		}
+		argv[n++] = xstrdup(tok);
+	}
+	if (n == 0) {
+		key_invalid(k, "an absolute path and its arguments");
+		goto fail;
+	}
+	if (argv[0][0] != '/') {
+		key_error(k,
+			  "invalid program '%s' in 'program': expected an "
+			  "absolute path (no PATH lookup)",
+			  argv[0]);
+		goto fail;
+	}
+	free(list);
+	free(prog->text);
+	prog->text = xstrdup(k->value);
+	for (size_t i = 0; prog->argv && prog->argv[i]; i++)
+		free(prog->argv[i]);
+	free(prog->argv);
+	prog->argv = argv;
+	prog->line = k->line;
+	return;
+fail:
+	for (size_t i = 0; i < n; i++)
+		free(argv[i]);
+	free(argv);
+	free(list);
+}
+
+/* Keys of every [function ...] section. */
+static const struct key_def function_program_keys[] = {
+	LIST_KEY("program", set_program),
+	{ "program_restart", KEY_BOOL,
+	  offsetof(struct profile_program, restart), 0, 0, 0, NULL },
+	{ 0 },
+};
+
 static const struct key_def *find_key(const struct key_def *table,
 				      const char *key)
 {
@@ -1620,6 +1690,14 @@ int profile_set_key(struct profile *p, const char *key, const char *value,
 		break;
 	case PROFILE_SECTION_FUNCTION:
 		f = &p->functions[l->index];
+		def = find_key(function_program_keys, key);
+		if (def) {
+			k.base = &f->program;
+			if (!loader_note_key(&k))
+				return -EEXIST;
+			apply_key(&k, def);
+			return diags->n_errors > errors ? -EINVAL : 0;
+		}
 		table = function_keys(f->type, &extra);
 		k.base = &f->u;
 		if (f->type == FUNCTION_MASS_STORAGE &&

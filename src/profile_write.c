@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "function/function.h"
@@ -319,6 +320,25 @@ static void write_schema_values(struct writer *w,
 	}
 }
 
+/* The words as the daemon runs them, one space apart. */
+static void write_program(struct writer *w, const struct profile_program *p)
+{
+	char *text;
+
+	if (p->line && p->argv) {
+		text = xstrdup(p->argv[0]);
+		for (size_t i = 1; p->argv[i]; i++) {
+			char *more = xasprintf("%s %s", text, p->argv[i]);
+
+			free(text);
+			text = more;
+		}
+		write_line(w, "program", text);
+		free(text);
+	}
+	write_bool(w, "program_restart", &p->restart);
+}
+
 static void write_function(struct writer *w, const struct profile_function *f)
 {
 	write_section(w, "function", f->name);
@@ -340,6 +360,7 @@ static void write_function(struct writer *w, const struct profile_function *f)
 		write_str(w, "mountpoint", &f->u.ffs.mountpoint);
 		write_dec(w, "ready_timeout", &f->u.ffs.ready_timeout);
 	}
+	write_program(w, &f->program);
 }
 
 static void write_os_desc(struct writer *w, const struct profile_os_desc *o)

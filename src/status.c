@@ -107,6 +107,11 @@ void status_clear(struct status *st)
 		free(st->functions[i].ifname);
 		free(st->functions[i].operstate);
 		free(st->functions[i].dhcp);
+		if (st->functions[i].program) {
+			free(st->functions[i].program->path);
+			free(st->functions[i].program->state);
+			free(st->functions[i].program);
+		}
 	}
 	free(st->functions);
 	for (size_t i = 0; i < st->n_luns; i++) {
@@ -128,6 +133,52 @@ static void status_json_key(FILE *out, const char *key, const char *value,
 	json_write_string(out, key);
 	fputc(':', out);
 	json_write_string(out, value);
+}
+
+static void status_json_program(FILE *out, const struct status_program *p)
+{
+	fputs(",\"program\":{", out);
+	status_json_key(out, "path", p->path, false);
+	if (p->pid > 0)
+		fprintf(out, ",\"pid\":%ld", p->pid);
+	else
+		fputs(",\"pid\":null", out);
+	/* Not "state": clients that look for the top-level key by name
+	 * alone must not find this one. */
+	status_json_key(out, "run_state", p->state, true);
+	fprintf(out, ",\"restarts\":%u", p->restarts);
+	if (p->exit_signal > 0)
+		fprintf(out, ",\"last_exit\":{\"signal\":%d}", p->exit_signal);
+	else if (p->exit_code >= 0)
+		fprintf(out, ",\"last_exit\":{\"code\":%d}", p->exit_code);
+	else
+		fputs(",\"last_exit\":null", out);
+	if (p->next_restart_ms >= 0)
+		fprintf(out, ",\"next_restart_ms\":%lld", p->next_restart_ms);
+	else
+		fputs(",\"next_restart_ms\":null", out);
+	if (p->restart_delay_ms >= 0)
+		fprintf(out, ",\"restart_delay_ms\":%lld", p->restart_delay_ms);
+	else
+		fputs(",\"restart_delay_ms\":null", out);
+	fputc('}', out);
+}
+
+static void status_text_program(FILE *out, const struct status_program *p)
+{
+	fprintf(out, " program %s %s", p->path, p->state);
+	if (p->pid > 0)
+		fprintf(out, " (pid %ld)", p->pid);
+	if (p->restarts)
+		fprintf(out, ", %u restart%s", p->restarts,
+			p->restarts == 1 ? "" : "s");
+	if (p->exit_signal > 0)
+		fprintf(out, ", last exit: signal %d", p->exit_signal);
+	else if (p->exit_code >= 0)
+		fprintf(out, ", last exit: status %d", p->exit_code);
+	if (p->next_restart_ms >= 0)
+		fprintf(out, ", next start in %lld of %lld ms",
+			p->next_restart_ms, p->restart_delay_ms);
 }
 
 /* What ifup/ifdown last did to f's interface: "up", "down" or NULL. */
@@ -180,6 +231,8 @@ void status_print_json(const struct status *st, FILE *out)
 			if (f->dhcp)
 				status_json_key(out, "dhcp", f->dhcp, true);
 		}
+		if (f->program)
+			status_json_program(out, f->program);
 		fputc('}', out);
 	}
 	fputs("],\"luns\":[", out);
@@ -252,6 +305,8 @@ void status_print_text(const struct status *st, FILE *out)
 			if (f->dhcp)
 				fprintf(out, " dhcp %s", f->dhcp);
 		}
+		if (f->program)
+			status_text_program(out, f->program);
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < st->n_luns; i++) {

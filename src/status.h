@@ -16,6 +16,20 @@
 
 #define STATUS_NET_DIR "/sys/class/net"
 
+/* The program that serves a function (supervisor.h). */
+struct status_program {
+	char *path;
+	long pid; /* 0: none (null) */
+	char *state; /* running, waiting to restart, stopped, refused, ... */
+	unsigned int restarts;
+	/* The last exit: its status (exit_code >= 0) or the signal that
+	 * killed it (exit_signal > 0); both -1: it has not exited. */
+	int exit_code;
+	int exit_signal;
+	long long next_restart_ms; /* -1: none (null) */
+	long long restart_delay_ms; /* the last back-off; -1: none (null) */
+};
+
 struct status_function {
 	char *name; /* "ecm.usb0" */
 	char *type; /* "ecm" */
@@ -26,6 +40,8 @@ struct status_function {
 	/* The DHCP server of a `dhcp = yes` function (net_dhcp_status()),
 	 * else NULL. */
 	char *dhcp;
+	/* Its `program`, else NULL. */
+	struct status_program *program;
 };
 
 struct status_lun {

@@ -160,6 +160,25 @@ struct profile_hid {
 	char *report_desc_file; /* as written, for messages and export */
 };
 
+/*
+ * program = /abs/path [args...]: the user-space program that serves a
+ * function (FunctionFS: its descriptors; UVC: its video stream), which the
+ * daemon starts, restarts and stops (docs/daemon.md, Function programs).
+ * An absolute path and arguments split on spaces and tabs: no shell, no
+ * PATH lookup, so the profile says exactly what runs as root.  The caps
+ * keep a line of an INI profile; no daemon of this kind takes more.
+ */
+#define PROFILE_PROGRAM_MAX_LEN 1024
+#define PROFILE_PROGRAM_MAX_ARGS 32
+
+struct profile_program {
+	char *text; /* as written (profile_write); NULL = no program */
+	char **argv; /* NULL-terminated; argv[0] is the absolute path */
+	int line;
+	/* program_restart: start it again when it exits (default yes) */
+	struct profile_bool restart;
+};
+
 struct profile_ffs {
 	struct profile_str mountpoint; /* default /dev/usb-ffs/INSTANCE */
 	struct profile_int ready_timeout; /* seconds to wait for descriptors */
@@ -182,6 +201,8 @@ struct profile_function {
 	bool used; /* named by at least one config */
 	/* One per attribute of the type's schema, in its order. */
 	struct profile_value *values;
+	/* Any type: the program that serves it (program, program_restart). */
+	struct profile_program program;
 	/* The keys gadgetd itself acts on. */
 	union {
 		struct profile_net net;

@@ -181,6 +181,13 @@ static void test_errors(void)
 		    "t.cfg:2: duplicate setting name");
 	check_error(BASE "udc = \"dummy_udc.0\";\n",
 		    "t.cfg:3: unknown key 'udc'");
+	/* The gadgetd group takes a function's program, checked as in INI. */
+	check_error(BASE "configs = ( { id = 1;\n"
+			 "  functions = ( \"acm_GS0\" ); } );\n"
+			 "gadgetd = { functions = { acm_GS0 = {\n"
+			 "  program = \"getty ttyGS0\"; }; }; };\n",
+		    "t.cfg:6: invalid program 'getty' in 'program': expected "
+		    "an absolute path (no PATH lookup)");
 	check_error("attrs = {\n  idVendr = 0x1d6b;\n};\n",
 		    "t.cfg:2: unknown key 'idVendr' in attrs of the gadget");
 	check_error(BASE "strings = ( { lang = 0x409;\n"

@@ -230,6 +230,25 @@ static void test_composite(void)
 				     plan.ops[i].kind, want[i]);
 	testlib_checks++;
 
+	/* The tail the daemon carries out, and its wait typed. */
+	CHECK_INT_EQ(plan_deferred_start(&plan), ARRAY_SIZE(want) - 2);
+	{
+		struct plan_ffs_wait wait;
+
+		CHECK_INT_EQ(plan_ffs_wait(&plan, &plan.ops[0], &wait),
+			     -EINVAL);
+		CHECK(wait.mount == NULL);
+		CHECK_INT_EQ(plan_ffs_wait(&plan,
+					   &plan.ops[ARRAY_SIZE(want) - 2],
+					   &wait),
+			     0);
+		CHECK_STR_EQ(wait.function, "ffs.adb");
+		CHECK_STR_EQ(wait.mount, "/dev/usb-ffs/adb");
+		CHECK_INT_EQ(wait.timeout_s, 5);
+		CHECK(wait.program == NULL);
+		plan_ffs_wait_clear(&wait);
+	}
+
 	/* The unused eem.unused is left out. */
 	for (size_t i = 0; i < plan.n_ops; i++)
 		if (plan.ops[i].function)
@@ -372,6 +391,38 @@ static struct profile *load_text(const char *text, struct diag_list *diags)
 	if (!p)
 		diag_print(diags, stderr);
 	return p;
+}
+
+/* A FunctionFS program starts right before the wait for its
+ * descriptors; plan_ffs_wait() gives it. */
+static void test_ffs_program(void)
+{
+	struct plan_env env = { .board_id = BOARD };
+	struct plan_ffs_wait wait;
+	struct diag_list diags;
+	struct profile *p;
+	struct plan plan;
+	char *text;
+
+	p = load_text("[config 1]\nfunctions = ffs.mtp\n[function ffs.mtp]\n"
+		      "program = /usr/sbin/umtprd -c 'x y'\n",
+		      &diags);
+	diag_clear(&diags);
+	if (!p)
+		return;
+	CHECK_INT_EQ(plan_build(p, &env, &plan, &diags), 0);
+	diag_clear(&diags);
+	text = print_to_string(&plan, false);
+	CHECK(strstr(text, "\n/usr/sbin/umtprd -c ''\\''x' 'y'\\''' &\n"
+			   "i=0\nwhile [ ! -e /dev/usb-ffs/mtp/ep1 ]") != NULL);
+	CHECK_INT_EQ(plan_ffs_wait(&plan, &plan.ops[plan.n_ops - 2], &wait), 0);
+	CHECK_STR_EQ(wait.program[0], "/usr/sbin/umtprd");
+	CHECK_STR_EQ(wait.program[2], "'x");
+	CHECK(wait.program[4] == NULL);
+	plan_ffs_wait_clear(&wait);
+	free(text);
+	plan_free(&plan);
+	profile_free(p);
 }
 
 static void test_no_lun_left(void)
@@ -711,6 +762,7 @@ int main(void)
 	test_composite();
 	test_sh_quoting();
 	test_no_lun_left();
+	test_ffs_program();
 	test_no_board_id();
 	test_board_id_from_root();
 	test_defaults();
