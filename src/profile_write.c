@@ -9,12 +9,14 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "function/function.h"
 #include "gadgetd/profile.h"
 #include "log.h"
 #include "util.h"
+#include "uvc.h"
 
 struct writer {
 	FILE *out;
@@ -319,6 +321,23 @@ static void write_schema_values(struct writer *w,
 	}
 }
 
+static void write_uvc(struct writer *w, const struct profile_uvc *u)
+{
+	for (size_t i = 0; i < PROFILE_UVC_MAX_FORMATS; i++) {
+		const struct profile_uvc_format *fmt = &u->formats[i];
+		char key[32], *frames;
+
+		if (fmt->encoding == PROFILE_UVC_NONE)
+			continue;
+		snprintf(key, sizeof(key), "format.%zu", i + 1);
+		write_line(w, key, uvc_encoding_name(fmt->encoding));
+		snprintf(key, sizeof(key), "format.%zu.frames", i + 1);
+		frames = uvc_frames_text(fmt);
+		write_line(w, key, frames);
+		free(frames);
+	}
+}
+
 static void write_function(struct writer *w, const struct profile_function *f)
 {
 	write_section(w, "function", f->name);
@@ -339,6 +358,8 @@ static void write_function(struct writer *w, const struct profile_function *f)
 	} else if (f->type == FUNCTION_FFS) {
 		write_str(w, "mountpoint", &f->u.ffs.mountpoint);
 		write_dec(w, "ready_timeout", &f->u.ffs.ready_timeout);
+	} else if (f->type == FUNCTION_UVC) {
+		write_uvc(w, &f->u.uvc);
 	}
 }
 

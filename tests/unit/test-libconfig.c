@@ -289,7 +289,7 @@ static void test_errors(void)
 	/* A function type gadgetd does not know is refused where it is
 	 * defined. */
 	got = load_error("functions = {\n"
-			 "  x = { instance = \"0\"; type = \"uvc\"; };\n};\n",
+			 "  x = { instance = \"0\"; type = \"phonet\"; };\n};\n",
 			 &n);
 	CHECK(str_starts_with(got, "t.cfg:2: "));
 	free(got);
