@@ -695,16 +695,25 @@ static int apply_os_desc_config(struct applier *a, const struct plan_op *op,
 	return usbgx_errno(*usbg_r);
 }
 
-static int apply_raw_steps(struct applier *a, const struct plan_steps *steps)
+/* The steps with plain syscalls; the refused one, if any, in err (may be
+ * NULL), its index in *failed. */
+static int apply_raw_steps(struct applier *a, const struct plan_steps *steps,
+			   struct apply_error *err, size_t *failed)
 {
 	for (size_t i = 0; i < steps->n; i++) {
 		const char *verb;
 		char *path;
 		int r = apply_step_raw(a, &steps->items[i], &verb, &path);
 
-		free(path);
-		if (r < 0)
+		if (r < 0) {
+			if (err)
+				apply_error_set(err, r, verb, path);
+			if (failed)
+				*failed = i;
+			free(path);
 			return r;
+		}
+		free(path);
 	}
 	return 0;
 }
@@ -715,10 +724,6 @@ static int apply_op(struct applier *a, const struct plan *plan,
 {
 	(void)plan;
 	*usbg_r = USBG_SUCCESS;
-	if (a->raw)
-		return op->kind == PLAN_FFS_WAIT || op->kind == PLAN_UDC_BIND
-			       ? 0
-			       : apply_raw_steps(a, steps);
 	switch (op->kind) {
 	case PLAN_GADGET_CREATE:
 		return apply_gadget_create(a, steps, usbg_r);
@@ -741,7 +746,7 @@ static int apply_op(struct applier *a, const struct plan *plan,
 	case PLAN_ATTR_WRITE:
 	case PLAN_FFS_MOUNT:
 		/* No libusbgx call for these. */
-		return apply_raw_steps(a, steps);
+		return apply_raw_steps(a, steps, NULL, NULL);
 	case PLAN_FFS_WAIT:
 	case PLAN_UDC_BIND:
 		break;
@@ -836,12 +841,24 @@ int applier_build(struct applier *a, const struct plan *plan,
 		if (op->kind == PLAN_FFS_WAIT || op->kind == PLAN_UDC_BIND)
 			continue;
 		plan_op_steps(plan, op, &steps);
-		r = apply_op(a, plan, op, &steps, &usbg_r);
+		if (a->raw) {
+			/* The refused step is known: a replay would stop at
+			 * the links already made instead (EEXIST). */
+			size_t failed = 0;
+
+			r = apply_raw_steps(a, &steps, err, &failed);
+			foreign = r == -EEXIST && failed == 0 &&
+				  steps.items[0].kind == PLAN_STEP_MKDIR;
+		} else {
+			r = apply_op(a, plan, op, &steps, &usbg_r);
+		}
 		if (r == 0) {
 			plan_steps_free(&steps);
 			continue;
 		}
-		foreign = apply_diagnose(a, plan, op, &steps, r, usbg_r, err);
+		if (!a->raw)
+			foreign = apply_diagnose(a, plan, op, &steps, r, usbg_r,
+						 err);
 		log_error("gadget %s: %s", a->gadget_name, err->message);
 		/* The refused op may have done part of its steps. */
 		if (!foreign)
