@@ -719,10 +719,10 @@ static void plan_uvc_steps(const struct profile_function *f, const char *dir,
 			step_write(s, xasprintf("%s/dwMaxBitRate", frdir),
 				   "%" PRIu32,
 				   uvc_bit_rate(fr, uvc_rate_max(fr)));
-			step_write(s,
-				   xasprintf("%s/dwDefaultFrameInterval",
-					     frdir),
-				   "%" PRIu32, uvc_frame_interval(fr->rates[0]));
+			step_write(
+				s,
+				xasprintf("%s/dwDefaultFrameInterval", frdir),
+				"%" PRIu32, uvc_frame_interval(fr->rates[0]));
 			for (size_t k = 0; k < fr->n_rates; k++) {
 				char *t = xasprintf(
 					"%s%s%" PRIu32, list, k ? "\n" : "",
@@ -1021,19 +1021,17 @@ static bool plan_value_is_text(const struct plan_step *st)
 
 static void sh_write(FILE *out, const struct plan_step *st)
 {
-	if (st->lines) {
-		/* Items a line, quoted as one word over several lines. */
-		fputs("echo ", out);
-		sh_quote(out, st->value);
-		fputs(" > ", out);
-	} else if (!plan_value_is_text(st)) {
+	/* A list (st->lines) is echoed as one quoted word over several
+	 * lines. */
+	if (!st->lines && !plan_value_is_text(st)) {
 		/* A report descriptor: bytes as octal escapes, which every
 		 * printf(1) understands. */
 		fputs("printf '", out);
 		for (size_t i = 0; i < st->value_len; i++)
 			fprintf(out, "\\%03o", (unsigned char)st->value[i]);
 		fputs("' > ", out);
-	} else if (st->value[0] == '-' || strchr(st->value, '\\')) {
+	} else if (!st->lines &&
+		   (st->value[0] == '-' || strchr(st->value, '\\'))) {
 		/* echo would take it for an option or an escape. */
 		fputs("printf '%s\\n' ", out);
 		sh_quote(out, st->value);

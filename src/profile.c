@@ -1645,7 +1645,8 @@ int profile_set_key(struct profile *p, const char *key, const char *value,
 			set_lun_key(&k);
 			return diags->n_errors > errors ? -EINVAL : 0;
 		}
-		if (f->type == FUNCTION_UVC && str_starts_with(key, "format.")) {
+		if (f->type == FUNCTION_UVC &&
+		    str_starts_with(key, "format.")) {
 			set_uvc_key(&k);
 			return diags->n_errors > errors ? -EINVAL : 0;
 		}

@@ -517,8 +517,7 @@ static void lc_extra_keys(struct lc_ctx *ctx, const config_setting_t *extra)
 			continue;
 		if (streq(name, "address"))
 			lc_address(ctx, s);
-		else if (streq(name, "formats") &&
-			 !config_setting_is_scalar(s))
+		else if (streq(name, "formats") && !config_setting_is_scalar(s))
 			lc_uvc_formats(ctx, s);
 		else
 			lc_set(ctx, s, name);

@@ -95,7 +95,8 @@ static int uvc_parse_frame(const char *s, const char *end,
 	int len = (int)(end - s);
 
 	memset(fr, 0, sizeof(*fr));
-	if (!x || !at || at < x || !uvc_number(s, x, UVC_SIZE_MAX, &fr->width) ||
+	if (!x || !at || at < x ||
+	    !uvc_number(s, x, UVC_SIZE_MAX, &fr->width) ||
 	    !uvc_number(x + 1, at, UVC_SIZE_MAX, &fr->height)) {
 		*error = xasprintf("invalid frame '%.*s': expected %s", len, s,
 				   uvc_frames_syntax);
@@ -284,8 +285,8 @@ char *uvc_frames_text(const struct profile_uvc_format *fmt)
 
 	for (size_t i = 0; i < fmt->n_frames; i++) {
 		const struct profile_uvc_frame *fr = &fmt->frames[i];
-		char *t = xasprintf("%s%s%ux%u@", text, i ? " " : "",
-				    fr->width, fr->height);
+		char *t = xasprintf("%s%s%ux%u@", text, i ? " " : "", fr->width,
+				    fr->height);
 
 		free(text);
 		text = t;

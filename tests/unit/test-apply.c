@@ -226,17 +226,31 @@ static void fake_populate(const char *abs, const char *rel)
 		fake_group(abs, "strings", sub);
 	} else if (fake_match(rel, "usb_gadget/*/configs/*/strings/*")) {
 		fake_file(abs, "configuration", "");
-	} else if (fake_match(rel, "usb_gadget/*/functions/uvc.*/control/header/*") ||
-		   fake_match(rel, "usb_gadget/*/functions/uvc.*/streaming/header/*")) {
+	} else if (fake_match(
+			   rel,
+			   "usb_gadget/*/functions/uvc.*/control/header/*") ||
+		   fake_match(
+			   rel,
+			   "usb_gadget/*/functions/uvc.*/streaming/header/*")) {
 		fake_file(abs, "bcdUVC", "0x0100");
-	} else if (fake_match(rel, "usb_gadget/*/functions/uvc.*/streaming/uncompressed/*") ||
-		   fake_match(rel, "usb_gadget/*/functions/uvc.*/streaming/mjpeg/*")) {
+	} else if (
+		fake_match(
+			rel,
+			"usb_gadget/*/functions/uvc.*/streaming/uncompressed/*") ||
+		fake_match(rel,
+			   "usb_gadget/*/functions/uvc.*/streaming/mjpeg/*")) {
 		fake_file(abs, "bDefaultFrameIndex", "1");
-	} else if (fake_match(rel, "usb_gadget/*/functions/uvc.*/streaming/*/*/*")) {
+	} else if (fake_match(rel,
+			      "usb_gadget/*/functions/uvc.*/streaming/*/*/*")) {
 		static const char *const frame[] = {
-			"wWidth", "wHeight", "dwMinBitRate", "dwMaxBitRate",
-			"dwMaxVideoFrameBufferSize", "dwDefaultFrameInterval",
-			"dwFrameInterval", NULL
+			"wWidth",
+			"wHeight",
+			"dwMinBitRate",
+			"dwMaxBitRate",
+			"dwMaxVideoFrameBufferSize",
+			"dwDefaultFrameInterval",
+			"dwFrameInterval",
+			NULL
 		};
 
 		for (int i = 0; frame[i]; i++)
@@ -244,18 +258,29 @@ static void fake_populate(const char *abs, const char *rel)
 	} else if (fake_match(rel, "usb_gadget/*/functions/uvc.*")) {
 		/* f_uvc's default groups (uvc_configfs.c, Linux 6.1). */
 		static const char *const groups[] = {
-			"control", "control/header", "control/class",
-			"control/class/fs", "control/class/ss",
-			"control/processing", "control/processing/default",
-			"control/terminal", "control/terminal/camera",
+			"control",
+			"control/header",
+			"control/class",
+			"control/class/fs",
+			"control/class/ss",
+			"control/processing",
+			"control/processing/default",
+			"control/terminal",
+			"control/terminal/camera",
 			"control/terminal/camera/default",
 			"control/terminal/output",
-			"control/terminal/output/default", "streaming",
-			"streaming/header", "streaming/uncompressed",
-			"streaming/mjpeg", "streaming/color_matching",
+			"control/terminal/output/default",
+			"streaming",
+			"streaming/header",
+			"streaming/uncompressed",
+			"streaming/mjpeg",
+			"streaming/color_matching",
 			"streaming/color_matching/default",
-			"streaming/class", "streaming/class/fs",
-			"streaming/class/hs", "streaming/class/ss", NULL
+			"streaming/class",
+			"streaming/class/fs",
+			"streaming/class/hs",
+			"streaming/class/ss",
+			NULL
 		};
 
 		for (int i = 0; groups[i]; i++)

@@ -67,16 +67,17 @@ static size_t str_count_lines(const char *s)
 static char *one_function(const struct function_type_info *t, const char *key,
 			  const char *value)
 {
-	return xasprintf("[config 1]\nfunctions = %s.x\n[function %s.x]\n"
-			 "%s%s = %s\n",
-			 t->name, t->name,
-			 t->type == FUNCTION_HID && !streq(key, "report_length")
-				 ? "report_length = 8\nreport_desc = 05 01\n"
-			 : t->type == FUNCTION_HID ? "report_desc = 05 01\n"
-			 : t->type == FUNCTION_UVC
-				 ? "format.1 = yuyv\nformat.1.frames = 160x120@30\n"
-				 : "",
-			 key, value);
+	return xasprintf(
+		"[config 1]\nfunctions = %s.x\n[function %s.x]\n"
+		"%s%s = %s\n",
+		t->name, t->name,
+		t->type == FUNCTION_HID && !streq(key, "report_length")
+			? "report_length = 8\nreport_desc = 05 01\n"
+		: t->type == FUNCTION_HID ? "report_desc = 05 01\n"
+		: t->type == FUNCTION_UVC
+			? "format.1 = yuyv\nformat.1.frames = 160x120@30\n"
+			: "",
+		key, value);
 }
 
 static const struct plan_step *find_write(const struct plan_steps *steps,
@@ -332,7 +333,8 @@ static void test_uvc_formats(void)
 		CHECK(again != NULL);
 		CHECK_DIAGS(&diags, NULL);
 		if (again)
-			CHECK(memcmp(&again->functions[0].u.uvc.formats[1]
+			CHECK(memcmp(&again->functions[0]
+					      .u.uvc.formats[1]
 					      .frames,
 				     &u->formats[1].frames,
 				     sizeof(u->formats[1].frames)) == 0);

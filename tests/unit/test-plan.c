@@ -586,17 +586,18 @@ out:
  * kernel takes it; teardown unlinks before it removes. */
 static void test_uvc(void)
 {
-	static const char text[] = "[gadget]\n"
-				   "product = Webcam\n"
-				   "[config 1]\n"
-				   "functions = uvc.cam\n"
-				   "[function uvc.cam]\n"
-				   "function_name = Board camera\n"
-				   "streaming_maxpacket = 3072\n"
-				   "format.1 = yuyv\n"
-				   "format.1.frames = 640x360@30,15 1280x720@10\n"
-				   "format.2 = mjpeg\n"
-				   "format.2.frames = 1920x1080@30,60\n";
+	static const char text[] =
+		"[gadget]\n"
+		"product = Webcam\n"
+		"[config 1]\n"
+		"functions = uvc.cam\n"
+		"[function uvc.cam]\n"
+		"function_name = Board camera\n"
+		"streaming_maxpacket = 3072\n"
+		"format.1 = yuyv\n"
+		"format.1.frames = 640x360@30,15 1280x720@10\n"
+		"format.2 = mjpeg\n"
+		"format.2.frames = 1920x1080@30,60\n";
 	char *root = fake_configfs_new();
 	struct plan_env env = { .board_id = BOARD, .root = root };
 	struct diag_list diags;
