@@ -11,8 +11,10 @@
 # `check --udc dummy_udc.0` refuses the profile before configfs is
 # touched (dummy_hcd has no isochronous endpoint).  `export` gives the
 # formats back.  No video data on this bed (docs/functions-kernel.md).
+# On dummy_hcd the daemon refuses a switch to it the same way, before
+# configfs is touched: the previous gadget stays.
 # vm: timeout=150
-# vm: beds=usbip
+# vm: beds=dummy usbip
 . "$VM_LIB/vm.sh"
 . "$VM_LIB/daemon.sh"
 . "$VM_LIB/usbhost.sh"
@@ -45,6 +47,21 @@ vm_run gadgetd check /tmp/uvc.ini
 # The endpoint budget knows dummy_udc has no isochronous endpoint.
 vm_run_fails gadgetd check --udc dummy_udc.0 /tmp/uvc.ini
 vm_expect_contains "check on dummy_udc" "/tmp/uvc.ini:10: [config 1] needs 2 IN endpoints (1 interrupt, 1 isochronous), more than UDC dummy_udc.0 has" "$VM_OUT"
+
+if [ "$VM_BED" = dummy ]; then
+	vm_daemon_config profile=ecm-only
+	vm_daemon_start
+	vm_wait_host_device 0x1d6b 0x0104 10
+	vm_daemon_wait_state configured 10
+	before=$(vm_configfs_listing)
+	vm_run_fails vm_gadgetd switch /tmp/uvc.ini
+	vm_expect_contains "switch to uvc on dummy_udc" "/tmp/uvc.ini:10: [config 1] needs 2 IN endpoints (1 interrupt, 1 isochronous), more than UDC $VM_UDC has" "$VM_OUT"
+	vm_expect_eq "configfs after the refused switch" "$before" "$(vm_configfs_listing)"
+	vm_daemon_expect profile ecm-only
+	vm_daemon_expect state configured
+	vm_daemon_stop
+	exit 0
+fi
 
 # The board's video node: the one whose device is the UDC's gadget.
 uvc_gadget_video() {
