@@ -55,7 +55,8 @@
  *     itself.
  *  8. It prints its own errors on stderr ("usbg_create_function()
  *     duplicate function name"); there is no way to turn that off.
- *  9. It has no type for printer, SourceSink and uac1, and usbg_init()
+ *  9. It has no type for printer, SourceSink, uac1 and uvc (0.3.0 has
+ *     uvc; gadgetd builds it the same way with both), and usbg_init()
  *     refuses a gadget that has one (workaround 1 only keeps other
  *     gadgets out of its view).  Such a gadget is applied with the plan's
  *     steps as plain syscalls, as apply_diagnose() replays them: the same
@@ -99,7 +100,7 @@ struct applier {
 	char *view_link; /* view/usb_gadget/NAME -> gadget_dir */
 	usbg_state *state;
 	/* The gadget has a function libusbgx 0.2.0 has no type for
-	 * (printer, SourceSink, uac1): usbg_init() cannot read it, so every
+	 * (printer, SourceSink, uac1, uvc): usbg_init() cannot read it, so every
 	 * op is carried out with plain configfs calls (workaround 9). */
 	bool raw;
 };
@@ -694,16 +695,25 @@ static int apply_os_desc_config(struct applier *a, const struct plan_op *op,
 	return usbgx_errno(*usbg_r);
 }
 
-static int apply_raw_steps(struct applier *a, const struct plan_steps *steps)
+/* The steps with plain syscalls; the refused one, if any, in err (may be
+ * NULL), its index in *failed. */
+static int apply_raw_steps(struct applier *a, const struct plan_steps *steps,
+			   struct apply_error *err, size_t *failed)
 {
 	for (size_t i = 0; i < steps->n; i++) {
 		const char *verb;
 		char *path;
 		int r = apply_step_raw(a, &steps->items[i], &verb, &path);
 
-		free(path);
-		if (r < 0)
+		if (r < 0) {
+			if (err)
+				apply_error_set(err, r, verb, path);
+			if (failed)
+				*failed = i;
+			free(path);
 			return r;
+		}
+		free(path);
 	}
 	return 0;
 }
@@ -714,8 +724,6 @@ static int apply_op(struct applier *a, const struct plan *plan,
 {
 	(void)plan;
 	*usbg_r = USBG_SUCCESS;
-	if (a->raw)
-		return plan_op_deferred(op) ? 0 : apply_raw_steps(a, steps);
 	switch (op->kind) {
 	case PLAN_GADGET_CREATE:
 		return apply_gadget_create(a, steps, usbg_r);
@@ -738,7 +746,7 @@ static int apply_op(struct applier *a, const struct plan *plan,
 	case PLAN_ATTR_WRITE:
 	case PLAN_FFS_MOUNT:
 		/* No libusbgx call for these. */
-		return apply_raw_steps(a, steps);
+		return apply_raw_steps(a, steps, NULL, NULL);
 	case PLAN_FFS_WAIT:
 	case PLAN_UDC_BIND:
 		break;
@@ -833,12 +841,24 @@ int applier_build(struct applier *a, const struct plan *plan,
 		bool foreign;
 
 		plan_op_steps(plan, op, &steps);
-		r = apply_op(a, plan, op, &steps, &usbg_r);
+		if (a->raw) {
+			/* The refused step is known: a replay would stop at
+			 * the links already made instead (EEXIST). */
+			size_t failed = 0;
+
+			r = apply_raw_steps(a, &steps, err, &failed);
+			foreign = r == -EEXIST && failed == 0 &&
+				  steps.items[0].kind == PLAN_STEP_MKDIR;
+		} else {
+			r = apply_op(a, plan, op, &steps, &usbg_r);
+		}
 		if (r == 0) {
 			plan_steps_free(&steps);
 			continue;
 		}
-		foreign = apply_diagnose(a, plan, op, &steps, r, usbg_r, err);
+		if (!a->raw)
+			foreign = apply_diagnose(a, plan, op, &steps, r, usbg_r,
+						 err);
 		log_error("gadget %s: %s", a->gadget_name, err->message);
 		/* The refused op may have done part of its steps. */
 		if (!foreign)
@@ -1086,6 +1106,68 @@ static void remove_ffs_mounts(struct apply_remove *rm, const char *instance)
 	(void)fclose(f); /* read only: nothing to lose */
 }
 
+/* The subdirectories of each subdirectory of dir, then those. */
+static void remove_dirs_twice(struct apply_remove *rm, const char *dir)
+{
+	size_t n;
+	char **names = remove_list_dirs(dir, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		char *sub = xasprintf("%s/%s", dir, names[i]);
+
+		remove_entries(rm, sub, REMOVE_DIRS, NULL);
+		free(sub);
+	}
+	free_names(names, n);
+	remove_entries(rm, dir, REMOVE_DIRS, NULL);
+}
+
+/*
+ * uvc's descriptor tree (the plan's, or any a program made the same
+ * way): the speeds' links to the headers first, then the headers with
+ * their links to the formats, the formats with their frames, and the
+ * control header.  The directories the kernel made itself (the default
+ * units and terminals, color_matching/default) go with the function.
+ */
+static void remove_uvc_tree(struct apply_remove *rm, const char *fdir)
+{
+	static const char *const classes[] = {
+		"streaming/class/fs", "streaming/class/hs",
+		"streaming/class/ss", "control/class/fs",
+		"control/class/ss",
+	};
+	static const char *const formats[] = { "streaming/uncompressed",
+					       "streaming/mjpeg" };
+	char *dir;
+	char **names;
+	size_t n;
+
+	for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
+		dir = xasprintf("%s/%s", fdir, classes[i]);
+		remove_entries(rm, dir, REMOVE_LINKS, NULL);
+		free(dir);
+	}
+	dir = xasprintf("%s/streaming/header", fdir);
+	names = remove_list_dirs(dir, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *sub = xasprintf("%s/%s", dir, names[i]);
+
+		remove_entries(rm, sub, REMOVE_LINKS, NULL);
+		remove_rmdir(rm, sub);
+		free(sub);
+	}
+	free_names(names, n);
+	free(dir);
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
+		dir = xasprintf("%s/%s", fdir, formats[i]);
+		remove_dirs_twice(rm, dir);
+		free(dir);
+	}
+	dir = xasprintf("%s/control/header", fdir);
+	remove_entries(rm, dir, REMOVE_DIRS, NULL);
+	free(dir);
+}
+
 static int remove_lun_compare(const void *x, const void *y)
 {
 	int a = atoi(*(char *const *)x + 4), b = atoi(*(char *const *)y + 4);
@@ -1171,6 +1253,8 @@ int applier_remove(struct applier *a, const struct plan *plan,
 			}
 			free_names(luns, nluns);
 		}
+		if (str_starts_with(names[i], "uvc."))
+			remove_uvc_tree(&rm, sub);
 		remove_rmdir(&rm, sub);
 		free(sub);
 	}

@@ -33,9 +33,11 @@
 
 #include "config.h"
 #include "export.h"
+#include "export_view.h"
 #include "function/function.h"
 #include "usbgx.h"
 #include "util.h"
+#include "uvc.h"
 
 /* fs/configfs/mount.c; <linux/magic.h> does not have it. */
 #define EXPORT_CONFIGFS_MAGIC 0x62656570
@@ -48,6 +50,9 @@ struct export_ctx {
 	char **paths; /* paths[line]: the configfs path a key came from */
 	size_t n_paths;
 	int language; /* of the exported strings, 0 = none */
+	/* libusbgx reads the gadget through a view without the functions
+	 * it has no type for (export_view.h), read raw instead. */
+	struct export_view view;
 };
 
 static char *export_path(const struct export_ctx *ctx, const char *rel)
@@ -487,16 +492,244 @@ static void export_ffs(struct export_ctx *ctx, const char *instance,
 	(void)fclose(f); /* read only: nothing to lose */
 }
 
-static void export_function(struct export_ctx *ctx, usbg_function *f)
+static int export_compare_names(const void *a, const void *b)
 {
-	usbg_function_type utype = usbg_get_function_type(f);
-	const char *type_name = usbg_get_function_type_str(utype);
-	const char *instance = usbg_get_function_instance(f);
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Entries of dir (links or directories, by `links`), sorted by name. */
+static char **export_entries(const char *dir, bool links, size_t *n)
+{
+	struct dirent *e;
+	char **names = NULL;
+	DIR *d = opendir(dir);
+
+	*n = 0;
+	if (!d)
+		return NULL;
+	while ((e = readdir(d))) {
+		char *path = xasprintf("%s/%s", dir, e->d_name);
+		struct stat st;
+
+		if (e->d_name[0] != '.' && lstat(path, &st) == 0 &&
+		    (links ? S_ISLNK(st.st_mode) : S_ISDIR(st.st_mode))) {
+			names = xreallocarray(names, *n + 1, sizeof(*names));
+			names[(*n)++] = xstrdup(e->d_name);
+		}
+		free(path);
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(names, *n, sizeof(*names), export_compare_names);
+	return names;
+}
+
+static void export_free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static long export_number(const char *path)
+{
+	char *text = NULL;
+	long v = -1;
+
+	if (read_file_string(path, &text) == 0)
+		v = strtol(text, NULL, 0);
+	free(text);
+	return v;
+}
+
+/* One frame as format.N.frames has it ("640x360@30,15"), appended to
+ * *text; false (reported) when the tree has what the syntax cannot say. */
+static bool export_uvc_frame(struct export_ctx *ctx, const char *rel,
+			     char **text)
+{
+	char *path = export_path(ctx, rel), *p, *list = NULL, *t;
+	long w, h, def;
+	bool ok = false;
+	char *rates;
+
+	p = xasprintf("%s/wWidth", path);
+	w = export_number(p);
+	free(p);
+	p = xasprintf("%s/wHeight", path);
+	h = export_number(p);
+	free(p);
+	p = xasprintf("%s/dwDefaultFrameInterval", path);
+	def = export_number(p);
+	free(p);
+	p = xasprintf("%s/dwFrameInterval", path);
+	if (read_file_string(p, &list) < 0)
+		list = NULL;
+	free(p);
+	rates = xstrdup("");
+	/* The default first, then the others in the kernel's order. */
+	for (int pass = 0; list && pass < 2; pass++) {
+		char *save = NULL, *copy = xstrdup(list);
+
+		for (char *tok = strtok_r(copy, " \n", &save); tok;
+		     tok = strtok_r(NULL, " \n", &save)) {
+			long iv = strtol(tok, NULL, 0);
+			unsigned int rate;
+
+			if ((pass == 0) != (iv == def))
+				continue;
+			rate = iv > 0 ? (unsigned int)((10000000 + iv / 2) / iv)
+				      : 0;
+			if (!rate || uvc_frame_interval(rate) != iv) {
+				export_error(ctx, rel,
+					     "frame interval %ld (100 ns) is "
+					     "not a whole number of frames "
+					     "per second",
+					     iv);
+				free(copy);
+				goto out;
+			}
+			t = xasprintf("%s%s%u", rates, *rates ? "," : "", rate);
+			free(rates);
+			rates = t;
+		}
+		free(copy);
+	}
+	if (w <= 0 || h <= 0 || !*rates) {
+		export_error(ctx, rel, "a frame without size or intervals");
+		goto out;
+	}
+	t = xasprintf("%s%s%ldx%ld@%s", *text, **text ? " " : "", w, h, rates);
+	free(*text);
+	*text = t;
+	ok = true;
+out:
+	free(rates);
+	free(list);
+	free(path);
+	return ok;
+}
+
+/*
+ * uvc's descriptor tree read back into format.N and format.N.frames:
+ * the formats the streaming header links, in the order of their link
+ * names, each with its frames by bFrameIndex.  What the profile derives
+ * (buffer sizes, bit rates) or leaves to the kernel (the control
+ * header, the units) is not read.
+ */
+static void export_uvc(struct export_ctx *ctx, const char *fdir)
+{
+	static const uint8_t yuy2[16] = { 'Y',	'U',  'Y',  '2',  0x00, 0x00,
+					  0x10, 0x00, 0x80, 0x00, 0x00, 0xaa,
+					  0x00, 0x38, 0x9b, 0x71 };
+	char *hrel = xasprintf("%s/streaming/header", fdir);
+	char *hpath = export_path(ctx, hrel);
+	size_t n_headers, n_links = 0;
+	char **headers = export_entries(hpath, false, &n_headers);
+	char **links = NULL;
+	char *dir = NULL;
+
+	if (n_headers == 0)
+		goto out;
+	/* The speeds link one header each; gadgetd makes one. */
+	dir = xasprintf("%s/%s", hpath, headers[0]);
+	links = export_entries(dir, true, &n_links);
+	for (size_t i = 0; i < n_links; i++) {
+		char *link = xasprintf("%s/%s", dir, links[i]);
+		char *target = realpath(link, NULL);
+		char *frel, *text = xstrdup(""), key[40], *guid = NULL;
+		const char *base;
+		char *fmt_name;
+		char **frames;
+		size_t n_frames, len = 0;
+		long *index;
+		bool ok = true;
+
+		free(link);
+		if (!target)
+			continue;
+		/* .../streaming/uncompressed/NAME or .../mjpeg/NAME */
+		base = strrchr(target, '/');
+		*(char *)base = '\0';
+		fmt_name = xstrdup(strrchr(target, '/') + 1);
+		frel = xasprintf("%s/streaming/%s/%s", fdir, fmt_name,
+				 base + 1);
+		if (streq(fmt_name, "uncompressed")) {
+			char *g =
+				xasprintf("%s/%s/guidFormat", target, base + 1);
+
+			if (read_regular_file(g, 64, &guid, &len) < 0)
+				len = 0;
+			free(g);
+			if (len < 16 || memcmp(guid, yuy2, 16) != 0) {
+				export_error(ctx, frel,
+					     "an uncompressed format other "
+					     "than YUYV (guidFormat)");
+				ok = false;
+			}
+			free(guid);
+		} else if (!streq(fmt_name, "mjpeg")) {
+			ok = false;
+		}
+		*(char *)base = '/';
+		frames = export_entries(target, false, &n_frames);
+		index = xcalloc(n_frames ? n_frames : 1, sizeof(*index));
+		for (size_t j = 0; j < n_frames; j++) {
+			char *p = xasprintf("%s/%s/bFrameIndex", target,
+					    frames[j]);
+
+			index[j] = export_number(p);
+			free(p);
+		}
+		/* By bFrameIndex, the order the host sees. */
+		for (size_t j = 0; ok && j < n_frames; j++) {
+			size_t best = j;
+
+			for (size_t k = j + 1; k < n_frames; k++)
+				if (index[k] < index[best])
+					best = k;
+			if (best != j) {
+				char *t = frames[j];
+				long x = index[j];
+
+				frames[j] = frames[best];
+				frames[best] = t;
+				index[j] = index[best];
+				index[best] = x;
+			}
+			char *rel = xasprintf("%s/%s", frel, frames[j]);
+
+			ok = export_uvc_frame(ctx, rel, &text);
+			free(rel);
+		}
+		if (ok) {
+			snprintf(key, sizeof(key), "format.%zu", i + 1);
+			export_set(ctx, frel, key, "%s",
+				   streq(fmt_name, "mjpeg") ? "mjpeg" : "yuyv");
+			snprintf(key, sizeof(key), "format.%zu.frames", i + 1);
+			export_set(ctx, frel, key, "%s", text);
+		}
+		free(index);
+		export_free_names(frames, n_frames);
+		free(text);
+		free(fmt_name);
+		free(frel);
+		free(target);
+	}
+out:
+	export_free_names(links, n_links);
+	export_free_names(headers, n_headers);
+	free(dir);
+	free(hpath);
+	free(hrel);
+}
+
+/* A function's section; f is NULL for one libusbgx cannot read. */
+static void export_function_named(struct export_ctx *ctx, const char *type_name,
+				  const char *instance, usbg_function *f)
+{
 	enum function_type type;
 	char *fdir, *section;
 
-	if (!type_name)
-		type_name = "?";
 	fdir = xasprintf("functions/%s.%s", type_name, instance);
 	if (function_type_from_name(type_name, &type) < 0) {
 		export_error(ctx, fdir, "gadgetd does not support %s functions",
@@ -510,26 +743,45 @@ static void export_function(struct export_ctx *ctx, usbg_function *f)
 
 	export_schema_values(ctx, type, fdir);
 	/* Then the keys gadgetd acts on itself. */
-	if (function_type_is_network(type))
+	if (function_type_is_network(type) && f)
 		export_net(ctx, f, fdir,
 			   function_type_info(type)->os_desc_interface);
-	else if (type == FUNCTION_MASS_STORAGE)
+	else if (type == FUNCTION_MASS_STORAGE && f)
 		export_mass_storage(ctx, f, fdir);
-	else if (type == FUNCTION_HID)
+	else if (type == FUNCTION_HID && f)
 		export_hid(ctx, f, fdir);
 	else if (type == FUNCTION_FFS)
 		export_ffs(ctx, instance, fdir);
+	else if (type == FUNCTION_UVC)
+		export_uvc(ctx, fdir);
 out:
 	free(section);
 	free(fdir);
 }
 
-/* ---- configurations ---- */
-
-static int export_compare_names(const void *a, const void *b)
+static void export_function(struct export_ctx *ctx, usbg_function *f)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	usbg_function_type utype = usbg_get_function_type(f);
+	const char *type_name = usbg_get_function_type_str(utype);
+
+	export_function_named(ctx, type_name ? type_name : "?",
+			      usbg_get_function_instance(f), f);
 }
+
+/* A function the view left out (TYPE.INSTANCE). */
+static void export_function_raw(struct export_ctx *ctx, const char *name)
+{
+	char *type_name = xstrdup(name);
+	char *dot = strchr(type_name, '.');
+
+	if (dot) {
+		*dot = '\0';
+		export_function_named(ctx, type_name, dot + 1, NULL);
+	}
+	free(type_name);
+}
+
+/* ---- configurations ---- */
 
 /*
  * The functions linked into a configuration, in interface order: the
@@ -586,10 +838,14 @@ static int export_config_links(const char *cdir, char ***out, size_t *n_out)
 	return 0;
 }
 
-static bool export_has_function(usbg_gadget *g, const char *name)
+static bool export_has_function(const struct export_ctx *ctx, usbg_gadget *g,
+				const char *name)
 {
 	usbg_function *f;
 
+	for (size_t i = 0; i < ctx->view.n_hidden; i++)
+		if (streq(ctx->view.hidden[i], name))
+			return true;
 	usbg_for_each_function(f, g)
 	{
 		const char *t =
@@ -686,7 +942,7 @@ static void export_config(struct export_ctx *ctx, usbg_gadget *g,
 		len += strlen(links[i]) + 1;
 	functions = xcalloc(1, len);
 	for (size_t i = 0; i < n_links; i++) {
-		if (!export_has_function(g, links[i])) {
+		if (!export_has_function(ctx, g, links[i])) {
 			rel = xasprintf("%s/%s", cdir, links[i]);
 			export_error(ctx, rel,
 				     "links to %s, which is not a function of "
@@ -751,17 +1007,61 @@ static void export_no_gadget_dir(const char *dir, int err,
 				  : "");
 }
 
+/* usbg_init() on root, its own lines on stderr dropped (libusbgx 0.2.0
+ * prints debugging lines when it cannot parse the tree). */
+static int export_usbg_quiet(const char *root, usbg_state **s)
+{
+	int saved, devnull, r;
+
+	(void)fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0 && devnull >= 0)
+		dup2(devnull, STDERR_FILENO);
+	r = usbg_init(root, s);
+	(void)fflush(stderr);
+	if (saved >= 0 && devnull >= 0)
+		dup2(saved, STDERR_FILENO);
+	if (saved >= 0)
+		close(saved);
+	if (devnull >= 0)
+		close(devnull);
+	if (r != USBG_SUCCESS)
+		*s = NULL;
+	return r;
+}
+
+/* Functions the view leaves out: the types libusbgx 0.2.0 has none for,
+ * and those gadgetd does not know (reported when exported). */
+static int export_view_hides(const char *function)
+{
+	const char *dot = strchr(function, '.');
+	enum function_type type;
+	char *type_name;
+	int hide;
+
+	if (!dot)
+		return 0;
+	type_name = xstrndup(function, (size_t)(dot - function));
+	hide = function_type_from_name(type_name, &type) < 0 ||
+	       function_type_info(type)->usbg_type == FUNCTION_NO_USBG_TYPE;
+	free(type_name);
+	return hide;
+}
+
 /*
- * usbg_init(), with its failures said in one line.  libusbgx 0.2.0 prints
- * its own debugging lines on stderr when it cannot parse the tree; they
- * are dropped, the diagnostic says what failed.
+ * usbg_init(), with its failures said in one line.  When it refuses the
+ * tree for a function type it does not know (one of ours: printer, uvc,
+ * ...; or another gadget's), the gadget is read through a view without
+ * those functions (export_view.h).
  */
-static int export_usbg_init(const char *configfs, usbg_state **s,
+static int export_usbg_init(struct export_ctx *ctx, const char *configfs,
+			    const char *gadget, usbg_state **s,
 			    struct diag_list *diags)
 {
 	char *dir = xasprintf("%s/usb_gadget", configfs);
 	struct stat st;
-	int saved, devnull, r;
+	int r;
 
 	*s = NULL;
 	if (stat(dir, &st) < 0) {
@@ -771,23 +1071,12 @@ static int export_usbg_init(const char *configfs, usbg_state **s,
 		return r;
 	}
 
-	(void)fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (saved >= 0 && devnull >= 0)
-		dup2(devnull, STDERR_FILENO);
-	r = usbg_init(configfs, s);
-	(void)fflush(stderr);
-	if (saved >= 0 && devnull >= 0)
-		dup2(saved, STDERR_FILENO);
-	if (saved >= 0)
-		close(saved);
-	if (devnull >= 0)
-		close(devnull);
-
+	r = export_usbg_quiet(configfs, s);
+	if (r == USBG_ERROR_NOT_SUPPORTED && stat(ctx->dir, &st) == 0 &&
+	    export_view_new(ctx->dir, gadget, export_view_hides, &ctx->view) ==
+		    0)
+		r = export_usbg_quiet(ctx->view.root, s);
 	if (r != USBG_SUCCESS) {
-		/* It refuses the whole tree when one gadget has a function
-		 * type it does not know (printer, uvc in 0.2.0). */
 		diag_error(diags, dir, 0,
 			   "libusbgx cannot read the gadgets here: %s%s",
 			   usbg_strerror(r),
@@ -795,7 +1084,6 @@ static int export_usbg_init(const char *configfs, usbg_state **s,
 				   ? " (a gadget has a function type "
 				     "libusbgx does not know)"
 				   : "");
-		*s = NULL;
 		r = usbgx_errno(r);
 	}
 	free(dir);
@@ -824,7 +1112,7 @@ int export_gadget(const struct export_options *opts, const char *gadget,
 	ctx.paths[0] = xstrdup(ctx.dir);
 	ctx.n_paths = 1;
 
-	r = export_usbg_init(configfs, &s, diags);
+	r = export_usbg_init(&ctx, configfs, gadget, &s, diags);
 	if (r < 0)
 		goto out;
 	g = usbg_get_gadget(s, gadget);
@@ -842,6 +1130,8 @@ int export_gadget(const struct export_options *opts, const char *gadget,
 	{
 		export_function(&ctx, f);
 	}
+	for (size_t i = 0; i < ctx.view.n_hidden; i++)
+		export_function_raw(&ctx, ctx.view.hidden[i]);
 	usbg_for_each_config(c, g)
 	{
 		export_config(&ctx, g, c);
@@ -865,6 +1155,7 @@ int export_gadget(const struct export_options *opts, const char *gadget,
 out:
 	if (s)
 		usbg_cleanup(s);
+	export_view_free(&ctx.view);
 	profile_free(ctx.p);
 	for (size_t i = 0; i < ctx.n_paths; i++)
 		free(ctx.paths[i]);

@@ -39,6 +39,7 @@
 #include "identity.h"
 #include "plan.h"
 #include "util.h"
+#include "uvc.h"
 
 #define PLAN_DEFAULT_GADGET "gadgetd"
 #define PLAN_DEFAULT_LANGUAGE 0x409
@@ -508,6 +509,7 @@ static void step_add(struct plan_steps *s, enum plan_step_kind kind, char *path,
 	st->value = value;
 	st->value_len = value_len;
 	st->newline = false;
+	st->lines = false;
 }
 
 static void step_mkdir(struct plan_steps *s, char *path)
@@ -707,6 +709,102 @@ static void plan_schema_steps(const struct profile_function *f, const char *dir,
 	}
 }
 
+/*
+ * uvc's descriptor tree, from its formats and frames (src/uvc.h), in the
+ * order f_uvc accepts it: a format's frames are written before the format
+ * is linked into the streaming header (a linked format's attributes are
+ * EBUSY), and the headers are linked into the speeds' class directories
+ * once they are complete (the link copies the descriptors).  Undone
+ * backwards, the links go before what they point to.
+ */
+static void plan_uvc_steps(const struct profile_function *f, const char *dir,
+			   struct plan_steps *s)
+{
+	static const char *const control_speeds[] = { "fs", "ss" };
+	static const char *const streaming_speeds[] = { "fs", "hs", "ss" };
+	const struct profile_uvc *u = &f->u.uvc;
+	char *header = xasprintf("%s/control/header/" UVC_HEADER, dir);
+
+	step_mkdir(s, xstrdup(header));
+	for (size_t i = 0; i < ARRAY_SIZE(control_speeds); i++)
+		step_add(s, PLAN_STEP_SYMLINK,
+			 xasprintf("%s/control/class/%s/" UVC_HEADER, dir,
+				   control_speeds[i]),
+			 xstrdup(header), 0);
+	free(header);
+
+	for (size_t i = 0; i < PROFILE_UVC_MAX_FORMATS; i++) {
+		const struct profile_uvc_format *fmt = &u->formats[i];
+		char *fdir;
+
+		if (fmt->encoding == PROFILE_UVC_NONE)
+			continue;
+		fdir = xasprintf("%s/streaming/%s/f%zu", dir,
+				 uvc_encoding_dir(fmt->encoding), i + 1);
+		step_mkdir(s, xstrdup(fdir));
+		for (size_t j = 0; j < fmt->n_frames; j++) {
+			const struct profile_uvc_frame *fr = &fmt->frames[j];
+			char *frdir = xasprintf("%s/%ux%u", fdir, fr->width,
+						fr->height);
+			char *list = xstrdup("");
+
+			step_mkdir(s, xstrdup(frdir));
+			step_write(s, xasprintf("%s/wWidth", frdir), "%u",
+				   fr->width);
+			step_write(s, xasprintf("%s/wHeight", frdir), "%u",
+				   fr->height);
+			step_write(s,
+				   xasprintf("%s/dwMaxVideoFrameBufferSize",
+					     frdir),
+				   "%" PRIu32, uvc_frame_buffer_size(fr));
+			step_write(s, xasprintf("%s/dwMinBitRate", frdir),
+				   "%" PRIu32,
+				   uvc_bit_rate(fr, uvc_rate_min(fr)));
+			step_write(s, xasprintf("%s/dwMaxBitRate", frdir),
+				   "%" PRIu32,
+				   uvc_bit_rate(fr, uvc_rate_max(fr)));
+			step_write(
+				s,
+				xasprintf("%s/dwDefaultFrameInterval", frdir),
+				"%" PRIu32, uvc_frame_interval(fr->rates[0]));
+			for (size_t k = 0; k < fr->n_rates; k++) {
+				char *t = xasprintf(
+					"%s%s%" PRIu32, list, k ? "\n" : "",
+					uvc_frame_interval(fr->rates[k]));
+
+				free(list);
+				list = t;
+			}
+			step_write(s, xasprintf("%s/dwFrameInterval", frdir),
+				   "%s", list);
+			s->items[s->n - 1].lines = true;
+			free(list);
+			free(frdir);
+		}
+		free(fdir);
+	}
+
+	header = xasprintf("%s/streaming/header/" UVC_HEADER, dir);
+	step_mkdir(s, xstrdup(header));
+	for (size_t i = 0; i < PROFILE_UVC_MAX_FORMATS; i++) {
+		const struct profile_uvc_format *fmt = &u->formats[i];
+
+		if (fmt->encoding == PROFILE_UVC_NONE)
+			continue;
+		step_add(s, PLAN_STEP_SYMLINK,
+			 xasprintf("%s/f%zu", header, i + 1),
+			 xasprintf("%s/streaming/%s/f%zu", dir,
+				   uvc_encoding_dir(fmt->encoding), i + 1),
+			 0);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(streaming_speeds); i++)
+		step_add(s, PLAN_STEP_SYMLINK,
+			 xasprintf("%s/streaming/class/%s/" UVC_HEADER, dir,
+				   streaming_speeds[i]),
+			 xstrdup(header), 0);
+	free(header);
+}
+
 static void plan_function_steps(const struct plan *plan,
 				const struct profile_function *f,
 				struct plan_steps *s)
@@ -726,6 +824,8 @@ static void plan_function_steps(const struct plan *plan,
 		step_add(s, PLAN_STEP_WRITE, xasprintf("%s/report_desc", dir),
 			 desc, hid->report_desc_len);
 	}
+	if (f->type == FUNCTION_UVC)
+		plan_uvc_steps(f, dir, s);
 	free(dir);
 }
 
@@ -962,14 +1062,17 @@ static bool plan_value_is_text(const struct plan_step *st)
 
 static void sh_write(FILE *out, const struct plan_step *st)
 {
-	if (!plan_value_is_text(st)) {
+	/* A list (st->lines) is echoed as one quoted word over several
+	 * lines. */
+	if (!st->lines && !plan_value_is_text(st)) {
 		/* A report descriptor: bytes as octal escapes, which every
 		 * printf(1) understands. */
 		fputs("printf '", out);
 		for (size_t i = 0; i < st->value_len; i++)
 			fprintf(out, "\\%03o", (unsigned char)st->value[i]);
 		fputs("' > ", out);
-	} else if (st->value[0] == '-' || strchr(st->value, '\\')) {
+	} else if (!st->lines &&
+		   (st->value[0] == '-' || strchr(st->value, '\\'))) {
 		/* echo would take it for an option or an escape. */
 		fputs("printf '%s\\n' ", out);
 		sh_quote(out, st->value);

@@ -140,6 +140,8 @@ struct plan_step {
 	/* WRITE: the kernel wants the value as echo(1) writes it, with a
 	 * newline after it (the printed plan's echo adds it anyway). */
 	bool newline;
+	/* WRITE: a list with one item a line (uvc's dwFrameInterval). */
+	bool lines;
 };
 
 struct plan_steps {

@@ -18,6 +18,7 @@
 #include "gadgetd/profile.h"
 #include "profile_load.h"
 #include "util.h"
+#include "uvc.h"
 
 /* USB string descriptors hold at most 126 UTF-16 units; configfs refuses
  * longer strings (USB_MAX_STRING_LEN). */
@@ -1638,6 +1639,23 @@ out:
 	free(canonical);
 }
 
+/* format.N and format.N.frames in [function uvc.*] (src/uvc.h). */
+static void set_uvc_key(struct key_ctx *k)
+{
+	struct profile_uvc *u = k->base;
+	char *error = NULL;
+	int r;
+
+	if (value_has_control_char(k, true) || !loader_note_key(k))
+		return;
+	r = uvc_set_key(u, k->key, k->value, k->line, &error);
+	if (r == -ENOENT)
+		unknown_key(k);
+	else if (r < 0)
+		key_error(k, "%s", error);
+	free(error);
+}
+
 int profile_set_key(struct profile *p, const char *key, const char *value,
 		    int line, struct diag_list *diags)
 {
@@ -1703,6 +1721,11 @@ int profile_set_key(struct profile *p, const char *key, const char *value,
 		if (f->type == FUNCTION_MASS_STORAGE &&
 		    str_starts_with(key, "lun.")) {
 			set_lun_key(&k);
+			return diags->n_errors > errors ? -EINVAL : 0;
+		}
+		if (f->type == FUNCTION_UVC &&
+		    str_starts_with(key, "format.")) {
+			set_uvc_key(&k);
 			return diags->n_errors > errors ? -EINVAL : 0;
 		}
 		schema = function_type_info(f->type);

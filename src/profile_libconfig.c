@@ -460,6 +460,50 @@ static void lc_address(struct lc_ctx *ctx, const config_setting_t *s)
 /* Every key of a gadgetd function entry is an INI key of the function's
  * section, except `luns` (handled with the scheme's LUNs) and `address`
  * (which may be a list). */
+/*
+ * uvc's formats in the gadgetd group: a list of groups { format = "yuyv";
+ * frames = "640x360@30 1280x720@10"; }, element N - 1 giving format.N
+ * and format.N.frames (libconfig names cannot hold the INI keys' dots).
+ */
+static void lc_uvc_formats(struct lc_ctx *ctx, const config_setting_t *list)
+{
+	int n;
+
+	if (!lc_expect(ctx, list, CONFIG_TYPE_LIST, "formats"))
+		return;
+	n = config_setting_length(list);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *g =
+			config_setting_get_elem(list, (unsigned)i);
+		int m;
+
+		if (!lc_expect(ctx, g, CONFIG_TYPE_GROUP,
+			       "an element of formats"))
+			continue;
+		m = config_setting_length(g);
+		for (int j = 0; j < m; j++) {
+			const config_setting_t *s =
+				config_setting_get_elem(g, (unsigned)j);
+			const char *name = lc_name(s);
+			char *key;
+
+			if (streq(name, "format")) {
+				key = xasprintf("format.%d", i + 1);
+			} else if (streq(name, "frames")) {
+				key = xasprintf("format.%d.frames", i + 1);
+			} else {
+				lc_error(ctx, s,
+					 "unknown key '%s' in formats: "
+					 "expected format and frames",
+					 name);
+				continue;
+			}
+			lc_set(ctx, s, key);
+			free(key);
+		}
+	}
+}
+
 static void lc_extra_keys(struct lc_ctx *ctx, const config_setting_t *extra)
 {
 	int n = config_setting_length(extra);
@@ -473,6 +517,8 @@ static void lc_extra_keys(struct lc_ctx *ctx, const config_setting_t *extra)
 			continue;
 		if (streq(name, "address"))
 			lc_address(ctx, s);
+		else if (streq(name, "formats") && !config_setting_is_scalar(s))
+			lc_uvc_formats(ctx, s);
 		else
 			lc_set(ctx, s, name);
 	}
@@ -554,6 +600,19 @@ static void lc_function_attrs(struct lc_ctx *ctx, enum function_type type,
 		}
 		if (type == FUNCTION_HID && streq(name, "report_desc")) {
 			lc_report_desc(ctx, s);
+			continue;
+		}
+		/* libusbgx 0.3.0's uvc scheme (formats, config, frames of
+		 * single attributes) has changed since and names what
+		 * gadgetd derives; the formats go in the gadgetd group. */
+		if (type == FUNCTION_UVC &&
+		    (streq(name, "formats") || streq(name, "config"))) {
+			lc_error(ctx, s,
+				 "libusbgx's uvc '%s' in attrs of function "
+				 "%s is not read: give the formats in "
+				 "gadgetd.functions (formats = ( { format = "
+				 "\"yuyv\"; frames = \"640x360@30\"; } ))",
+				 name, fname);
 			continue;
 		}
 		if (!lc_function_knows(t, name)) {

@@ -13,6 +13,7 @@
 #include "gadgetd/profile.h"
 #include "profile_load.h"
 #include "util.h"
+#include "uvc.h"
 
 static struct profile_function *find_function(struct profile *p,
 					      const char *name, size_t *index)
@@ -286,6 +287,8 @@ int profile_validate(struct profile *p, struct diag_list *diags)
 			validate_hid(p, f, diags);
 		else if (f->type == FUNCTION_MASS_STORAGE)
 			validate_mass_storage(p, f, diags);
+		else if (f->type == FUNCTION_UVC)
+			uvc_validate(f, p->path, diags);
 		validate_required_attrs(p, f, diags);
 		/* f_obex deactivates the gadget at bind and activates it when
 		 * its tty is opened while the host has the data interface

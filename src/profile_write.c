@@ -16,6 +16,7 @@
 #include "gadgetd/profile.h"
 #include "log.h"
 #include "util.h"
+#include "uvc.h"
 
 struct writer {
 	FILE *out;
@@ -339,6 +340,23 @@ static void write_program(struct writer *w, const struct profile_program *p)
 	write_bool(w, "program_restart", &p->restart);
 }
 
+static void write_uvc(struct writer *w, const struct profile_uvc *u)
+{
+	for (size_t i = 0; i < PROFILE_UVC_MAX_FORMATS; i++) {
+		const struct profile_uvc_format *fmt = &u->formats[i];
+		char key[32], *frames;
+
+		if (fmt->encoding == PROFILE_UVC_NONE)
+			continue;
+		snprintf(key, sizeof(key), "format.%zu", i + 1);
+		write_line(w, key, uvc_encoding_name(fmt->encoding));
+		snprintf(key, sizeof(key), "format.%zu.frames", i + 1);
+		frames = uvc_frames_text(fmt);
+		write_line(w, key, frames);
+		free(frames);
+	}
+}
+
 static void write_function(struct writer *w, const struct profile_function *f)
 {
 	write_section(w, "function", f->name);
@@ -359,6 +377,8 @@ static void write_function(struct writer *w, const struct profile_function *f)
 	} else if (f->type == FUNCTION_FFS) {
 		write_str(w, "mountpoint", &f->u.ffs.mountpoint);
 		write_dec(w, "ready_timeout", &f->u.ffs.ready_timeout);
+	} else if (f->type == FUNCTION_UVC) {
+		write_uvc(w, &f->u.uvc);
 	}
 	write_program(w, &f->program);
 }

@@ -96,6 +96,7 @@ enum function_type {
 	FUNCTION_PRINTER,
 	FUNCTION_SOURCESINK, /* configfs "SourceSink" */
 	FUNCTION_UAC1,
+	FUNCTION_UVC,
 	FUNCTION_TYPE_COUNT
 };
 
@@ -184,6 +185,39 @@ struct profile_ffs {
 	struct profile_int ready_timeout; /* seconds to wait for descriptors */
 };
 
+/* uvc: its video formats and frames (format.N, format.N.frames), from
+ * which the plan derives the whole descriptor tree (src/uvc.h). */
+#define PROFILE_UVC_MAX_FORMATS 4
+#define PROFILE_UVC_MAX_FRAMES 10
+#define PROFILE_UVC_MAX_RATES 6
+
+enum profile_uvc_encoding {
+	PROFILE_UVC_NONE, /* format.N not set */
+	PROFILE_UVC_YUYV,
+	PROFILE_UVC_MJPEG,
+};
+
+struct profile_uvc_frame {
+	unsigned int width, height;
+	/* Frames per second, the first the default; the kernel gets
+	 * 10^7 / rate (100 ns units). */
+	unsigned int rates[PROFILE_UVC_MAX_RATES];
+	size_t n_rates;
+};
+
+struct profile_uvc_format {
+	enum profile_uvc_encoding encoding;
+	int line; /* format.N */
+	int frames_line; /* format.N.frames */
+	struct profile_uvc_frame frames[PROFILE_UVC_MAX_FRAMES];
+	size_t n_frames;
+};
+
+struct profile_uvc {
+	/* formats[N - 1] is format.N */
+	struct profile_uvc_format formats[PROFILE_UVC_MAX_FORMATS];
+};
+
 /* A configfs attribute of a function type's schema (src/function/):
  * `number` for integers and booleans, `text` for strings; line 0 = not
  * set. */
@@ -209,6 +243,7 @@ struct profile_function {
 		struct profile_mass_storage ms;
 		struct profile_hid hid;
 		struct profile_ffs ffs;
+		struct profile_uvc uvc;
 	} u;
 };
 

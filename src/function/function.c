@@ -27,6 +27,7 @@ static const struct function_type_info *const function_types[] = {
 	[FUNCTION_PRINTER] = &function_type_printer,
 	[FUNCTION_SOURCESINK] = &function_type_sourcesink,
 	[FUNCTION_UAC1] = &function_type_uac1,
+	[FUNCTION_UVC] = &function_type_uvc,
 };
 
 _Static_assert(sizeof(function_types) / sizeof(function_types[0]) ==

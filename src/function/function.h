@@ -135,6 +135,7 @@ extern const struct function_type_info function_type_loopback,
 	function_type_sourcesink;
 extern const struct function_type_info function_type_ffs;
 extern const struct function_type_info function_type_printer;
+extern const struct function_type_info function_type_uvc;
 
 /* Helpers for the family files. */
 void function_endpoints_add(struct endpoint_count *c, enum endpoint_kind kind,

@@ -44,6 +44,8 @@
 
 static char fake_root[PATH_MAX]; /* realpath of the fake configfs */
 static const char *fake_missing_type; /* mkdir functions/TYPE.* -> ENOENT */
+/* mkdir of a path ending so -> EINVAL (a value the kernel refuses) */
+static const char *fake_refuse_mkdir;
 static bool fake_lun_file_is_dir;
 static char **fake_mounts;
 static size_t fake_n_mounts;
@@ -224,6 +226,69 @@ static void fake_populate(const char *abs, const char *rel)
 		fake_group(abs, "strings", sub);
 	} else if (fake_match(rel, "usb_gadget/*/configs/*/strings/*")) {
 		fake_file(abs, "configuration", "");
+	} else if (fake_match(
+			   rel,
+			   "usb_gadget/*/functions/uvc.*/control/header/*") ||
+		   fake_match(
+			   rel,
+			   "usb_gadget/*/functions/uvc.*/streaming/header/*")) {
+		fake_file(abs, "bcdUVC", "0x0100");
+	} else if (
+		fake_match(
+			rel,
+			"usb_gadget/*/functions/uvc.*/streaming/uncompressed/*") ||
+		fake_match(rel,
+			   "usb_gadget/*/functions/uvc.*/streaming/mjpeg/*")) {
+		fake_file(abs, "bDefaultFrameIndex", "1");
+	} else if (fake_match(rel,
+			      "usb_gadget/*/functions/uvc.*/streaming/*/*/*")) {
+		static const char *const frame[] = {
+			"wWidth",
+			"wHeight",
+			"dwMinBitRate",
+			"dwMaxBitRate",
+			"dwMaxVideoFrameBufferSize",
+			"dwDefaultFrameInterval",
+			"dwFrameInterval",
+			NULL
+		};
+
+		for (int i = 0; frame[i]; i++)
+			fake_file(abs, frame[i], "0");
+	} else if (fake_match(rel, "usb_gadget/*/functions/uvc.*")) {
+		/* f_uvc's default groups (uvc_configfs.c, Linux 6.1). */
+		static const char *const groups[] = {
+			"control",
+			"control/header",
+			"control/class",
+			"control/class/fs",
+			"control/class/ss",
+			"control/processing",
+			"control/processing/default",
+			"control/terminal",
+			"control/terminal/camera",
+			"control/terminal/camera/default",
+			"control/terminal/output",
+			"control/terminal/output/default",
+			"streaming",
+			"streaming/header",
+			"streaming/uncompressed",
+			"streaming/mjpeg",
+			"streaming/color_matching",
+			"streaming/color_matching/default",
+			"streaming/class",
+			"streaming/class/fs",
+			"streaming/class/hs",
+			"streaming/class/ss",
+			NULL
+		};
+
+		for (int i = 0; groups[i]; i++)
+			fake_group(abs, groups[i], sub);
+		fake_file(abs, "function_name", "UVC Camera");
+		fake_file(abs, "streaming_interval", "1");
+		fake_file(abs, "streaming_maxburst", "0");
+		fake_file(abs, "streaming_maxpacket", "1024");
 	} else if (fake_match(rel, "usb_gadget/*/functions/*/lun.*")) {
 		fake_lun(abs);
 	} else if (fake_match(rel, "usb_gadget/*/functions/*")) {
@@ -294,6 +359,12 @@ int mkdir(const char *path, mode_t mode)
 			errno = ENOENT;
 			return -1;
 		}
+	}
+	n = fake_refuse_mkdir ? strlen(fake_refuse_mkdir) : 0;
+	if (rel && n && strlen(rel) >= n &&
+	    !strcmp(rel + strlen(rel) - n, fake_refuse_mkdir)) {
+		errno = EINVAL;
+		return -1;
 	}
 	if (sys_mkdir(path, mode) < 0)
 		return -1;
@@ -445,6 +516,7 @@ static char *fake_new(void)
 	snprintf(path, sizeof(path), "%s/usb_gadget", fake_root);
 	sys_mkdir(path, 0755);
 	fake_missing_type = NULL;
+	fake_refuse_mkdir = NULL;
 	fake_lun_file_is_dir = false;
 	return root;
 }
@@ -748,6 +820,58 @@ static void test_foreign_gadget(void)
 	CHECK_INT_EQ(applier_remove(a, &l.plan, &err), 0);
 	CHECK(!exists(root, "usb_gadget/gadgetd"));
 	CHECK(exists(root, "usb_gadget/other/functions/printer.0"));
+
+	applier_free(a);
+	loaded_free(&l);
+	fake_free(root);
+}
+
+/* uvc, with plain syscalls (workaround 9): the tree the plan says,
+ * removed whole; refused half-way, nothing of it stays. */
+static void test_uvc(void)
+{
+	char *root = fake_new();
+	struct apply_error err = { 0 };
+	struct applier *a = NULL;
+	struct loaded l;
+	char want[PATH_MAX];
+	const char *f = "usb_gadget/gadgetd/functions/uvc.cam";
+	char path[PATH_MAX];
+
+	CHECK(load_plan(&l, "unit/fixtures/uvc-webcam.ini", NULL));
+	CHECK_INT_EQ(applier_new(root, "gadgetd", &a), 0);
+	CHECK_INT_EQ(applier_build(a, &l.plan, &err), 0);
+	CHECK_STR_EQ(err.message, "");
+	snprintf(path, sizeof(path), "%s/streaming/class/hs/h", f);
+	CHECK(exists(root, path));
+	snprintf(path, sizeof(path), "%s/streaming/header/h/f2", f);
+	CHECK(exists(root, path));
+	snprintf(path, sizeof(path),
+		 "%s/streaming/uncompressed/f1/160x120/dwFrameInterval", f);
+	CHECK_ATTR(root, path + strlen("usb_gadget/gadgetd/"),
+		   "333333\n666667");
+	CHECK_INT_EQ(applier_bind(a, "dummy_udc.0", &err), 0);
+	CHECK_INT_EQ(applier_remove(a, &l.plan, &err), 0);
+	CHECK_STR_EQ(err.message, "");
+	CHECK(!exists(root, "usb_gadget/gadgetd"));
+
+	/* Removal without the plan (a gadget a killed daemon left). */
+	CHECK_INT_EQ(applier_build(a, &l.plan, &err), 0);
+	CHECK_INT_EQ(applier_remove(a, NULL, &err), 0);
+	CHECK(!exists(root, "usb_gadget/gadgetd"));
+
+	/* The kernel refuses the MJPEG frame: everything made before it,
+	 * the YUYV format with its frames and the control header's links
+	 * included, is undone. */
+	fake_refuse_mkdir = "streaming/mjpeg/f2/640x360";
+	CHECK_INT_EQ(applier_build(a, &l.plan, &err), -EINVAL);
+	snprintf(want, sizeof(want),
+		 "mkdir %s/usb_gadget/gadgetd/functions/uvc.cam/streaming/"
+		 "mjpeg/f2/640x360: Invalid argument",
+		 fake_root);
+	CHECK_STR_EQ(err.message, want);
+	CHECK(!exists(root, "usb_gadget/gadgetd"));
+	fake_refuse_mkdir = NULL;
 
 	applier_free(a);
 	loaded_free(&l);
@@ -1061,6 +1185,7 @@ int main(int argc, char **argv)
 	test_lost_errno();
 	test_leftover();
 	test_foreign_gadget();
+	test_uvc();
 	test_view_cleanup();
 	test_sh_equals_apply();
 	return testlib_finish("test-apply");

@@ -355,19 +355,18 @@ static void test_export_errors(void)
 	diag_clear(&diags);
 
 	/* libusbgx 0.2.0 refuses the whole tree for one function type it
-	 * does not know; that is said in one line. */
+	 * does not know; the gadget is then read through a view without it
+	 * (test_export_uvc), so what is wrong with the gadget is still what
+	 * export says first. */
 	fake_mkdir(root, G "functions/printer.0");
 	r = export_gadget(&opts, "g1", &p, &diags);
 	CHECK(r < 0);
-	CHECK_INT_EQ(diags.n, 1);
 	if (diags.n > 0) {
 		diag_format(&diags.items[0], buf, sizeof(buf));
-		want = xasprintf("%s/usb_gadget: libusbgx cannot read the "
-				 "gadgets here: Function not supported (a "
-				 "gadget has a function type libusbgx does "
-				 "not know)",
+		want = xasprintf("%s/" G "functions/mass_storage.0/lun.0/"
+				 "inquiry_string: ",
 				 root);
-		CHECK_STR_EQ(buf, want);
+		CHECK(str_starts_with(buf, want));
 		free(want);
 	}
 	diag_clear(&diags);
@@ -450,10 +449,128 @@ static void test_choose_gadget(void)
 	fake_configfs_free(root);
 }
 
+/* A gadget with uvc (libusbgx 0.2.0 has no type for it) next to an
+ * ecm: libusbgx reads it through a view without the uvc function, and
+ * the uvc tree comes back as format.N and format.N.frames. */
+static void test_export_uvc(void)
+{
+	static const unsigned char yuy2[16] = { 'Y',  'U',  'Y',  '2',
+						0x00, 0x00, 0x10, 0x00,
+						0x80, 0x00, 0x00, 0xaa,
+						0x00, 0x38, 0x9b, 0x71 };
+	char *root = fake_configfs_new();
+	struct export_options opts = { 0 };
+	struct diag_list diags;
+	struct profile *p = NULL;
+	const struct profile_function *f;
+	char *text;
+	int r;
+
+#define U G "functions/uvc.cam/"
+	fake_gadget(root, "g1");
+	fake_write(root, G "functions/ecm.usb0/dev_addr", "02:00:00:00:00:01");
+	fake_write(root, G "functions/ecm.usb0/host_addr", "02:00:00:00:00:02");
+	fake_write(root, G "functions/ecm.usb0/qmult", "5");
+	fake_write(root, G "functions/ecm.usb0/ifname", "usb0");
+	fake_write(root, U "function_name", "Board camera");
+	fake_write(root, U "streaming_interval", "1");
+	fake_write(root, U "streaming_maxburst", "0");
+	fake_write(root, U "streaming_maxpacket", "3072");
+	fake_mkdir(root, U "control/header/h");
+	fake_mkdir(root, U "control/class/fs");
+	fake_mkdir(root, U "streaming/class/hs");
+	fake_link(root, U "control/header/h", U "control/class/fs/h");
+	fake_write_raw(root, U "streaming/uncompressed/f1/guidFormat", yuy2,
+		       sizeof(yuy2));
+	/* Frame indexes against the names' order. */
+	fake_write(root, U "streaming/uncompressed/f1/640x360/bFrameIndex",
+		   "2");
+	fake_write(root, U "streaming/uncompressed/f1/640x360/wWidth", "640");
+	fake_write(root, U "streaming/uncompressed/f1/640x360/wHeight", "360");
+	fake_write(root,
+		   U "streaming/uncompressed/f1/640x360/dwDefaultFrameInterval",
+		   "666667");
+	fake_write(root, U "streaming/uncompressed/f1/640x360/dwFrameInterval",
+		   "333333\n666667");
+	fake_write(root, U "streaming/uncompressed/f1/1280x720/bFrameIndex",
+		   "1");
+	fake_write(root, U "streaming/uncompressed/f1/1280x720/wWidth", "1280");
+	fake_write(root, U "streaming/uncompressed/f1/1280x720/wHeight", "720");
+	fake_write(root,
+		   U
+		   "streaming/uncompressed/f1/1280x720/dwDefaultFrameInterval",
+		   "1000000");
+	fake_write(root, U "streaming/uncompressed/f1/1280x720/dwFrameInterval",
+		   "1000000");
+	fake_write(root, U "streaming/mjpeg/f2/1920x1080/bFrameIndex", "1");
+	fake_write(root, U "streaming/mjpeg/f2/1920x1080/wWidth", "1920");
+	fake_write(root, U "streaming/mjpeg/f2/1920x1080/wHeight", "1080");
+	fake_write(root,
+		   U "streaming/mjpeg/f2/1920x1080/dwDefaultFrameInterval",
+		   "333333");
+	fake_write(root, U "streaming/mjpeg/f2/1920x1080/dwFrameInterval",
+		   "333333");
+	fake_mkdir(root, U "streaming/header/h");
+	fake_link(root, U "streaming/uncompressed/f1",
+		  U "streaming/header/h/f1");
+	fake_link(root, U "streaming/mjpeg/f2", U "streaming/header/h/f2");
+	fake_link(root, U "streaming/header/h", U "streaming/class/hs/h");
+	fake_write(root, G "configs/c.1/MaxPower", "500");
+	fake_write(root, G "configs/c.1/bmAttributes", "0x80");
+	fake_link(root, G "functions/uvc.cam", G "configs/c.1/uvc.cam");
+	fake_link(root, G "functions/ecm.usb0", G "configs/c.1/ecm.usb0");
+#undef U
+	opts.configfs = root;
+	diag_init(&diags);
+	r = export_gadget(&opts, "g1", &p, &diags);
+	diag_print(&diags, stderr);
+	CHECK_INT_EQ(r, 0);
+	CHECK_INT_EQ(diags.n_errors, 0);
+	f = p ? find_function(p, "uvc.cam") : NULL;
+	CHECK(f != NULL);
+	CHECK(p && find_function(p, "ecm.usb0") != NULL);
+	if (f) {
+		CHECK_STR_EQ(profile_function_value(f, "function_name")->text,
+			     "Board camera");
+		CHECK_INT_EQ(profile_function_value(f, "streaming_maxpacket")
+				     ->number,
+			     3072);
+	}
+	text = p ? write_to_string(p, &r) : NULL;
+	CHECK(text && strstr(text, "format.1 = yuyv\n"
+				   "format.1.frames = 1280x720@10 "
+				   "640x360@15,30\n"
+				   "format.2 = mjpeg\n"
+				   "format.2.frames = 1920x1080@30\n"));
+	CHECK(text && strstr(text, "functions = ecm.usb0 uvc.cam\n"));
+	if (text && !strstr(text, "format.2 = mjpeg"))
+		fputs(text, stderr);
+	free(text);
+	profile_free(p);
+	diag_clear(&diags);
+
+	/* An interval that is no whole rate is said, not rounded. */
+	fake_write(root,
+		   G "functions/uvc.cam/streaming/mjpeg/f2/1920x1080/"
+		     "dwFrameInterval",
+		   "333334");
+	p = NULL;
+	r = export_gadget(&opts, "g1", &p, &diags);
+	CHECK(r < 0);
+	CHECK(diags.n_errors > 0 &&
+	      strstr(diags.items[0].message,
+		     "frame interval 333334 (100 ns) is not a whole number "
+		     "of frames per second"));
+	profile_free(p);
+	diag_clear(&diags);
+	fake_configfs_free(root);
+}
+
 int main(void)
 {
 	test_export_composite();
 	test_export_errors();
 	test_choose_gadget();
+	test_export_uvc();
 	return testlib_finish("test-export");
 }

@@ -17,6 +17,7 @@
 #include "profile-testlib.h"
 #include "testlib.h"
 #include "util.h"
+#include "uvc.h"
 
 /* What a row is set to, and what the plan then writes. */
 static void sample_value(const struct function_attr *a, char **value,
@@ -66,14 +67,17 @@ static size_t str_count_lines(const char *s)
 static char *one_function(const struct function_type_info *t, const char *key,
 			  const char *value)
 {
-	return xasprintf("[config 1]\nfunctions = %s.x\n[function %s.x]\n"
-			 "%s%s = %s\n",
-			 t->name, t->name,
-			 t->type == FUNCTION_HID && !streq(key, "report_length")
-				 ? "report_length = 8\nreport_desc = 05 01\n"
-			 : t->type == FUNCTION_HID ? "report_desc = 05 01\n"
-						   : "",
-			 key, value);
+	return xasprintf(
+		"[config 1]\nfunctions = %s.x\n[function %s.x]\n"
+		"%s%s = %s\n",
+		t->name, t->name,
+		t->type == FUNCTION_HID && !streq(key, "report_length")
+			? "report_length = 8\nreport_desc = 05 01\n"
+		: t->type == FUNCTION_HID ? "report_desc = 05 01\n"
+		: t->type == FUNCTION_UVC
+			? "format.1 = yuyv\nformat.1.frames = 160x120@30\n"
+			: "",
+		key, value);
 }
 
 static const struct plan_step *find_write(const struct plan_steps *steps,
@@ -172,7 +176,7 @@ static void test_every_row(void)
 	}
 	/* A row added without this count changing is a row without a
 	 * test of its own in the tests below. */
-	CHECK_INT_EQ(rows, 76);
+	CHECK_INT_EQ(rows, 80);
 }
 
 /* Out of range: the message of its kind, as for every other key. */
@@ -274,6 +278,219 @@ static void test_endpoints(void)
 	CHECK_INT_EQ(n.in.n[ENDPOINT_ISO], 1);
 	CHECK_INT_EQ(n.out.n[ENDPOINT_ISO], 0);
 	CHECK_INT_EQ(n.in.n[ENDPOINT_INT], 1);
+
+	/* uvc: the control interrupt and the video isochronous endpoint. */
+	n = need_of("[config 1]\nfunctions = uvc.x\n[function uvc.x]\n"
+		    "format.1 = mjpeg\nformat.1.frames = 640x360@30\n");
+	CHECK_INT_EQ(n.in.n[ENDPOINT_ISO], 1);
+	CHECK_INT_EQ(n.in.n[ENDPOINT_INT], 1);
+	CHECK_INT_EQ(n.in.n[ENDPOINT_BULK] + n.out.n[ENDPOINT_BULK] +
+			     n.out.n[ENDPOINT_INT] + n.out.n[ENDPOINT_ISO],
+		     0);
+}
+
+/* uvc's formats: what a profile says, and every mistake at its line. */
+static void test_uvc_formats(void)
+{
+	struct diag_list diags;
+	struct profile *p, *again = NULL;
+	char *ini = NULL;
+	size_t ini_len = 0;
+	FILE *out;
+
+	p = profile_test_load("[config 1]\nfunctions = uvc.x\n"
+			      "[function uvc.x]\n"
+			      "format.1 = yuyv\n"
+			      "format.1.frames = 640x360@30,15  1280x720@7\n"
+			      "format.2 = mjpeg\n"
+			      "format.2.frames = 1920x1080@60,30\n",
+			      &diags);
+	CHECK(p != NULL);
+	CHECK_DIAGS(&diags, NULL);
+	if (p) {
+		const struct profile_uvc *u = &p->functions[0].u.uvc;
+		const struct profile_uvc_frame *fr = &u->formats[0].frames[1];
+
+		CHECK_INT_EQ(u->formats[0].encoding, PROFILE_UVC_YUYV);
+		CHECK_INT_EQ(u->formats[0].n_frames, 2);
+		CHECK_INT_EQ(u->formats[0].frames[0].n_rates, 2);
+		CHECK_INT_EQ(u->formats[0].frames[0].rates[1], 15);
+		CHECK_INT_EQ(fr->width, 1280);
+		CHECK_INT_EQ(fr->height, 720);
+		CHECK_INT_EQ(uvc_frame_interval(fr->rates[0]), 1428571);
+		CHECK_INT_EQ(uvc_frame_buffer_size(fr), 1843200);
+		CHECK_INT_EQ(u->formats[1].encoding, PROFILE_UVC_MJPEG);
+		CHECK_INT_EQ(u->formats[1].line, 6);
+		CHECK_INT_EQ(u->formats[1].frames_line, 7);
+
+		/* Written back and read again: the same formats. */
+		out = open_memstream(&ini, &ini_len);
+		CHECK_INT_EQ(profile_write_ini(p, out), 0);
+		fclose(out);
+		CHECK(strstr(ini, "format.1.frames = 640x360@30,15 "
+				  "1280x720@7\n") != NULL);
+		again = profile_test_load(ini, &diags);
+		CHECK(again != NULL);
+		CHECK_DIAGS(&diags, NULL);
+		if (again)
+			CHECK(memcmp(&again->functions[0]
+					      .u.uvc.formats[1]
+					      .frames,
+				     &u->formats[1].frames,
+				     sizeof(u->formats[1].frames)) == 0);
+	}
+	profile_free(again);
+	profile_free(p);
+	free(ini);
+	diag_clear(&diags);
+
+	p = profile_test_load(
+		"[config 1]\nfunctions = uvc.x\n[function uvc.x]\n"
+		"format.1 = h264\n"
+		"format.1.frames = 640x360\n"
+		"format.2.frames = 640x360@30 640x360@15\n"
+		"format.5 = yuyv\n"
+		"format.3 = yuyv\n"
+		"format.x = yuyv\n"
+		"format.4.frames = 65535x65535@30\n"
+		"format.1 = mjpeg\n"
+		"format.1.frames = 10x10@1,1 10x10@0 0x10@5 10x10@1001\n",
+		&diags);
+	CHECK(p == NULL);
+	CHECK_DIAGS(&diags,
+		    "t.ini:4: invalid value 'h264' for 'format.1': expected "
+		    "yuyv or mjpeg",
+		    "t.ini:5: 'format.1.frames': invalid frame '640x360': "
+		    "expected frames as WIDTHxHEIGHT@RATE[,RATE...] separated "
+		    "by spaces, e.g. 640x360@30,15 1280x720@10",
+		    "t.ini:6: 'format.2.frames': frame size 640x360 listed "
+		    "twice",
+		    "t.ini:7: invalid format number in 'format.5': expected "
+		    "1 to 4",
+		    "t.ini:9: unknown key 'format.x' in [function uvc.x]",
+		    "t.ini:10: 'format.4.frames': frame '65535x65535@30' is "
+		    "too large: 65535x65535 at 30 fps is more than 2^32 - 1 "
+		    "bits per second (dwMaxBitRate)",
+		    "t.ini:11: duplicate key 'format.1' in [function uvc.x] "
+		    "(first on line 4)",
+		    "t.ini:12: duplicate key 'format.1.frames' in [function "
+		    "uvc.x] (first on line 5)");
+	diag_clear(&diags);
+
+	/* Each frame mistake on its own. */
+	static const struct {
+		const char *frames, *message;
+	} bad[] = {
+		{ "10x10@1,1", "frame rate 1 listed twice in '10x10@1,1'" },
+		{ "10x10@0", "invalid frame rate '0' in '10x10@0': expected "
+			     "frames per second from 1 to 1000" },
+		{ "10x10@1001", "invalid frame rate '1001' in '10x10@1001': "
+				"expected frames per second from 1 to 1000" },
+		{ "0x10@5", "invalid frame '0x10@5': expected frames as "
+			    "WIDTHxHEIGHT@RATE[,RATE...] separated by spaces, "
+			    "e.g. 640x360@30,15 1280x720@10" },
+		{ "10x10@1,2,3,4,5,6,7", "too many frame rates in "
+					 "'10x10@1,2,3,4,5,6,7': at most 6" },
+		{ "1x1@1 2x1@1 3x1@1 4x1@1 5x1@1 6x1@1 7x1@1 8x1@1 9x1@1 "
+		  "10x1@1 11x1@1",
+		  "too many frames: at most 10 a format" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *text = xasprintf("[config 1]\nfunctions = uvc.x\n"
+				       "[function uvc.x]\nformat.1 = yuyv\n"
+				       "format.1.frames = %s\n",
+				       bad[i].frames);
+		char *want = xasprintf("t.ini:5: 'format.1.frames': %s",
+				       bad[i].message);
+
+		p = profile_test_load(text, &diags);
+		CHECK(p == NULL);
+		CHECK_DIAGS(&diags, want);
+		diag_clear(&diags);
+		profile_free(p);
+		free(text);
+		free(want);
+	}
+
+	/* What needs the whole section, once every key loaded. */
+	p = profile_test_load("[config 1]\nfunctions = uvc.x\n"
+			      "[function uvc.x]\n"
+			      "format.2.frames = 10x10@1\n"
+			      "format.3 = yuyv\n"
+			      "format.4 = yuyv\n"
+			      "format.4.frames = 10x10@1\n",
+			      &diags);
+	CHECK(p == NULL);
+	CHECK_DIAGS(&diags,
+		    "t.ini:4: format.2.frames of uvc.x without format.2 (yuyv "
+		    "or mjpeg)",
+		    "t.ini:5: format.3 of uvc.x has no frames: add "
+		    "format.3.frames, e.g. 640x360@30",
+		    "t.ini:5: format.3 of uvc.x without format.2: formats are "
+		    "numbered from 1 without a gap");
+	diag_clear(&diags);
+
+	/* No format at all: said at the section. */
+	p = profile_test_load("[config 1]\nfunctions = uvc.x\n"
+			      "[function uvc.x]\nstreaming_maxburst = 2\n",
+			      &diags);
+	CHECK(p == NULL);
+	CHECK_DIAGS(&diags, "t.ini:3: uvc.x has no video format: add "
+			    "format.1 = yuyv and format.1.frames = 640x360@30");
+	diag_clear(&diags);
+}
+
+/* uvc in libconfig: the formats in the gadgetd group; libusbgx's own uvc
+ * scheme refused at its line. */
+static void test_uvc_libconfig(void)
+{
+	static const char scheme[] =
+		"functions = {\n"
+		"  cam = { instance = \"x\"; type = \"uvc\";\n"
+		"    attrs = { streaming_maxpacket = 3072; }; };\n"
+		"};\n"
+		"configs = ( { id = 1; name = \"c\"; functions = (\n"
+		"  { name = \"uvc.x\"; function = \"cam\"; } ); } );\n"
+		"gadgetd = { functions = { cam = { formats = (\n"
+		"  { format = \"yuyv\"; frames = \"640x360@30\"; },\n"
+		"  { format = \"mjpeg\"; frames = \"1280x720@30,15\"; } );\n"
+		"}; }; };\n";
+	static const char refused[] =
+		"functions = {\n"
+		"  cam = { instance = \"x\"; type = \"uvc\";\n"
+		"    attrs = { formats = { uncompressed = { frames = ( ); }; };\n"
+		"      }; };\n"
+		"};\n"
+		"configs = ( { id = 1; name = \"c\"; functions = (\n"
+		"  { name = \"uvc.x\"; function = \"cam\"; } ); } );\n";
+	struct diag_list diags;
+	struct profile *p = NULL;
+
+	diag_init(&diags);
+	CHECK_INT_EQ(profile_load_libconfig_buffer("t.cfg", scheme,
+						   strlen(scheme), &p, &diags),
+		     0);
+	CHECK_DIAGS(&diags, NULL);
+	if (p) {
+		const struct profile_uvc *u = &p->functions[0].u.uvc;
+
+		CHECK_INT_EQ(u->formats[1].encoding, PROFILE_UVC_MJPEG);
+		CHECK_INT_EQ(u->formats[1].frames_line, 9);
+		CHECK_INT_EQ(u->formats[1].frames[0].rates[1], 15);
+	}
+	profile_free(p);
+	p = NULL;
+	diag_clear(&diags);
+
+	CHECK(profile_load_libconfig_buffer("t.cfg", refused, strlen(refused),
+					    &p, &diags) < 0);
+	CHECK(diags.n > 0 &&
+	      str_starts_with(diags.items[0].message,
+			      "libusbgx's uvc 'formats' in attrs of function "
+			      "uvc.x is not read") &&
+	      diags.items[0].line == 3);
+	profile_free(p);
+	diag_clear(&diags);
 }
 
 /* A gadget scheme's attrs: the same rows; read-only ifname ignored as
@@ -326,5 +543,7 @@ int main(void)
 	test_refused();
 	test_endpoints();
 	test_scheme();
+	test_uvc_formats();
+	test_uvc_libconfig();
 	return testlib_finish("test-function-schema");
 }

@@ -295,9 +295,10 @@ static void test_errors(void)
 	free(got);
 	/* A function type gadgetd does not know is refused where it is
 	 * defined. */
-	got = load_error("functions = {\n"
-			 "  x = { instance = \"0\"; type = \"uvc\"; };\n};\n",
-			 &n);
+	got = load_error(
+		"functions = {\n"
+		"  x = { instance = \"0\"; type = \"phonet\"; };\n};\n",
+		&n);
 	CHECK(str_starts_with(got, "t.cfg:2: "));
 	free(got);
 }

@@ -633,6 +633,45 @@ out:
 	fake_configfs_free(root);
 }
 
+/* uvc: the descriptor tree derived from two formats, in the order the
+ * kernel takes it; teardown unlinks before it removes. */
+static void test_uvc(void)
+{
+	static const char text[] =
+		"[gadget]\n"
+		"product = Webcam\n"
+		"[config 1]\n"
+		"functions = uvc.cam\n"
+		"[function uvc.cam]\n"
+		"function_name = Board camera\n"
+		"streaming_maxpacket = 3072\n"
+		"format.1 = yuyv\n"
+		"format.1.frames = 640x360@30,15 1280x720@10\n"
+		"format.2 = mjpeg\n"
+		"format.2.frames = 1920x1080@30,60\n";
+	char *root = fake_configfs_new();
+	struct plan_env env = { .board_id = BOARD, .root = root };
+	struct diag_list diags;
+	struct profile *p = load_text(text, &diags);
+	struct plan plan;
+	char *sh;
+
+	if (!p)
+		goto out;
+	CHECK_INT_EQ(plan_build(p, &env, &plan, &diags), 0);
+	sh = print_to_string(&plan, false);
+	check_expected("uvc", ".sh", sh);
+	free(sh);
+	sh = print_to_string(&plan, true);
+	check_expected("uvc", ".teardown.sh", sh);
+	free(sh);
+	plan_free(&plan);
+out:
+	profile_free(p);
+	diag_clear(&diags);
+	fake_configfs_free(root);
+}
+
 /* The board id read below root: the values identity.c derives. */
 static void test_board_id_from_root(void)
 {
@@ -758,6 +797,7 @@ out:
 int main(void)
 {
 	test_languages_speed();
+	test_uvc();
 	test_shipped();
 	test_composite();
 	test_sh_quoting();

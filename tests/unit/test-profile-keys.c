@@ -61,7 +61,7 @@ static void test_section_names(void)
 		"t.ini:4: unknown function type 'foo' in [function "
 		"foo.x]: expected one of ecm, ncm, eem, geth, rndis, acm, "
 		"gser, obex, mass_storage, hid, midi, Loopback, uac2, ffs, "
-		"printer, SourceSink, uac1");
+		"printer, SourceSink, uac1, uvc");
 	CHECK_REFUSED(VALID_TAIL "[function ecm]\n",
 		      "t.ini:4: invalid section [function ecm]: expected "
 		      "[function TYPE.INSTANCE]");
@@ -393,7 +393,7 @@ static void test_functions_list(void)
 		"t.ini:2: unknown function type 'foo' in 'functions': "
 		"expected one of ecm, ncm, eem, geth, rndis, acm, gser, "
 		"obex, mass_storage, hid, midi, Loopback, uac2, ffs, printer, "
-		"SourceSink, uac1",
+		"SourceSink, uac1, uvc",
 		"t.ini:2: invalid function 'ecm' in 'functions': expected "
 		"TYPE.INSTANCE",
 		"t.ini:2: function 'ecm.usb0' listed twice in [config 1]");
