@@ -295,7 +295,7 @@ int daemon_bind(struct daemon *d, const struct plan *plan, char **msg)
 				udc_binding_bound_by_us(d->udc);
 				/* What they serve exists now (f_uvc's
 				 * /dev/videoN). */
-				supervisor_start(d->programs, false);
+				supervisor_start(d->programs, false, udc);
 			}
 		}
 	}

@@ -40,7 +40,7 @@ static int daemon_apply(struct daemon *d, const struct plan *plan, char **msg)
 	/* FunctionFS is mounted: its programs write the descriptors the
 	 * bind waits for. */
 	supervisor_set(d->programs, plan);
-	supervisor_start(d->programs, true);
+	supervisor_start(d->programs, true, NULL);
 	r = daemon_bind(d, plan, msg);
 	if (r < 0) {
 		struct apply_error rerr = { 0 };

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -32,6 +33,9 @@ struct supervisor_program {
 	char **argv;
 	bool restart;
 	bool before_bind; /* FunctionFS */
+	/* uvc: the nth of the profile's (for GADGETD_VIDEO_DEVICE); -1:
+	 * not uvc. */
+	int video_index;
 	enum supervisor_state state;
 	pid_t pid;
 	unsigned int restarts;
@@ -51,6 +55,7 @@ struct supervisor {
 	void *data;
 	struct supervisor_program *programs;
 	size_t n_programs;
+	char *udc; /* the UDC of the last bind, for the programs' env */
 };
 
 static uint64_t supervisor_now_ms(void)
@@ -213,9 +218,11 @@ static void supervisor_close_fds(void)
 		close((int)fd);
 }
 
-static void supervisor_exec(struct supervisor_program *prog, int out_fd)
+static void supervisor_exec(struct supervisor_program *prog, int out_fd,
+			    const char *video)
 {
 	int null_fd = open("/dev/null", O_RDONLY);
+	struct supervisor *s = prog->owner;
 	sigset_t none;
 
 	/* The daemon blocks the signals its signalfd reads and ignores
@@ -228,8 +235,56 @@ static void supervisor_exec(struct supervisor_program *prog, int out_fd)
 	    dup2(out_fd, STDOUT_FILENO) < 0 || dup2(out_fd, STDERR_FILENO) < 0)
 		_exit(127);
 	supervisor_close_fds();
+	/* What the program serves, without a lookup of its own (the
+	 * child is the daemon's copy: setenv touches no one else). */
+	if (setenv("GADGETD_FUNCTION", prog->function, 1) < 0 ||
+	    (s->udc && setenv("GADGETD_UDC", s->udc, 1) < 0) ||
+	    (video && setenv("GADGETD_VIDEO_DEVICE", video, 1) < 0))
+		_exit(127);
 	execv(prog->argv[0], prog->argv);
 	_exit(127);
+}
+
+static int supervisor_video_compare(const void *a, const void *b)
+{
+	const unsigned int *x = a, *y = b;
+
+	return (*x > *y) - (*x < *y);
+}
+
+char *supervisor_video_device(const char *sysfs_root, const char *udc,
+			      unsigned int nth)
+{
+	char *dir = xasprintf("%s/class/video4linux", sysfs_root);
+	char *needle = xasprintf("/%s/", udc);
+	unsigned int numbers[64];
+	size_t n = 0;
+	struct dirent *e;
+	char *found = NULL;
+	DIR *d = opendir(dir);
+
+	while (d && (e = readdir(d)) && n < ARRAY_SIZE(numbers)) {
+		char *link, real[PATH_MAX];
+		unsigned int number;
+		char end;
+
+		if (sscanf(e->d_name, "video%u%c", &number, &end) != 1)
+			continue;
+		link = xasprintf("%s/%s/device", dir, e->d_name);
+		if (realpath(link, real) && strstr(real, needle))
+			numbers[n++] = number;
+		free(link);
+	}
+	if (d)
+		closedir(d);
+	/* f_uvc registers a node at each of its binds, the functions in
+	 * the configuration's order: the nth is the nth by number. */
+	qsort(numbers, n, sizeof(numbers[0]), supervisor_video_compare);
+	if (nth < n)
+		found = xasprintf("/dev/video%u", numbers[nth]);
+	free(needle);
+	free(dir);
+	return found;
 }
 
 static void supervisor_spawn(struct supervisor_program *prog)
@@ -237,6 +292,7 @@ static void supervisor_spawn(struct supervisor_program *prog)
 	struct supervisor *s = prog->owner;
 	char *why = supervisor_refusal(prog->argv[0]);
 	struct supervisor_output *o;
+	char *video = NULL;
 	int pipefd[2];
 	pid_t pid;
 
@@ -252,17 +308,27 @@ static void supervisor_spawn(struct supervisor_program *prog)
 		prog->state = SUPERVISOR_REFUSED;
 		return;
 	}
+	if (prog->video_index >= 0 && s->udc) {
+		video = supervisor_video_device(
+			"/sys", s->udc, (unsigned int)prog->video_index);
+		if (!video)
+			log_warning(
+				"%s: no video node under UDC %s for its program",
+				prog->function, s->udc);
+	}
 	pid = fork();
 	if (pid < 0) {
 		log_errno(-errno, "%s: program %s: fork", prog->function,
 			  prog->argv[0]);
+		free(video);
 		close(pipefd[0]);
 		close(pipefd[1]);
 		prog->state = SUPERVISOR_REFUSED;
 		return;
 	}
 	if (pid == 0)
-		supervisor_exec(prog, pipefd[1]);
+		supervisor_exec(prog, pipefd[1], video);
+	free(video);
 	/* Also here, so that kill(-pid) reaches it even before it ran. */
 	setpgid(pid, pid);
 	close(pipefd[1]);
@@ -380,11 +446,13 @@ void supervisor_free(struct supervisor *s)
 	if (!s)
 		return;
 	supervisor_clear(s);
+	free(s->udc);
 	free(s);
 }
 
 static void supervisor_add(struct supervisor *s,
-			   const struct profile_function *f, bool before_bind)
+			   const struct profile_function *f, bool before_bind,
+			   int video_index)
 {
 	struct supervisor_program *prog;
 	size_t n = 0;
@@ -403,6 +471,7 @@ static void supervisor_add(struct supervisor *s,
 	prog->restart =
 		f->program.restart.line ? f->program.restart.value : true;
 	prog->before_bind = before_bind;
+	prog->video_index = video_index;
 }
 
 void supervisor_set(struct supervisor *s, const struct plan *plan)
@@ -413,6 +482,9 @@ void supervisor_set(struct supervisor *s, const struct plan *plan)
 	if (!s)
 		return;
 	supervisor_clear(s);
+	/* Not bound yet: a FunctionFS program starts before the bind. */
+	free(s->udc);
+	s->udc = NULL;
 	/* The plan's wait for descriptors is what these are started for. */
 	for (size_t i = 0; plan && i < plan->n_ops; i++) {
 		struct plan_ffs_wait wait;
@@ -420,20 +492,29 @@ void supervisor_set(struct supervisor *s, const struct plan *plan)
 		if (plan_ffs_wait(plan, &plan->ops[i], &wait) < 0)
 			continue;
 		if (wait.program)
-			supervisor_add(s, plan->ops[i].function, true);
+			supervisor_add(s, plan->ops[i].function, true, -1);
 		plan_ffs_wait_clear(&wait);
 	}
-	for (size_t i = 0; p && i < p->n_functions; i++) {
+	for (size_t i = 0, n_uvc = 0; p && i < p->n_functions; i++) {
 		const struct profile_function *f = &p->functions[i];
+		int video_index = -1;
 
-		if (f->used && f->program.argv && f->type != FUNCTION_FFS)
-			supervisor_add(s, f, false);
+		if (!f->used)
+			continue;
+		if (f->type == FUNCTION_UVC)
+			video_index = (int)n_uvc++;
+		if (f->program.argv && f->type != FUNCTION_FFS)
+			supervisor_add(s, f, false, video_index);
 	}
 	/* The timers and outputs point at the programs: none yet. */
 }
 
-void supervisor_start(struct supervisor *s, bool before_bind)
+void supervisor_start(struct supervisor *s, bool before_bind, const char *udc)
 {
+	if (udc) {
+		free(s->udc);
+		s->udc = xstrdup(udc);
+	}
 	for (size_t i = 0; i < s->n_programs; i++) {
 		struct supervisor_program *prog = &s->programs[i];
 

@@ -103,9 +103,23 @@ void supervisor_free(struct supervisor *s);
  * Stops and forgets the previous ones.  plan may be NULL, and s too
  * (nothing). */
 void supervisor_set(struct supervisor *s, const struct plan *plan);
-/* Start the idle programs of FunctionFS functions (before_bind) or of
- * the others (after the bind). */
-void supervisor_start(struct supervisor *s, bool before_bind);
+/*
+ * Start the idle programs of FunctionFS functions (before_bind) or of
+ * the others (after the bind to udc, which their environment names; NULL
+ * keeps the last one).  Each program gets GADGETD_FUNCTION (its function),
+ * GADGETD_UDC once a bind named it, and a uvc function's program
+ * GADGETD_VIDEO_DEVICE (supervisor_video_device()).
+ */
+void supervisor_start(struct supervisor *s, bool before_bind, const char *udc);
+/*
+ * The board's video node of the nth uvc function (0: the first) bound to
+ * udc: /dev/videoN for the nth, by number, of the video4linux devices
+ * under sysfs_root whose device is below the UDC (f_uvc makes one at each
+ * bind, as the configuration orders its functions).  NULL when there is
+ * none; allocated.
+ */
+char *supervisor_video_device(const char *sysfs_root, const char *udc,
+			      unsigned int nth);
 /* SIGTERM to each program's group, SIGKILL after SUPERVISOR_STOP_WAIT_MS,
  * reaped here; the restart timers go.  Each is idle again. */
 void supervisor_stop(struct supervisor *s);

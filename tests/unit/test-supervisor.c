@@ -226,9 +226,9 @@ static void test_life(struct event_loop *loop)
 	CHECK_STR_EQ(info.function, "ffs.x");
 	CHECK_STR_EQ(supervisor_state_name(info.state), "not started");
 	/* After the bind: not this one. */
-	supervisor_start(s, false);
+	supervisor_start(s, false, NULL);
 	CHECK_INT_EQ(info_of(s).pid, 0);
-	supervisor_start(s, true);
+	supervisor_start(s, true, NULL);
 	info = info_of(s);
 	pid = info.pid;
 	CHECK(pid > 0);
@@ -284,7 +284,7 @@ static void test_life(struct event_loop *loop)
 	if (!p)
 		goto out;
 	supervisor_set(s, &plan);
-	supervisor_start(s, true);
+	supervisor_start(s, true, NULL);
 	pid = info_of(s).pid;
 	CHECK(pid > 0);
 	supervisor_stop(s);
@@ -295,6 +295,112 @@ static void test_life(struct event_loop *loop)
 out:
 	supervisor_free(s);
 	CHECK_INT_EQ(event_loop_n_sources(loop), 0);
+}
+
+/* The uvc functions' video nodes: those under the UDC, by number. */
+static void test_video_device(void)
+{
+	char tmpl[] = "/tmp/gadgetd-test-video-XXXXXX";
+	char *root = mkdtemp(tmpl), *dev;
+	static const struct {
+		const char *node, *device;
+	} nodes[] = {
+		{ "video0", "devices/platform/vivid.0/v4l" },
+		{ "video3", "devices/platform/dummy_udc.0/gadget.0" },
+		{ "video1", "devices/platform/dummy_udc.0/gadget.0" },
+		/* A UDC whose name starts with the other's is not it. */
+		{ "video2", "devices/platform/dummy_udc.01/gadget.0" },
+		/* Not a video node. */
+		{ "vbi0", "devices/platform/dummy_udc.0/gadget.0" },
+	};
+	char *cmd;
+
+	CHECK(root != NULL);
+	if (!root)
+		return;
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		cmd = xasprintf(
+			"mkdir -p '%s/%s' '%s/class/video4linux/%s' && ln -s '%s/%s' '%s/class/video4linux/%s/device'",
+			root, nodes[i].device, root, nodes[i].node, root,
+			nodes[i].device, root, nodes[i].node);
+		CHECK_INT_EQ(system(cmd), 0);
+		free(cmd);
+	}
+	dev = supervisor_video_device(root, "dummy_udc.0", 0);
+	CHECK_STR_EQ(dev, "/dev/video1");
+	free(dev);
+	dev = supervisor_video_device(root, "dummy_udc.0", 1);
+	CHECK_STR_EQ(dev, "/dev/video3");
+	free(dev);
+	CHECK(supervisor_video_device(root, "dummy_udc.0", 2) == NULL);
+	dev = supervisor_video_device(root, "dummy_udc.01", 0);
+	CHECK_STR_EQ(dev, "/dev/video2");
+	free(dev);
+	CHECK(supervisor_video_device(root, "fe980000.usb", 0) == NULL);
+	CHECK(supervisor_video_device("/nonexistent", "dummy_udc.0", 0) ==
+	      NULL);
+	cmd = xasprintf("rm -rf '%s'", root);
+	CHECK_INT_EQ(system(cmd), 0);
+	free(cmd);
+}
+
+/* What a program finds in its environment: its function and the UDC. */
+static void test_environment(struct event_loop *loop)
+{
+	char tmpl[] = "/tmp/gadgetd-test-env-XXXXXX";
+	char *dir = mkdtemp(tmpl), *script, *out, *text = NULL, *ini;
+	struct supervisor *s = supervisor_new(loop, NULL, NULL);
+	struct profile *p;
+	struct plan plan;
+	FILE *f;
+	int status;
+	pid_t pid;
+
+	CHECK(dir != NULL);
+	if (!dir || geteuid() != 0) {
+		/* A program must be root's to run: nothing to start. */
+		supervisor_free(s);
+		return;
+	}
+	script = xasprintf("%s/env.sh", dir);
+	out = xasprintf("%s/env.out", dir);
+	f = fopen(script, "w");
+	CHECK(f != NULL);
+	if (!f)
+		goto out;
+	fprintf(f,
+		"#!/bin/sh\necho \"$GADGETD_FUNCTION $GADGETD_UDC ${GADGETD_VIDEO_DEVICE:-none}\" >'%s'\n",
+		out);
+	fclose(f);
+	CHECK_INT_EQ(chmod(script, 0755), 0);
+	ini = xasprintf("[config 1]\nfunctions = acm.GS0\n"
+			"[function acm.GS0]\nprogram = %s\n"
+			"program_restart = no\n",
+			script);
+	p = load_plan(ini, &plan);
+	free(ini);
+	if (!p)
+		goto out;
+	supervisor_set(s, &plan);
+	supervisor_start(s, false, "dummy_udc.0");
+	pid = info_of(s).pid;
+	CHECK(pid > 0);
+	CHECK_INT_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(supervisor_child_exited(s, pid, status));
+	CHECK_INT_EQ(read_file_string(out, &text), 0);
+	CHECK_STR_EQ(text, "acm.GS0 dummy_udc.0 none");
+	free(text);
+	supervisor_set(s, NULL);
+	plan_free(&plan);
+	profile_free(p);
+out:
+	supervisor_free(s);
+	unlink(out);
+	unlink(script);
+	rmdir(dir);
+	free(out);
+	free(script);
 }
 
 int main(void)
@@ -309,6 +415,8 @@ int main(void)
 		return testlib_finish("test-supervisor");
 	}
 	test_life(loop);
+	test_video_device();
+	test_environment(loop);
 	event_loop_free(loop);
 	return testlib_finish("test-supervisor");
 }

@@ -5,8 +5,11 @@
 # VideoStreaming descriptors back from its sysfs `descriptors` file:
 # each format and frame with its size, buffer size and intervals.
 # uvcvideo binds and makes /dev/videoN once the streaming helper runs on
-# the board (vm-uvc gadget, started by hand: f_uvc keeps the gadget off
-# the bus until a program opens its video node).  A switch to ecm-only
+# the board (f_uvc keeps the gadget off the bus until a program opens its
+# video node): the function's `program`, a wrapper that runs vm-uvc
+# gadget on $GADGETD_VIDEO_DEVICE, which gadgetd starts after the bind
+# and sets to the board's node of this function; a switch away stops it,
+# the switch back starts it again.  A switch to ecm-only
 # and back removes and rebuilds the tree, leaving none of it behind.
 # `check --udc dummy_udc.0` refuses the profile before configfs is
 # touched (dummy_hcd has no isochronous endpoint).  `export` gives the
@@ -38,11 +41,20 @@ product = gadgetd webcam
 functions = uvc.cam
 [function uvc.cam]
 function_name = gadgetd camera
+program = /usr/local/lib/gadgetd/uvc-stream
 format.1 = yuyv
 format.1.frames = 160x120@30,15 320x240@10
 format.2 = mjpeg
 format.2.frames = 640x360@30
 INI
+# The streaming program: what gadgetd told it, then vm-uvc on that node.
+mkdir -p /usr/local/lib/gadgetd
+cat >/usr/local/lib/gadgetd/uvc-stream <<SCRIPT
+#!/bin/sh
+echo "\$GADGETD_FUNCTION \$GADGETD_UDC \$GADGETD_VIDEO_DEVICE" >/tmp/uvc-env
+exec $(command -v vm-uvc) gadget "\$GADGETD_VIDEO_DEVICE" 160 120 600 >>/tmp/uvc-gadget.log 2>&1
+SCRIPT
+chmod 0755 /usr/local/lib/gadgetd/uvc-stream
 vm_run gadgetd check /tmp/uvc.ini
 # The endpoint budget knows dummy_udc has no isochronous endpoint.
 vm_run_fails gadgetd check --udc dummy_udc.0 /tmp/uvc.ini
@@ -100,23 +112,40 @@ uvc_host_formats() {
 	}'
 }
 
-uvc_start_helper() {
+# gadgetd started the program after the bind: it runs on this
+# function's node (the one under the UDC), and says it is ready.
+uvc_expect_helper() {
 	vm_wait 5 "the gadget's video node" uvc_gadget_video
 	gadget_video=$(uvc_gadget_video)
-	vm-uvc gadget "$gadget_video" 160 120 600 >/tmp/uvc-gadget.log 2>&1 &
-	helper=$!
-	vm_wait 5 "vm-uvc gadget ready" grep -q '^ready' /tmp/uvc-gadget.log
-	vm_log "board: $gadget_video, helper pid $helper"
+	vm_wait 10 "vm-uvc gadget ready ($(cat /tmp/uvc-gadget.log 2>/dev/null))" \
+		grep -q '^ready' /tmp/uvc-gadget.log
+	vm_expect_eq "the program's environment" "uvc.cam $VM_UDC $gadget_video" "$(cat /tmp/uvc-env)"
+	vm_daemon_status_json
+	vm_expect_contains "status: the program" '"path":"/usr/local/lib/gadgetd/uvc-stream"' "$VM_STATUS"
+	vm_log "board: $gadget_video, helper pid $(uvc_helper_pid)"
 }
 
-uvc_stop_helper() {
-	vm_bed_detach
-	kill $helper
-	wait $helper
+uvc_helper_pid() {
+	local p
+	for p in /proc/[0-9]*; do
+		case "$(tr '\0' ' ' <$p/cmdline 2>/dev/null)" in
+		*vm-uvc\ gadget*) echo "${p#/proc/}" && return 0 ;;
+		esac
+	done
+	return 1
+}
+
+# A switch away stops the program (SIGTERM) before the tree goes.
+uvc_helper_absent() {
+	! uvc_helper_pid >/dev/null
+}
+uvc_helper_gone() {
+	vm_wait 5 "vm-uvc gadget stopped (pid $(uvc_helper_pid))" uvc_helper_absent
 	vm_log "helper: $(grep '^gadget ' /tmp/uvc-gadget.log)"
 }
 
 vm_daemon_config profile=/tmp/uvc.ini
+: >/tmp/uvc-gadget.log
 vm_daemon_start
 g=$VM_GADGETS/gadgetd
 f=$g/functions/uvc.cam
@@ -127,7 +156,7 @@ vm_expect_eq "configfs uvc tree" \
 vm_expect_eq "configfs 160x120 intervals" "333333 666667" \
 	"$(tr '\n' ' ' <$f/streaming/uncompressed/f1/160x120/dwFrameInterval | sed 's/ $//')"
 
-uvc_start_helper
+uvc_expect_helper
 vm_bed_attach
 vm_wait_host_device 0x1d6b 0x0102 10
 vm_wait_host_drivers 10 uvcvideo
@@ -162,8 +191,9 @@ vm_expect_eq "export: the formats" \
 vm_expect_contains "export: function_name" "function_name = gadgetd camera" "$VM_OUT"
 vm_run gadgetd check /tmp/exported.ini
 
-uvc_stop_helper
+vm_bed_detach
 vm_run vm_gadgetd switch ecm-only
+uvc_helper_gone
 vm_bed_attach
 vm_wait_host_device 0x1d6b 0x0104 10
 vm_host_expect_interface 0 02 06 00 cdc_ether 10
@@ -171,13 +201,15 @@ vm_expect_no_file "uvc.cam after the switch" $f
 vm_expect_eq "gadget video nodes after the switch" "" "$(uvc_gadget_video)"
 
 vm_bed_detach
+: >/tmp/uvc-gadget.log
 vm_run vm_gadgetd switch /tmp/uvc.ini
 vm_expect_file "uvc.cam again" $f/streaming/header/h/f2
-uvc_start_helper
+uvc_expect_helper
 vm_bed_attach
 vm_wait_host_device 0x1d6b 0x0102 10
 vm_wait_host_drivers 10 uvcvideo
 vm_expect_eq "host: the formats again" "$formats" "$(uvc_host_formats)"
-uvc_stop_helper
+vm_bed_detach
 vm_daemon_stop
+uvc_helper_gone
 vm_expect_eq "gadgets after stop" "" "$(vm_gadgets)"
