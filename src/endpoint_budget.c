@@ -164,6 +164,21 @@ static bool check_direction(const struct profile *p,
 		return true;
 	describe_need(need_text, sizeof(need_text), need);
 	describe_have(have_text, sizeof(have_text), have);
+	/* Isochronous endpoints cannot take bulk-only or interrupt-only
+	 * ones: a count that fits would not say why. */
+	if (need->n[ENDPOINT_ISO] > have->any) {
+		char any_text[32] = "none";
+
+		if (have->any)
+			snprintf(any_text, sizeof(any_text), "only %u",
+				 have->any);
+		diag_error(
+			diags, p->path, c->line,
+			"[config %d] needs %u isochronous %s endpoints, and UDC %s has %s that can be isochronous (its %u: %s)",
+			c->id, need->n[ENDPOINT_ISO], dir, udc, any_text,
+			have_total, have_total ? have_text : "none");
+		return false;
+	}
 	diag_error(diags, p->path, c->line,
 		   "[config %d] needs %u %s endpoints (%s), more than UDC %s "
 		   "has: %u (%s)",

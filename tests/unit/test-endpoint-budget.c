@@ -122,14 +122,37 @@ static void test_dummy_udc(void)
 	p = load("uac2", 1, NULL, NULL);
 	CHECK_INT_EQ(endpoint_budget_check(p, "dummy_udc.0", &diags), -E2BIG);
 	CHECK_DIAGS(&diags,
-		    "t.ini:4: [config 1] needs 3 IN endpoints (1 interrupt, 2 "
-		    "isochronous), more than UDC dummy_udc.0 has: 12 (4 bulk, "
-		    "3 interrupt, 5 bulk or interrupt)",
-		    "t.ini:4: [config 1] needs 1 OUT endpoints (1 "
-		    "isochronous), more than UDC dummy_udc.0 has: 12 (4 bulk, "
-		    "8 bulk or interrupt)");
+		    "t.ini:4: [config 1] needs 2 isochronous IN endpoints, and "
+		    "UDC dummy_udc.0 has none that can be isochronous (its 12: "
+		    "4 bulk, 3 interrupt, 5 bulk or interrupt)",
+		    "t.ini:4: [config 1] needs 1 isochronous OUT endpoints, "
+		    "and UDC dummy_udc.0 has none that can be isochronous (its "
+		    "12: 4 bulk, 8 bulk or interrupt)");
 	diag_clear(&diags);
 	CHECK_INT_EQ(endpoint_budget_check(p, "usbip-vudc.0", &diags), 0);
+	profile_free(p);
+
+	/* Three uac2 functions on the DK2: their 6 isochronous IN fit its 8
+	 * endpoints of any kind, the 9 IN in all do not. */
+	p = load("uac2", 3, NULL, NULL);
+	CHECK_INT_EQ(endpoint_budget_check(p, "49000000.usb-otg", &diags),
+		     -E2BIG);
+	CHECK_DIAGS(&diags,
+		    "t.ini:4: [config 1] needs 9 IN endpoints (3 interrupt, 6 "
+		    "isochronous), more than UDC 49000000.usb-otg has: 8 (8 of "
+		    "any kind)");
+	diag_clear(&diags);
+	profile_free(p);
+
+	/* Five: 10 isochronous IN, more than the 8 that can be. */
+	p = load("uac2", 5, NULL, NULL);
+	CHECK_INT_EQ(endpoint_budget_check(p, "49000000.usb-otg", &diags),
+		     -E2BIG);
+	CHECK_DIAGS(&diags,
+		    "t.ini:4: [config 1] needs 10 isochronous IN endpoints, "
+		    "and UDC 49000000.usb-otg has only 8 that can be "
+		    "isochronous (its 8: 8 of any kind)");
+	diag_clear(&diags);
 	profile_free(p);
 }
 

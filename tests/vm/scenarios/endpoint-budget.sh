@@ -45,7 +45,7 @@ vm_daemon_expect state configured
 vm_host_expect_attr product "gadgetd Ethernet (ECM)"
 
 vm_run_fails vm_gadgetd switch /tmp/audio.ini
-vm_expect_contains "switch to uac2" "needs 3 IN endpoints (1 interrupt, 2 isochronous), more than UDC $VM_UDC has" "$VM_OUT"
+vm_expect_contains "switch to uac2" "needs 2 isochronous IN endpoints, and UDC $VM_UDC has none that can be isochronous" "$VM_OUT"
 vm_expect_eq "configfs after the refused uac2" "$before" "$(vm_configfs_listing)"
 
 # One fewer fits, here and in the kernel.
