@@ -16,6 +16,7 @@
 #include "dhcp.h"
 #include "ifupdown.h"
 #include "link_probe.h"
+#include "child_output.h"
 #include "log.h"
 #include "net.h"
 #include "netlink.h"
@@ -55,17 +56,6 @@ struct net_command {
 	bool up;
 };
 
-/* A child's stdout+stderr, logged line by line until EOF. */
-struct net_output {
-	struct net *net;
-	int fd;
-	struct event_source *source;
-	char *tag;
-	char buf[512];
-	size_t len;
-	struct net_output *next;
-};
-
 struct net {
 	struct event_loop *loop;
 	char *interfaces_path;
@@ -80,7 +70,9 @@ struct net {
 	struct net_command running;
 	pid_t command_pid;
 	struct event_source *command_timer;
-	struct net_output *outputs;
+	/* The children's output pipes, until each reaches its end. */
+	struct child_output **outputs;
+	size_t n_outputs;
 	struct ifupdown_tools tools;
 	int tools_state; /* 0: not looked for yet, 1: found, -1: none */
 	struct event_source *reassert_timer; /* the gap of net_reassert() */
@@ -173,60 +165,16 @@ struct net *net_new(struct event_loop *loop, const char *interfaces_path)
 
 /* ---- children: spawn with output logged ---- */
 
-static void net_output_free(struct net_output *o)
+static void net_output_closed(void *data, struct child_output *o)
 {
-	struct net_output **pp;
+	struct net *n = data;
 
-	for (pp = &o->net->outputs; *pp; pp = &(*pp)->next) {
-		if (*pp == o) {
-			*pp = o->next;
+	for (size_t i = 0; i < n->n_outputs; i++) {
+		if (n->outputs[i] == o) {
+			n->outputs[i] = n->outputs[--n->n_outputs];
 			break;
 		}
 	}
-	event_source_free(o->source);
-	close(o->fd);
-	free(o->tag);
-	free(o);
-}
-
-static void net_output_flush(struct net_output *o, bool all)
-{
-	char *start = o->buf, *nl;
-
-	while ((nl = memchr(start, '\n', o->len - (size_t)(start - o->buf)))) {
-		*nl = '\0';
-		if (nl > start)
-			log_info("%s: %s", o->tag, start);
-		start = nl + 1;
-	}
-	o->len -= (size_t)(start - o->buf);
-	memmove(o->buf, start, o->len);
-	/* A line longer than the buffer, or the rest at EOF. */
-	if (o->len && (all || o->len == sizeof(o->buf) - 1)) {
-		o->buf[o->len] = '\0';
-		log_info("%s: %s", o->tag, o->buf);
-		o->len = 0;
-	}
-}
-
-static void net_output_read(struct event_source *source, int fd,
-			    uint32_t events, void *data)
-{
-	struct net_output *o = data;
-	ssize_t r;
-
-	(void)source;
-	(void)events;
-	r = read(fd, o->buf + o->len, sizeof(o->buf) - 1 - o->len);
-	if (r < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (r <= 0) {
-		net_output_flush(o, true);
-		net_output_free(o);
-		return;
-	}
-	o->len += (size_t)r;
-	net_output_flush(o, false);
 }
 
 /*
@@ -236,7 +184,7 @@ static void net_output_read(struct event_source *source, int fd,
  */
 static pid_t net_spawn(struct net *n, char *const *argv, const char *tag)
 {
-	struct net_output *o;
+	struct child_output *o;
 	int pipefd[2];
 	sigset_t none;
 	pid_t pid;
@@ -271,19 +219,11 @@ static pid_t net_spawn(struct net *n, char *const *argv, const char *tag)
 	}
 	setpgid(pid, pid);
 	close(pipefd[1]);
-	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
-	o = xcalloc(1, sizeof(*o));
-	o->net = n;
-	o->fd = pipefd[0];
-	o->tag = xstrdup(tag);
-	if (event_loop_add_io(n->loop, o->fd, EPOLLIN, net_output_read, o,
-			      &o->source) < 0) {
-		close(o->fd);
-		free(o->tag);
-		free(o);
-	} else {
-		o->next = n->outputs;
-		n->outputs = o;
+	o = child_output_new(n->loop, pipefd[0], tag, net_output_closed, n);
+	if (o) {
+		n->outputs = xreallocarray(n->outputs, n->n_outputs + 1,
+					   sizeof(*n->outputs));
+		n->outputs[n->n_outputs++] = o;
 	}
 	return pid;
 }
@@ -918,19 +858,12 @@ void net_free(struct net *n)
 		n->command_timer = NULL;
 	}
 	free(n->queue);
-	while (n->outputs) {
-		struct net_output *o = n->outputs;
-		ssize_t r;
-
-		/* What the children wrote before they exited. */
-		while ((r = read(o->fd, o->buf + o->len,
-				 sizeof(o->buf) - 1 - o->len)) > 0) {
-			o->len += (size_t)r;
-			net_output_flush(o, false);
-		}
-		net_output_flush(o, true);
-		net_output_free(o);
+	/* What the children wrote before they exited. */
+	for (size_t i = 0; i < n->n_outputs; i++) {
+		child_output_drain(n->outputs[i]);
+		child_output_free(n->outputs[i]);
 	}
+	free(n->outputs);
 	if (n->tools_state > 0)
 		ifupdown_tools_clear(&n->tools);
 	event_source_free(n->notify_source);

@@ -14,18 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child_output.h"
 #include "log.h"
 #include "supervisor.h"
 #include "util.h"
-
-/* A program's stdout+stderr, logged line by line until EOF. */
-struct supervisor_output {
-	int fd;
-	struct event_source *source;
-	char *tag;
-	char buf[512];
-	size_t len;
-};
 
 struct supervisor_program {
 	struct supervisor *owner;
@@ -46,7 +38,7 @@ struct supervisor_program {
 	bool exited;
 	int exit_status;
 	struct event_source *timer;
-	struct supervisor_output *output;
+	struct child_output *output;
 };
 
 struct supervisor {
@@ -151,56 +143,12 @@ const char *supervisor_state_name(enum supervisor_state state)
 
 /* ---- output ---- */
 
-static void supervisor_output_free(struct supervisor_output *o)
-{
-	if (!o)
-		return;
-	event_source_free(o->source);
-	close(o->fd);
-	free(o->tag);
-	free(o);
-}
-
-static void supervisor_output_flush(struct supervisor_output *o, bool all)
-{
-	char *start = o->buf, *nl;
-
-	while ((nl = memchr(start, '\n', o->len - (size_t)(start - o->buf)))) {
-		*nl = '\0';
-		if (nl > start)
-			log_info("%s: %s", o->tag, start);
-		start = nl + 1;
-	}
-	o->len -= (size_t)(start - o->buf);
-	memmove(o->buf, start, o->len);
-	/* A line longer than the buffer, or the rest at EOF. */
-	if (o->len && (all || o->len == sizeof(o->buf) - 1)) {
-		o->buf[o->len] = '\0';
-		log_info("%s: %s", o->tag, o->buf);
-		o->len = 0;
-	}
-}
-
-static void supervisor_output_read(struct event_source *source, int fd,
-				   uint32_t events, void *data)
+static void supervisor_output_closed(void *data, struct child_output *o)
 {
 	struct supervisor_program *prog = data;
-	struct supervisor_output *o = prog->output;
-	ssize_t r;
 
-	(void)source;
-	(void)events;
-	r = read(fd, o->buf + o->len, sizeof(o->buf) - 1 - o->len);
-	if (r < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (r <= 0) {
-		supervisor_output_flush(o, true);
-		supervisor_output_free(o);
-		prog->output = NULL;
-		return;
-	}
-	o->len += (size_t)r;
-	supervisor_output_flush(o, false);
+	(void)o;
+	prog->output = NULL;
 }
 
 /* ---- children ---- */
@@ -291,7 +239,6 @@ static void supervisor_spawn(struct supervisor_program *prog)
 {
 	struct supervisor *s = prog->owner;
 	char *why = supervisor_refusal(prog->argv[0]);
-	struct supervisor_output *o;
 	char *video = NULL;
 	int pipefd[2];
 	pid_t pid;
@@ -332,18 +279,9 @@ static void supervisor_spawn(struct supervisor_program *prog)
 	/* Also here, so that kill(-pid) reaches it even before it ran. */
 	setpgid(pid, pid);
 	close(pipefd[1]);
-	(void)fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
-	supervisor_output_free(prog->output);
-	o = xcalloc(1, sizeof(*o));
-	o->fd = pipefd[0];
-	o->tag = xstrdup(prog->function);
-	prog->output = o;
-	if (event_loop_add_io(s->loop, o->fd, EPOLLIN, supervisor_output_read,
-			      prog, &o->source) < 0) {
-		o->source = NULL;
-		supervisor_output_free(o);
-		prog->output = NULL;
-	}
+	child_output_free(prog->output);
+	prog->output = child_output_new(s->loop, pipefd[0], prog->function,
+					supervisor_output_closed, prog);
 	prog->pid = pid;
 	prog->state = SUPERVISOR_RUNNING;
 	prog->started_ms = supervisor_now_ms();
@@ -405,11 +343,9 @@ static void supervisor_program_stop(struct supervisor_program *prog)
 	if (prog->pid > 0)
 		supervisor_terminate(prog);
 	prog->pid = 0;
-	if (prog->output) {
-		supervisor_output_flush(prog->output, true);
-		supervisor_output_free(prog->output);
-		prog->output = NULL;
-	}
+	child_output_drain(prog->output);
+	child_output_free(prog->output);
+	prog->output = NULL;
 }
 
 /* ---- the object ---- */
@@ -558,9 +494,7 @@ bool supervisor_child_exited(struct supervisor *s, pid_t pid, int status)
 	prog->exited = true;
 	prog->exit_status = status;
 	/* What it wrote last belongs before the news of its exit. */
-	if (prog->output) {
-		supervisor_output_flush(prog->output, false);
-	}
+	child_output_drain(prog->output);
 	text = supervisor_exit_text(status);
 	if (!prog->restart) {
 		prog->state = SUPERVISOR_STOPPED;
