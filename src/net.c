@@ -222,7 +222,7 @@ static pid_t net_spawn(struct net *n, char *const *argv, const char *tag)
 	o = child_output_new(n->loop, pipefd[0], tag, net_output_closed, n);
 	if (o) {
 		n->outputs = xreallocarray(n->outputs, n->n_outputs + 1,
-					   sizeof(*n->outputs));
+					   sizeof(struct child_output *));
 		n->outputs[n->n_outputs++] = o;
 	}
 	return pid;
