@@ -335,7 +335,7 @@ static enum control_status daemon_msd(struct daemon *d,
 	if (outcome != MSD_DONE)
 		return CONTROL_FAILED;
 	/* A new type or a fixed disk's protection: the host sees it when it
-	 * enumerates again (SPEC 7.4: eject, change, replug). */
+	 * enumerates again (gadgetd(8), msd insert: eject, change, replug). */
 	return replug ? daemon_replug(d, out) : CONTROL_OK;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Profiles that adapt to the host (SPEC 7.3, gadgetd.profile(5)
+ * Profiles that adapt to the host (gadgetd.profile(5)
  * `fallback`): a profile with a fallback list is the head of a chain;
  * when, fallback_after seconds after the host configured the gadget, no
  * network function of the active profile has carrier on the gadget side

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Whether a USB host is attached to the gadget's port (gadgetd(8), HOST
- * PRESENCE; SPEC 7.2), from what the board can tell:
+ * PRESENCE), from what the board can tell:
  *
  *  - typec: a Type-C port (class typec, portN) with a partner: attached
  *    when our data role is device (the partner is a host), detached when

@@ -45,7 +45,7 @@ bool profile_load_cut_short(const struct profile *p);
 /*
  * The first control character of s (a byte below 0x20, or 0x7f; a tab
  * only when !allow_tab), or 0.  Profile strings and paths must have
- * none (SPEC 7.1): they would reach configfs or a terminal.
+ * none (gadgetd.profile(5), INI SYNTAX): they would reach configfs or a terminal.
  */
 int profile_control_char(const char *s, bool allow_tab);
 

@@ -49,7 +49,7 @@
 /* Profiles after this one in a fallback list: a host takes one of a few
  * kinds of network function (NCM, ECM, RNDIS, EEM, subset). */
 #define PROFILE_MAX_FALLBACK 4
-/* Seconds a host gets to take up a network function (SPEC 7.3). */
+/* Seconds a host gets to take up a network function (gadgetd.profile(5), fallback_after). */
 #define PROFILE_DEFAULT_FALLBACK_AFTER 8
 /* String languages besides the plain keys' one (strings.LANG.*,
  * name.LANG): a few each way covers every gadget seen in the field, and
