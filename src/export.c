@@ -579,7 +579,7 @@ static bool export_uvc_frame(struct export_ctx *ctx, const char *rel,
 				continue;
 			rate = iv > 0 ? (unsigned int)((10000000 + iv / 2) / iv)
 				      : 0;
-			if (!rate || uvc_frame_interval(rate) != iv) {
+			if (!rate || (long)uvc_frame_interval(rate) != iv) {
 				export_error(ctx, rel,
 					     "frame interval %ld (100 ns) is "
 					     "not a whole number of frames "
