@@ -83,6 +83,43 @@ static struct profile *load_shipped(const char *name, struct diag_list *diags)
 	return p;
 }
 
+static struct profile *load_text(const char *text, struct diag_list *diags)
+{
+	struct profile *p = profile_test_load(text, diags);
+
+	CHECK(p != NULL);
+	if (!p)
+		diag_print(diags, stderr);
+	return p;
+}
+
+/* The plan of the profile text, and its teardown, against the golden
+ * files unit/expected/NAME.sh and NAME.teardown.sh. */
+static void check_golden(const char *text, const char *name)
+{
+	char *root = fake_configfs_new();
+	struct plan_env env = { .board_id = BOARD, .root = root };
+	struct diag_list diags;
+	struct profile *p = load_text(text, &diags);
+	struct plan plan;
+	char *sh;
+
+	if (!p)
+		goto out;
+	CHECK_INT_EQ(plan_build(p, &env, &plan, &diags), 0);
+	sh = print_to_string(&plan, false);
+	check_expected(name, ".sh", sh);
+	free(sh);
+	sh = print_to_string(&plan, true);
+	check_expected(name, ".teardown.sh", sh);
+	free(sh);
+	plan_free(&plan);
+out:
+	profile_free(p);
+	diag_clear(&diags);
+	fake_configfs_free(root);
+}
+
 static void test_shipped(void)
 {
 	static const struct {
@@ -383,16 +420,6 @@ out:
 	fake_configfs_free(root);
 }
 
-static struct profile *load_text(const char *text, struct diag_list *diags)
-{
-	struct profile *p = profile_test_load(text, diags);
-
-	CHECK(p != NULL);
-	if (!p)
-		diag_print(diags, stderr);
-	return p;
-}
-
 /* A FunctionFS program starts right before the wait for its
  * descriptors; plan_ffs_wait() gives it. */
 static void test_ffs_program(void)
@@ -610,27 +637,8 @@ static void test_languages_speed(void)
 				   "name.0x407 = Seriell\n"
 				   "functions = acm.GS0\n"
 				   "[function acm.GS0]\n";
-	char *root = fake_configfs_new();
-	struct plan_env env = { .board_id = BOARD, .root = root };
-	struct diag_list diags;
-	struct profile *p = load_text(text, &diags);
-	struct plan plan;
-	char *sh;
 
-	if (!p)
-		goto out;
-	CHECK_INT_EQ(plan_build(p, &env, &plan, &diags), 0);
-	sh = print_to_string(&plan, false);
-	check_expected("strings-speed", ".sh", sh);
-	free(sh);
-	sh = print_to_string(&plan, true);
-	check_expected("strings-speed", ".teardown.sh", sh);
-	free(sh);
-	plan_free(&plan);
-out:
-	profile_free(p);
-	diag_clear(&diags);
-	fake_configfs_free(root);
+	check_golden(text, "strings-speed");
 }
 
 /* uvc: the descriptor tree derived from two formats, in the order the
@@ -649,27 +657,8 @@ static void test_uvc(void)
 		"format.1.frames = 640x360@30,15 1280x720@10\n"
 		"format.2 = mjpeg\n"
 		"format.2.frames = 1920x1080@30,60\n";
-	char *root = fake_configfs_new();
-	struct plan_env env = { .board_id = BOARD, .root = root };
-	struct diag_list diags;
-	struct profile *p = load_text(text, &diags);
-	struct plan plan;
-	char *sh;
 
-	if (!p)
-		goto out;
-	CHECK_INT_EQ(plan_build(p, &env, &plan, &diags), 0);
-	sh = print_to_string(&plan, false);
-	check_expected("uvc", ".sh", sh);
-	free(sh);
-	sh = print_to_string(&plan, true);
-	check_expected("uvc", ".teardown.sh", sh);
-	free(sh);
-	plan_free(&plan);
-out:
-	profile_free(p);
-	diag_clear(&diags);
-	fake_configfs_free(root);
+	check_golden(text, "uvc");
 }
 
 /* The board id read below root: the values identity.c derives. */
