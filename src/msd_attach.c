@@ -20,7 +20,6 @@ struct msd_attach {
 	 * for the host, in plan order (pointers into the owner's plan). */
 	const struct plan_op *ops[MSD_ATTACH_MAX];
 	unsigned int n_ops;
-	bool has_plan;
 	char *gadget_dir;
 	bool host_ready;
 	uint64_t ready_since_ms;
@@ -165,7 +164,8 @@ static void msd_attach_detach_all(struct msd_attach *a)
 
 void msd_attach_watch(struct msd_attach *a, bool host_ready)
 {
-	if (!a || host_ready == a->host_ready || !a->has_plan)
+	/* Nothing waits for the host without a host-ready LUN. */
+	if (!a || host_ready == a->host_ready || a->n_ops == 0)
 		return;
 	a->host_ready = host_ready;
 	if (!host_ready) {
@@ -184,7 +184,6 @@ void msd_attach_set_plan(struct msd_attach *a, const struct plan *plan,
 	event_source_free(a->timer);
 	a->timer = NULL;
 	msd_attach_collect(a, plan);
-	a->has_plan = plan != NULL;
 	free(a->gadget_dir);
 	a->gadget_dir = gadget_dir ? xstrdup(gadget_dir) : NULL;
 	a->host_ready = false;
